@@ -1,0 +1,135 @@
+"""What the trained vectors say: neighbours, analogies, groups, convergence, the two vectors.
+
+All functions take plain arrays (W is (V, D), W_out is (D, V)) so they work on any checkpoint.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+CONVERGED_COSINE = 0.95  # a word has converged once its row stays this close to its final row
+
+
+def normalize_rows(M: np.ndarray) -> np.ndarray:
+    M = np.asarray(M, dtype=np.float64)
+    norms = np.linalg.norm(M, axis=-1, keepdims=True)
+    return M / np.where(norms == 0, 1, norms)
+
+
+def cosine_matrix(W: np.ndarray) -> np.ndarray:
+    """(V, V) cosine similarity of every pair of rows. Shown in "Inside the weights"."""
+    unit = normalize_rows(W)
+    return unit @ unit.T
+
+
+def nearest_neighbors(W: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each word's k most cosine-similar other words: ids (V, k) and cosines (V, k).
+
+    Ties are broken by word id, so the answer is deterministic. Shown in "Training journey".
+    """
+    cos = cosine_matrix(W)
+    np.fill_diagonal(cos, -np.inf)
+    order = np.lexsort((np.broadcast_to(np.arange(len(cos)), cos.shape), -cos), axis=-1)[:, :k]
+    return order, np.take_along_axis(cos, order, axis=-1)
+
+
+def analogy_scores(W: np.ndarray, a: int, b: int, c: int) -> np.ndarray:
+    """3CosAdd: cosine of every word to b − a + c on unit rows; the three query words get −inf."""
+    unit = normalize_rows(W)
+    target = unit[b] - unit[a] + unit[c]
+    scores = unit @ (target / np.linalg.norm(target))
+    scores[[a, b, c]] = -np.inf
+    return scores
+
+
+def analogy_answer(W: np.ndarray, a: int, b: int, c: int) -> int:
+    """The word id the vectors answer for a : b :: c : ?"""
+    return int(np.argmax(analogy_scores(W, a, b, c)))
+
+
+def analogy_results(W: np.ndarray, tests: np.ndarray) -> tuple[list[int], list[int]]:
+    """For each test (a, b, c, d): the model's answer and the rank of d (1 = correct)."""
+    answers, ranks = [], []
+    for a, b, c, d in tests:
+        scores = analogy_scores(W, a, b, c)
+        answers.append(int(np.argmax(scores)))
+        ranks.append(int((scores > scores[d]).sum()) + 1)
+    return answers, ranks
+
+
+def neighbor_purity(neighbor_ids: np.ndarray, word_group: np.ndarray, k: int = 3) -> float:
+    """Mean share of each word's top-k neighbours that sit in its own group."""
+    same = word_group[neighbor_ids[:, :k]] == word_group[:, None]
+    return float(same.mean())
+
+
+def purity_per_word(neighbor_ids: np.ndarray, word_group: np.ndarray, k: int = 3) -> np.ndarray:
+    return (word_group[neighbor_ids[..., :k]] == word_group[..., None]).mean(axis=-1)
+
+
+def group_order(word_group: np.ndarray) -> np.ndarray:
+    """Word ids sorted by group (stable, so within a group the vocabulary order stays)."""
+    return np.argsort(word_group, kind="stable")
+
+
+def sorted_similarity(W: np.ndarray, word_group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The cosine matrix with rows and columns sorted by group, and that order."""
+    order = group_order(word_group)
+    return cosine_matrix(W)[np.ix_(order, order)], order
+
+
+def block_contrast(W: np.ndarray, word_group: np.ndarray) -> float:
+    """Mean within-group cosine (self excluded) minus mean between-group cosine."""
+    cos = cosine_matrix(W)
+    same = word_group[:, None] == word_group[None, :]
+    off_diagonal = ~np.eye(len(cos), dtype=bool)
+    within = cos[same & off_diagonal]
+    between = cos[~same]
+    if within.size == 0 or between.size == 0:
+        return float("nan")
+    return float(within.mean() - between.mean())
+
+
+def distance_to_final(W_checkpoints: np.ndarray) -> np.ndarray:
+    """(C, V) Euclidean distance of each word's row at each checkpoint to its final row."""
+    return np.linalg.norm(W_checkpoints - W_checkpoints[-1], axis=-1)
+
+
+def cosine_to_final(W_checkpoints: np.ndarray) -> np.ndarray:
+    """(C, V) cosine of each word's row at each checkpoint to its final row."""
+    unit = normalize_rows(W_checkpoints)
+    return np.einsum("cvd,vd->cv", unit, unit[-1])
+
+
+def convergence_step(W_checkpoints: np.ndarray, checkpoint_steps: np.ndarray,
+                     threshold: float = CONVERGED_COSINE) -> np.ndarray:
+    """(V,) for each word the first checkpoint step after which its row stays at cosine ≥ threshold
+    to its final row. Shown in "Training journey"."""
+    close = cosine_to_final(W_checkpoints) >= threshold            # (C, V)
+    stays = np.flip(np.logical_and.accumulate(np.flip(close, 0), axis=0), 0)  # close from here to the end
+    first = np.argmax(stays, axis=0)                                # the final checkpoint always stays
+    return np.asarray(checkpoint_steps)[first]
+
+
+def two_vector_cosine(W: np.ndarray, W_out: np.ndarray) -> np.ndarray:
+    """(V,) cosine between each word's centre vector W[w] and its context vector W_out[:, w].
+    Shown in "Two faces of every word"."""
+    return np.sum(normalize_rows(W) * normalize_rows(W_out.T), axis=-1)
+
+
+def summary(run) -> dict:
+    """The headline outcomes of a run at its final step and at step 0."""
+    groups = run.corpus.word_group
+    k = min(3, run.neighbors.shape[-1])
+    has_groups = run.corpus.has_groups
+    return dict(
+        steps=run.config.steps,
+        seconds=run.seconds,
+        final_loss=float(run.recent_loss[-1]),
+        analogies_correct=int(run.analogy_correct[-1].sum()),
+        analogies_correct_at_0=int(run.analogy_correct[0].sum()),
+        analogies=len(run.corpus.analogies),
+        purity=neighbor_purity(run.neighbors[-1], groups, k) if has_groups else float("nan"),
+        purity_at_0=neighbor_purity(run.neighbors[0], groups, k) if has_groups else float("nan"),
+        block_contrast=block_contrast(run.W, groups) if has_groups else float("nan"),
+    )

@@ -1,0 +1,345 @@
+"""Train the skip-gram once, record everything the book shows, cache it on disk.
+
+The recipe is a `TrainConfig` read from the corpus's ``train.toml``. `train_or_load` returns
+the one `Run` every chapter uses: its recipe is shown in "Model blueprint", its record in
+"Training journey" and "One training step".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .corpus import Corpus, CorpusError, corpus_fingerprint, load_corpus, pairs
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The training recipe. Every field can be set in the corpus's train.toml."""
+
+    steps: int = 15_000          # optimisation steps, one (center, context) pair each
+    dim: int = 8                 # embedding dimension D
+    window: int = 2              # context words taken on each side of the centre word
+    lr: float = 0.5              # learning rate at step 0
+    lr_final: float = 0.05       # learning rate at the last step; linear decay in between
+    optimizer: str = "sgd"       # plain SGD: exactly the update the walkthrough shows
+    seed: int = 0                # seeds the initial weights and the order of the pairs
+    checkpoint_every: int = 500  # W and W_out are saved every this many steps, and at the end
+    snapshots: int = 10          # evenly spread copies of W for the weight animation
+    neighbors_k: int = 5         # cosine neighbours stored per word at every checkpoint
+
+    def lr_at(self, step: int) -> float:
+        """The learning rate of `step` (0-based): linear from `lr` to `lr_final`."""
+        return self.lr + (self.lr_final - self.lr) * step / max(self.steps - 1, 1)
+
+    def checkpoint_steps(self) -> np.ndarray:
+        """Steps whose *starting* state is saved: 0, every `checkpoint_every`, and `steps` (the end)."""
+        return np.unique(np.append(np.arange(0, self.steps, self.checkpoint_every), self.steps))
+
+    def snapshot_steps(self) -> np.ndarray:
+        return np.unique(np.linspace(0, self.steps, self.snapshots).round().astype(np.int64))
+
+
+_RULES: dict[str, tuple[type, Callable[[object], bool], str]] = {
+    "steps": (int, lambda v: v >= 1, "a whole number ≥ 1"),
+    "dim": (int, lambda v: v >= 1, "a whole number ≥ 1"),
+    "window": (int, lambda v: v >= 1, "a whole number ≥ 1"),
+    "lr": (float, lambda v: 0 < v <= 100, "a number > 0 (and ≤ 100)"),
+    "lr_final": (float, lambda v: 0 < v <= 100, "a number > 0 (and ≤ 100)"),
+    "optimizer": (str, lambda v: v == "sgd", "'sgd' (the only optimiser the walkthrough can show)"),
+    "seed": (int, lambda v: 0 <= v < 2**63, "a whole number ≥ 0"),
+    "checkpoint_every": (int, lambda v: v >= 1, "a whole number ≥ 1"),
+    "snapshots": (int, lambda v: v >= 2, "a whole number ≥ 2"),
+    "neighbors_k": (int, lambda v: v >= 1, "a whole number ≥ 1"),
+}
+
+
+def load_config(folder: str | Path) -> TrainConfig:
+    """Read ``train.toml`` from a corpus folder (defaults when absent), checking every value."""
+    path = Path(folder) / "train.toml"
+    if not path.exists():
+        return TrainConfig()
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: not valid UTF-8") from None
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"{path}: invalid TOML ({exc})") from None
+
+    def where(key: str) -> str:
+        for n, line in enumerate(text.splitlines(), 1):
+            if re.match(rf"\s*{re.escape(key)}\s*=", line):
+                return f"{path}:{n}"
+        return str(path)
+
+    for key, value in values.items():
+        if key not in _RULES:
+            raise CorpusError(f"{where(key)}: unknown key '{key}' (known: {', '.join(_RULES)})")
+        kind, ok, wanted = _RULES[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = values[key] = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool) or not ok(value):
+            raise CorpusError(f"{where(key)}: {key} must be {wanted}, got {value!r}")
+    config = TrainConfig(**values)
+    if config.neighbors_k >= 10**6:
+        raise CorpusError(f"{where('neighbors_k')}: neighbors_k is too large")
+    return config
+
+
+@dataclass
+class Run:
+    """One recorded training run: the corpus, the recipe and every array the book shows."""
+
+    corpus: Corpus
+    config: TrainConfig
+    key: str
+    seconds: float                  # training time of the run that made the record
+    pairs: np.ndarray               # (n_pairs, 4) center, context, sentence, position
+    step_pair: np.ndarray           # (steps,) row of `pairs` trained at each step
+    losses: np.ndarray              # (steps,) loss of each step, before its update
+    checkpoint_steps: np.ndarray    # (C,) the state *before* these steps is saved
+    W_checkpoints: np.ndarray       # (C, V, D)
+    W_out_checkpoints: np.ndarray   # (C, D, V)
+    snapshot_steps: np.ndarray      # (S,)
+    W_snapshots: np.ndarray         # (S, V, D)
+    neighbors: np.ndarray           # (C, V, k) word ids of each word's nearest neighbours
+    neighbor_cosines: np.ndarray    # (C, V, k)
+    analogy_answers: np.ndarray     # (C, A) word id the model answers
+    analogy_ranks: np.ndarray       # (C, A) rank of the right answer (1 = correct)
+    recent_loss: np.ndarray         # (C,) mean loss of the steps since the previous checkpoint
+
+    @property
+    def centers(self) -> np.ndarray:
+        return self.pairs[self.step_pair, 0]
+
+    @property
+    def contexts(self) -> np.ndarray:
+        return self.pairs[self.step_pair, 1]
+
+    @property
+    def W(self) -> np.ndarray:
+        """(V, D) final centre-word vectors."""
+        return self.W_checkpoints[-1]
+
+    @property
+    def W_out(self) -> np.ndarray:
+        """(D, V) final context-word vectors (W′)."""
+        return self.W_out_checkpoints[-1]
+
+    @property
+    def analogy_correct(self) -> np.ndarray:
+        return self.analogy_ranks == 1
+
+    def lrs(self) -> np.ndarray:
+        return np.array([self.config.lr_at(t) for t in range(self.config.steps)])
+
+    def state_before(self, step: int) -> tuple[np.ndarray, np.ndarray]:
+        """(W, W_out) as they were before `step`, replayed from the nearest earlier checkpoint."""
+        from .step import training_step  # step.py builds on this module
+
+        if not 0 <= step <= self.config.steps:
+            raise ValueError(f"step must be in 0…{self.config.steps}, got {step}")
+        c = int(np.searchsorted(self.checkpoint_steps, step, side="right") - 1)
+        W, W_out = self.W_checkpoints[c].copy(), self.W_out_checkpoints[c].copy()
+        for t in range(int(self.checkpoint_steps[c]), step):
+            record = training_step(W, W_out, int(self.centers[t]), int(self.contexts[t]), self.config.lr_at(t))
+            W, W_out = record.W_next, record.W_out_next
+        return W, W_out
+
+
+# ---------------------------------------------------------------- training
+
+def sample_steps(n_pairs: int, steps: int, seed: int) -> np.ndarray:
+    """Which pair each step trains on: shuffled passes over all pairs, cut at `steps`."""
+    rng = np.random.default_rng(seed)
+    passes = -(-steps // n_pairs)
+    return np.concatenate([rng.permutation(n_pairs) for _ in range(passes)])[:steps].astype(np.int32)
+
+
+def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Train SkipGram with plain SGD, one pair per step, and record the run's raw arrays."""
+    import torch
+
+    from .model import SkipGram
+
+    table = pairs(corpus, config.window)
+    if len(table) == 0:
+        raise CorpusError(f"{corpus.folder / 'sentences.txt'}: no sentence has two words, so there are no pairs")
+    step_pair = sample_steps(len(table), config.steps, config.seed)
+    centers = torch.from_numpy(table[step_pair, 0].astype(np.int64)).split(1)
+    contexts = torch.from_numpy(table[step_pair, 1].astype(np.int64)).split(1)
+    lrs = [config.lr_at(t) for t in range(config.steps)]
+    checkpoint_at = set(config.checkpoint_steps().tolist())
+    snapshot_at = set(config.snapshot_steps().tolist())
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # 96×8 is far too small to gain from threads; one thread is also deterministic
+    try:
+        torch.manual_seed(config.seed)
+        model = SkipGram(corpus.vocab_size, config.dim)
+        W, W_out = model.W, model.W_out
+        checkpoints, snapshots, losses = {}, {}, []
+        started = time.perf_counter()
+        for t in range(config.steps + 1):
+            if t in checkpoint_at:
+                checkpoints[t] = (W.detach().clone(), W_out.detach().clone())
+            if t in snapshot_at:
+                snapshots[t] = W.detach().clone()
+            if t == config.steps:
+                break
+            loss = model(centers[t], contexts[t])
+            loss.backward()
+            with torch.no_grad():  # plain SGD, written out: p ← p − lr · ∂L/∂p
+                W.add_(W.grad, alpha=-lrs[t])
+                W_out.add_(W_out.grad, alpha=-lrs[t])
+            W.grad = None
+            W_out.grad = None
+            losses.append(loss.detach())
+            if progress is not None and (t + 1) % 250 == 0:
+                progress(t + 1, config.steps)
+        seconds = time.perf_counter() - started
+    finally:
+        torch.set_num_threads(threads)
+
+    steps = sorted(checkpoints)
+    return dict(
+        seconds=seconds,
+        pairs=table,
+        step_pair=step_pair,
+        losses=torch.stack(losses).numpy(),
+        checkpoint_steps=np.array(steps),
+        W_checkpoints=np.stack([checkpoints[s][0].numpy() for s in steps]),
+        W_out_checkpoints=np.stack([checkpoints[s][1].numpy() for s in steps]),
+        snapshot_steps=np.array(sorted(snapshots)),
+        W_snapshots=np.stack([snapshots[s].numpy() for s in sorted(snapshots)]),
+    )
+
+
+def record_analysis(corpus: Corpus, config: TrainConfig, raw: dict) -> dict:
+    """What the book reads at every checkpoint: neighbours, analogy answers, recent loss."""
+    from .analysis import analogy_results, nearest_neighbors
+
+    k = min(config.neighbors_k, corpus.vocab_size - 1)
+    neighbors, cosines, answers, ranks, recent = [], [], [], [], []
+    losses = raw["losses"]
+    for c, step in enumerate(raw["checkpoint_steps"]):
+        ids, cos = nearest_neighbors(raw["W_checkpoints"][c], k)
+        neighbors.append(ids)
+        cosines.append(cos)
+        ans, rank = analogy_results(raw["W_checkpoints"][c], corpus.ids_of_analogies())
+        answers.append(ans)
+        ranks.append(rank)
+        window = losses[max(0, step - config.checkpoint_every): step] if step > 0 else losses[:1]
+        recent.append(float(window.mean()))
+    n_tests = len(corpus.analogies)
+    return dict(
+        neighbors=np.stack(neighbors).astype(np.int32),
+        neighbor_cosines=np.stack(cosines).astype(np.float32),
+        analogy_answers=np.array(answers, dtype=np.int32).reshape(-1, n_tests),
+        analogy_ranks=np.array(ranks, dtype=np.int32).reshape(-1, n_tests),
+        recent_loss=np.array(recent, dtype=np.float64),
+    )
+
+
+# ---------------------------------------------------------------- cache
+
+def source_fingerprint() -> str:
+    """sha256 over the package's own source: any change to w2v means a new run."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def run_key(folder: Path, config: TrainConfig) -> str:
+    import torch
+
+    parts = [corpus_fingerprint(folder), json.dumps(dataclasses.asdict(config), sort_keys=True),
+             source_fingerprint(), torch.__version__, str(FORMAT_VERSION)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("W2V_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "w2v"
+
+
+def _writable_cache(cache_dir: Path) -> Path:
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cache_dir):
+            pass
+    except OSError as exc:
+        raise CorpusError(f"--cache-dir {cache_dir}: not writable ({exc.strerror})") from None
+    return cache_dir
+
+
+def save_run(path: Path, meta: dict, arrays: dict) -> None:
+    """Write the artifact atomically: a temp file in the same folder, then a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_run_file(path: Path, corpus: Corpus, config: TrainConfig) -> Run:
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        arrays = {name: data[name] for name in data.files if name != "meta"}
+    return Run(corpus=corpus, config=config, key=meta["key"], seconds=meta["seconds"], **arrays)
+
+
+def train_or_load(corpus_dir: str | Path = "corpus", cache_dir: str | Path | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> Run:
+    """The run for a corpus folder: loaded from the cache, or trained once and cached.
+
+    Used by every chapter (through `w2v.book_run`) and by ``python -m w2v train``.
+    """
+    folder = Path(corpus_dir)
+    corpus = load_corpus(folder)
+    config = load_config(folder)
+    cache = _writable_cache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
+    key = run_key(folder, config)
+    path = cache / f"run-{key}.npz"
+    if path.exists():
+        try:
+            return load_run_file(path, corpus, config)
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged artifact is retrained and replaced, never trusted
+    raw = train(corpus, config, progress)
+    raw.update(record_analysis(corpus, config, raw))
+    seconds = raw.pop("seconds")
+    save_run(path, {"key": key, "seconds": seconds, "config": dataclasses.asdict(config)}, raw)
+    return Run(corpus=corpus, config=config, key=key, seconds=seconds, **raw)
+
+
+def text_progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr."""
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\rtraining [{'#' * filled}{'.' * (width - filled)}] {done:>6}/{total}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
