@@ -217,12 +217,17 @@ def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], No
     finally:
         torch.set_num_threads(threads)
 
+    losses = torch.stack(losses).numpy()
+    if not np.isfinite(losses).all():
+        first = int(np.argmin(np.isfinite(losses)))
+        raise CorpusError(f"{corpus.folder / 'train.toml'}: training diverged at step {first} (the loss is not "
+                          f"finite); lower lr (now {config.lr}) or lr_final (now {config.lr_final})")
     steps = sorted(checkpoints)
     return dict(
         seconds=seconds,
         pairs=table,
         step_pair=step_pair,
-        losses=torch.stack(losses).numpy(),
+        losses=losses,
         checkpoint_steps=np.array(steps),
         W_checkpoints=np.stack([checkpoints[s][0].numpy() for s in steps]),
         W_out_checkpoints=np.stack([checkpoints[s][1].numpy() for s in steps]),

@@ -1,0 +1,95 @@
+"""The book's own Sphinx extension.
+
+1. BokehJS, offline: the installed bokeh package's own JS files are copied into the build and
+   loaded once, only on pages that embed a figure, so the JS always matches the Python package.
+2. Never stale: myst-nb's jupyter-cache only notices edits to code cells. A stamp of w2v/ and
+   corpus/ is kept beside the cache; when it changes the cache is emptied and every page re-read.
+3. No thebe: jupyter-book always loads sphinx-thebe, which declares its script config twice
+   (a page error) and writes a CDN address into every page. The book is static by design,
+   so its handlers are disconnected.
+4. The blueprint's per-line notes: a script and stylesheet of the book's own (w2v.js, w2v.css).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BOKEH_FILES = ("bokeh.min.js", "bokeh-widgets.min.js", "bokeh-tables.min.js")
+FIGURE_MARKER = 'class="w2v-bokeh'  # written by w2v.plots.embed around every figure
+
+
+def inputs_stamp() -> str:
+    """sha256 over everything a chapter's outputs depend on besides its own code cells."""
+    digest = hashlib.sha256()
+    files = sorted((ROOT / "w2v").rglob("*.py")) + sorted(p for p in (ROOT / "corpus").rglob("*") if p.is_file())
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _bokeh_js_dir() -> Path:
+    import bokeh
+
+    return Path(bokeh.__file__).parent / "server" / "static" / "js"
+
+
+def _refresh_execution_cache(app, config) -> None:
+    cache = getattr(config, "nb_execution_cache_path", "") or ""
+    stamp_now = inputs_stamp()
+    app.w2v_inputs_changed = False
+    if not cache:
+        return
+    cache_dir = Path(app.srcdir) / cache if not Path(cache).is_absolute() else Path(cache)
+    stamp_file = cache_dir.parent / ".w2v-inputs-stamp"
+    previous = stamp_file.read_text() if stamp_file.exists() else None
+    if previous != stamp_now:
+        if cache_dir.exists():
+            shutil.rmtree(cache_dir)
+        app.w2v_inputs_changed = previous is not None
+        cache_dir.parent.mkdir(parents=True, exist_ok=True)
+        stamp_file.write_text(stamp_now)
+
+
+def _outdated(app, env, added, changed, removed):
+    """When w2v/ or corpus/ changed, every chapter is re-read (and so re-executed)."""
+    if getattr(app, "w2v_inputs_changed", False):
+        return sorted(env.found_docs - set(added) - set(changed))
+    return []
+
+
+def _page_assets(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body", "")
+    if FIGURE_MARKER in body:
+        for name in BOKEH_FILES:
+            app.add_js_file(f"bokeh/{name}", priority=200)  # before the page's own inline scripts
+
+
+def _copy_bokeh(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "bokeh"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in BOKEH_FILES:
+        shutil.copyfile(_bokeh_js_dir() / name, target / name)
+
+
+def _drop_thebe(app, config) -> None:
+    for event, listeners in app.events.listeners.items():
+        for listener in list(listeners):
+            if getattr(listener.handler, "__module__", "").startswith("sphinx_thebe"):
+                app.disconnect(listener.id)
+    app.registry.css_files = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in name]
+
+
+def setup(app):
+    app.connect("config-inited", _drop_thebe)
+    app.connect("config-inited", _refresh_execution_cache, priority=100)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("html-page-context", _page_assets)
+    app.connect("build-finished", _copy_bokeh)
+    app.add_css_file("w2v.css")
+    app.add_js_file("w2v.js", loading_method="defer")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

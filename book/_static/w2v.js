@@ -1,0 +1,2 @@
+// The book's own script: per-line notes of the model blueprint (see book/blueprint.md).
+"use strict";

@@ -1,0 +1,72 @@
+"""Plot plumbing shared by every chapter: colours and the one way a Bokeh figure reaches a page.
+
+A chapter builds a Bokeh layout (widgets and the plots they drive in ONE layout, so they share
+a document) and hands it to `embed`, which returns HTML for the static page. BokehJS itself is
+loaded once per page, offline, by book/_ext/w2v_book.py. Interactions are CustomJS callbacks.
+Chapter-specific figures live in the modules beside this one (w2v/plots/<chapter>.py).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from bokeh.embed import components
+from bokeh.palettes import interp_palette
+
+# Colour-blind-safe categorical colours for groups, the same in every chapter: Okabe & Ito's
+# seven colours, then Paul Tol's muted wine, teal, olive and indigo, then grey.
+GROUP_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+                "#882255", "#44AA99", "#999933", "#332288", "#888888")
+
+# Diverging palette for weights and cosines (negative blue, zero white, positive red): Paul Tol's
+# BuRd, designed to be perceptually uniform and readable with colour-blindness, stretched to 256.
+DIVERGING = tuple(interp_palette(("#2166AC", "#4393C3", "#92C5DE", "#D1E5F0", "#F7F7F7",
+                                  "#FDDBC7", "#F4A582", "#D6604D", "#B2182B"), 256))
+
+FONT = "13px"
+
+
+def group_colors(corpus) -> dict[str, str]:
+    """Group name → colour, in the order of groups.tsv."""
+    if len(corpus.groups) > len(GROUP_COLORS):
+        raise ValueError(f"{len(corpus.groups)} groups, but only {len(GROUP_COLORS)} distinguishable colours")
+    return {g: GROUP_COLORS[i] for i, g in enumerate(corpus.groups)}
+
+
+def word_colors(corpus) -> list[str]:
+    """(V,) the group colour of every word, in vocabulary order."""
+    return [GROUP_COLORS[g] for g in corpus.word_group]
+
+
+def symmetric_range(values: np.ndarray) -> float:
+    """Half-width of a colour scale centred on zero that covers `values`."""
+    return float(np.max(np.abs(values))) or 1.0
+
+
+class Figure:
+    """A figure ready for the page: the Bokeh HTML with a caption and alt text.
+
+    Displayed in a notebook cell (or glued) it becomes a <figure> in the static HTML.
+    """
+
+    def __init__(self, layout, caption: str, alt: str, name: str):
+        self.layout, self.caption, self.alt, self.name = layout, caption, alt, name
+
+    def html(self) -> str:
+        script, div = components(self.layout)
+        return (f'<figure class="w2v-bokeh" id="fig-{html.escape(self.name)}" role="group" '
+                f'aria-label="{html.escape(self.alt)}">{div}{script}'
+                f'<figcaption>{html.escape(self.caption)}</figcaption></figure>')
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
+def embed(layout, caption: str, alt: str, name: str) -> Figure:
+    """The one helper every chapter uses to put a Bokeh layout on the page.
+
+    `caption` is shown under the figure; `alt` describes it for screen readers; `name` gives the
+    figure a stable anchor (#fig-<name>) that a syllabus can link to.
+    """
+    return Figure(layout, caption, alt, name)
