@@ -40,9 +40,10 @@ def _refresh_execution_cache(app, config) -> None:
     cache = getattr(config, "nb_execution_cache_path", "") or ""
     stamp_now = inputs_stamp()
     app.w2v_inputs_changed = False
-    if not cache:
-        return
-    cache_dir = Path(app.srcdir) / cache if not Path(cache).is_absolute() else Path(cache)
+    if cache:
+        cache_dir = Path(cache) if Path(cache).is_absolute() else Path(app.srcdir) / cache
+    else:  # myst-nb's own default, decided later at builder-inited
+        cache_dir = Path(app.outdir).parent / ".jupyter_cache"
     stamp_file = cache_dir.parent / ".w2v-inputs-stamp"
     previous = stamp_file.read_text() if stamp_file.exists() else None
     if previous != stamp_now:
