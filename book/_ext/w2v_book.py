@@ -4,10 +4,13 @@
    loaded once, only on pages that embed a figure, so the JS always matches the Python package.
 2. Never stale: myst-nb's jupyter-cache only notices edits to code cells. A stamp of w2v/ and
    corpus/ is kept beside the cache; when it changes the cache is emptied and every page re-read.
-3. No thebe: jupyter-book always loads sphinx-thebe, which declares its script config twice
+3. MathJax, offline: Sphinx would load MathJax from a CDN; the pinned package
+   django-static-mathjax ships MathJax 3.2.2 (an empty `mathjax` module and its static files),
+   and the parts the book uses are copied into _static/mathjax/ (mathjax_path in _config.yml).
+4. No thebe: jupyter-book always loads sphinx-thebe, which declares its script config twice
    (a page error) and writes a CDN address into every page. The book is static by design,
    so its handlers are disconnected.
-4. The blueprint's per-line notes: a script and stylesheet of the book's own (w2v.js, w2v.css).
+5. The blueprint's per-line notes: a script and stylesheet of the book's own (w2v.js, w2v.css).
 """
 
 from __future__ import annotations
@@ -68,13 +71,34 @@ def _page_assets(app, pagename, templatename, context, doctree) -> None:
             app.add_js_file(f"bokeh/{name}", priority=200)  # before the page's own inline scripts
 
 
-def _copy_bokeh(app, exception) -> None:
+def _mathjax_dir() -> Path:
+    import mathjax  # the django-static-mathjax package: static files only
+
+    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+
+
+# tex-chtml.js, its fonts, and what it loads on demand (TeX extensions, menu, assistive tools).
+MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y", "sre/speech-worker.js",
+                 "sre/mathmaps/en.json", "sre/mathmaps/base.json", "sre/mathmaps/nemeth.json")
+
+
+def _copy_static_libraries(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.outdir) / "_static" / "bokeh"
-    target.mkdir(parents=True, exist_ok=True)
+    static = Path(app.outdir) / "_static"
+    (static / "bokeh").mkdir(parents=True, exist_ok=True)
     for name in BOKEH_FILES:
-        shutil.copyfile(_bokeh_js_dir() / name, target / name)
+        shutil.copyfile(_bokeh_js_dir() / name, static / "bokeh" / name)
+    source = _mathjax_dir()
+    for part in MATHJAX_PARTS:
+        src, dst = source / part, static / "mathjax" / part
+        if not src.exists():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(src, dst)
 
 
 def _drop_thebe(app, config) -> None:
@@ -90,7 +114,7 @@ def setup(app):
     app.connect("config-inited", _refresh_execution_cache, priority=100)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_assets)
-    app.connect("build-finished", _copy_bokeh)
+    app.connect("build-finished", _copy_static_libraries)
     app.add_css_file("w2v.css")
     app.add_js_file("w2v.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
