@@ -1,0 +1,58 @@
+"""Every page of the built book, as a reader's browser sees it: clean, offline, figures drawn."""
+
+from __future__ import annotations
+
+import bokeh
+import pytest
+
+from conftest import CHAPTERS, wait_for_bokeh
+
+PAGES = [f"book/{name}.html" for name in CHAPTERS]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_clean_and_offline(open_page, path):
+    """Zero page errors, zero console errors or warnings, no request leaves the local server."""
+    page, log = open_page(path)
+    page.wait_for_timeout(800)  # let deferred scripts (MathJax, BokehJS) finish
+    assert page.title(), f"{path} has no title"
+    assert log.problems() == [], f"{path}: {log.problems()}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_bokeh_figure_renders(open_page, path):
+    page, log = open_page(path)
+    figures = page.locator("figure.w2v-bokeh").count()
+    if figures == 0:
+        assert page.evaluate("() => typeof window.Bokeh") == "undefined", "BokehJS loaded on a page without figures"
+        return
+    wait_for_bokeh(page)
+    assert page.evaluate("() => Bokeh.version") == bokeh.__version__
+    sizes = page.evaluate("""() => {
+        // Bokeh 3 draws inside nested shadow roots: walk them all to find the canvases.
+        const canvases = (node, found = []) => {
+            for (const el of node.querySelectorAll('*')) {
+                if (el.tagName === 'CANVAS') found.push(el.getBoundingClientRect());
+                if (el.shadowRoot) canvases(el.shadowRoot, found);
+            }
+            return found;
+        };
+        return [...document.querySelectorAll('figure.w2v-bokeh')].map(f =>
+            ({id: f.id, canvases: canvases(f).map(r => [r.width, r.height])}));
+    }""")
+    assert len(sizes) == figures
+    for figure in sizes:
+        assert figure["canvases"], f"{path} {figure['id']}: no canvas drawn"
+        assert all(w > 0 and h > 0 for w, h in figure["canvases"]), f"{path} {figure['id']}: {figure['canvases']}"
+        assert figure["id"].startswith("fig-"), "every figure has a stable anchor"
+    for figure_id in (s["id"] for s in sizes):
+        caption = page.locator(f"#{figure_id} figcaption").inner_text().strip()
+        alt = page.get_attribute(f"#{figure_id}", "aria-label") or ""
+        assert caption and alt, f"{figure_id}: caption and alt text are required"
+    assert log.problems() == [], f"{path}: {log.problems()}"
+
+
+def test_bokehjs_loaded_once_per_page(book_html):
+    for path in PAGES:
+        html = (book_html / path).read_text(encoding="utf-8")
+        assert html.count("bokeh/bokeh.min.js") <= 1, f"{path} loads BokehJS more than once"
