@@ -1,0 +1,64 @@
+"""The chapter "Two faces of every word" (book/two-faces.html) in a real browser.
+
+The page must load without a single problem, the bar chart must render at laptop and phone width,
+and hovering a bar must name its word, group and the run's own cosine.
+"""
+
+from __future__ import annotations
+
+import re
+
+import bokeh
+import numpy as np
+import pytest
+
+from conftest import wait_for_bokeh
+from test_browser_weights import hover_text
+from w2v import analysis
+
+PAGE = "book/two-faces.html"
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_page_loads_without_problems_and_chart_renders(open_page, width):
+    page, log = open_page(PAGE, width=width)
+    wait_for_bokeh(page)
+    assert page.evaluate("() => Bokeh.version") == bokeh.__version__
+    figure = page.locator("figure.w2v-bokeh#fig-two-faces-cosine")
+    assert figure.count() == 1
+    assert figure.get_attribute("aria-label") and figure.locator("figcaption").inner_text().strip()
+    sizes = figure.locator("canvas").evaluate_all(
+        "cs => cs.map(c => [c.getBoundingClientRect().width, c.getBoundingClientRect().height])")
+    assert sizes and all(w > 0 and h > 0 for w, h in sizes), sizes
+    assert figure.bounding_box()["width"] <= width
+    # the equations of the updates are typeset
+    page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0")
+    assert log.problems() == []
+
+
+@pytest.mark.parametrize("rank", [0, -1])
+def test_hovering_a_bar_names_the_word(open_page, book_run, rank):
+    page, log = open_page(PAGE)
+    wait_for_bokeh(page)
+    corpus = book_run.corpus
+    cosines = analysis.two_vector_cosine(book_run.W, book_run.W_out)
+    order = np.argsort(-cosines, kind="stable")
+    row = rank % corpus.vocab_size
+    w = order[row]
+    text = hover_text(page, "two-faces-bars", cosines[w] / 2, row)   # halfway along the bar
+    word = corpus.vocab[w]
+    assert re.search(rf"\b{re.escape(word)}\b", text), (word, text)
+    assert corpus.group_of(word) in text
+    assert f"{cosines[w]:.4f}" in text, (cosines[w], text)
+    assert log.problems() == []
+
+
+def test_text_names_the_extremes(open_page, book_run):
+    page, log = open_page(PAGE)
+    corpus = book_run.corpus
+    cosines = analysis.two_vector_cosine(book_run.W, book_run.W_out)
+    section = page.locator("section:has(> span#two-face-cosine)").inner_text()   # the stable anchor
+    assert corpus.vocab[int(np.argmax(cosines))] in section
+    assert corpus.vocab[int(np.argmin(cosines))] in section
+    assert f"{cosines.mean():.2f}" in section
+    assert log.problems() == []

@@ -1,0 +1,147 @@
+"""The chapter "Inside the weights" (book/weights.html) in a real browser.
+
+The page must load without a single problem, both figures must render at laptop and phone width,
+the heatmaps' tooltips must name the words under the pointer and show the run's own numbers,
+and the word picker must redraw the picked word's two vectors and move the highlight.
+"""
+
+from __future__ import annotations
+
+import re
+
+import bokeh
+import numpy as np
+import pytest
+
+from conftest import wait_for_bokeh
+from w2v import analysis
+
+PAGE = "book/weights.html"
+FIGURES = ("fig-weight-explorer", "fig-similarity-heatmap")
+
+# Scroll a data point (x, y) of the named Bokeh plot into view; return its viewport coordinates.
+POINT_JS = """([name, x, y]) => {
+  for (const doc of Bokeh.documents) {
+    const model = doc.get_model_by_name(name)
+    if (model == null) continue
+    const view = Bokeh.index.find_one(model)
+    let box = view.canvas_view.el.getBoundingClientRect()
+    window.scrollTo(0, window.scrollY + box.top + view.frame.y_scale.compute(y) - 300)
+    box = view.canvas_view.el.getBoundingClientRect()
+    return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)]
+  }
+  return null
+}"""
+
+# Plain copies of named Bokeh models' state, read from the page's documents.
+STATE_JS = """() => {
+  for (const doc of Bokeh.documents) {
+    const bars = doc.get_model_by_name('weights-bars-data')
+    if (bars == null) continue
+    return {
+      word: doc.get_model_by_name('weights-picker').value,
+      centre: Array.from(bars.data.centre), context: Array.from(bars.data.context),
+      title: doc.get_model_by_name('weights-bars').title.text,
+      highlight: Array.from(doc.get_model_by_name('weights-highlight').data.y),
+    }
+  }
+  return null
+}"""
+
+
+def hover_text(page, plot: str, x: float, y: float) -> str:
+    point = page.evaluate(POINT_JS, [plot, x, y])
+    assert point is not None, f"no Bokeh plot named {plot!r} on the page"
+    page.mouse.move(*point)
+    tooltip = page.locator(".bk-tooltip-content").filter(has_text=re.compile(r"\S"))
+    tooltip.first.wait_for(state="visible", timeout=5_000)
+    return " ".join(tooltip.all_inner_texts())
+
+
+@pytest.fixture(scope="module")
+def order(book_run):
+    return analysis.group_order(book_run.corpus.word_group)
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_page_loads_without_problems_and_figures_render(open_page, width):
+    page, log = open_page(PAGE, width=width)
+    wait_for_bokeh(page)
+    assert page.evaluate("() => Bokeh.version") == bokeh.__version__
+    for fig_id in FIGURES:
+        figure = page.locator(f"figure.w2v-bokeh#{fig_id}")
+        assert figure.count() == 1, f"#{fig_id} missing"
+        assert figure.get_attribute("aria-label"), f"#{fig_id} has no alt text"
+        assert figure.locator("figcaption").inner_text().strip(), f"#{fig_id} has no caption"
+        sizes = figure.locator("canvas").evaluate_all(
+            "cs => cs.map(c => [c.getBoundingClientRect().width, c.getBoundingClientRect().height])")
+        assert sizes and all(w > 0 and h > 0 for w, h in sizes), f"#{fig_id}: empty canvas {sizes}"
+        box = figure.bounding_box()
+        assert box["width"] <= width, f"#{fig_id} is wider ({box['width']}) than the window ({width})"
+    assert page.locator("figure.w2v-bokeh").count() == len(FIGURES)
+    assert log.problems() == []
+
+
+def test_weight_heatmap_hover_shows_word_and_value(open_page, book_run, order):
+    page, log = open_page(PAGE)
+    wait_for_bokeh(page)
+    V, D = book_run.W.shape
+    corpus = book_run.corpus
+    for row, d, in_W in ((V // 3, D // 2, True), (V - 1, D - 1, False)):
+        word = corpus.vocab[order[row]]
+        x = d if in_W else D + 1 + d                     # W′ᵀ is drawn right of W, one column apart
+        value = book_run.W[order[row], d] if in_W else book_run.W_out[d, order[row]]
+        text = hover_text(page, "weights-heatmap", x, row)
+        assert word in text and f"{value:.4f}" in text, (word, value, text)
+        assert ("W (centre" in text) == in_W, text
+    assert log.problems() == []
+
+
+def test_picker_redraws_the_two_vectors(open_page, book_run, order):
+    page, log = open_page(PAGE)
+    wait_for_bokeh(page)
+    corpus = book_run.corpus
+    before = page.evaluate(STATE_JS)
+    start = corpus.index[before["word"]]
+    assert np.allclose(before["centre"], book_run.W[start], atol=1e-4)
+
+    other = corpus.vocab[order[-1]] if corpus.vocab[order[-1]] != before["word"] else corpus.vocab[order[0]]
+    page.locator("figure#fig-weight-explorer select").select_option(other)
+    page.wait_for_function(f"() => ({STATE_JS})().word === {other!r}")
+    after = page.evaluate(STATE_JS)
+    w = corpus.index[other]
+    assert np.allclose(after["centre"], book_run.W[w], atol=1e-4)
+    assert np.allclose(after["context"], book_run.W_out[:, w], atol=1e-4)
+    assert after["centre"] != before["centre"]
+    assert other in after["title"] and before["word"] not in after["title"]
+    cosine = float(analysis.two_vector_cosine(book_run.W, book_run.W_out)[w])
+    assert f"{cosine:.2f}" in after["title"]
+    row = int(np.flatnonzero(order == w)[0])
+    assert after["highlight"] == [row, row]
+    assert log.problems() == []
+
+
+def test_similarity_heatmap_hover_shows_two_words(open_page, book_run, order):
+    page, log = open_page(PAGE)
+    wait_for_bokeh(page)
+    corpus = book_run.corpus
+    V = corpus.vocab_size
+    row, col = V // 4, (3 * V) // 4
+    a, b = order[row], order[col]
+    text = hover_text(page, "similarity-heatmap", col, row)
+    cosine = analysis.cosine_matrix(book_run.W)[a, b]
+    assert corpus.vocab[a] in text and corpus.vocab[b] in text, text
+    assert f"{cosine:.4f}" in text, (cosine, text)
+    assert corpus.group_of(corpus.vocab[a]) in text and corpus.group_of(corpus.vocab[b]) in text
+    assert log.problems() == []
+
+
+def test_screenshots(open_page, tmp_path):
+    """Full-page screenshots at laptop and phone width (kept in pytest's tmp folder for a look)."""
+    for width in (1280, 400):
+        page, log = open_page(PAGE, width=width)
+        wait_for_bokeh(page)
+        path = tmp_path / f"weights-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+        assert log.problems() == []
