@@ -1,0 +1,219 @@
+"""`python -m w2v` as a user runs it: a subprocess, a temp corpus, a temp --cache-dir.
+
+Good input is checked against the same run loaded in-process; bad input must be one line on
+stderr naming the file and line (or the option), a non-zero exit, no traceback, no artifact.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from w2v.analysis import analogy_answer, nearest_neighbors, summary
+from w2v.train import train_or_load
+
+GROUPS = {"animal": ["cat", "dog", "cow", "pig"], "colour": ["red", "blue", "green", "pink"],
+          "verb": ["eats", "sees", "likes", "wants"], "place": ["park", "farm", "town", "lake"]}
+TOML = "steps = 400\ndim = 4\ncheckpoint_every = 100\nsnapshots = 5\nneighbors_k = 3\n"
+ANALOGIES = "cat dog red blue\ncow pig green pink\neats sees park farm\nlikes wants town lake\ncat cow eats likes\n"
+
+
+def write_tiny(folder: Path, toml: str = TOML) -> Path:
+    """32 sentences, 16 words in 4 groups, 5 analogies, 400 steps: trains in well under a second."""
+    folder.mkdir(parents=True, exist_ok=True)
+    a, c, v, p = GROUPS.values()
+    lines = [f"{a[i % 4]} {v[(i // 4) % 4]} {c[(i * 3) % 4]} {p[(i * 5 + 1) % 4]}" for i in range(32)]
+    (folder / "sentences.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "groups.tsv").write_text("".join(f"{w}\t{g}\n" for g, ws in GROUPS.items() for w in ws))
+    (folder / "analogies.txt").write_text(ANALOGIES)
+    (folder / "train.toml").write_text(toml, encoding="utf-8")
+    return folder
+
+
+def w2v_cli(*args, cwd: Path, cache: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, W2V_CACHE_DIR=str(cwd / "default-cache-must-stay-unused"))
+    extra = ["--cache-dir", str(cache)] if cache is not None else []
+    return subprocess.run([sys.executable, "-m", "w2v", *args, *extra], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """The tiny corpus trained once through the CLI; later commands hit its cache."""
+    root = tmp_path_factory.mktemp("cli")
+    folder, cache = write_tiny(root / "tiny"), root / "cache"
+    result = w2v_cli("train", "--corpus", str(folder), cwd=root, cache=cache)
+    assert result.returncode == 0, result.stderr
+    run = train_or_load(folder, cache)  # a hit: the very run the CLI made
+    return dict(root=root, folder=folder, cache=cache, run=run, train=result)
+
+
+# ---------------------------------------------------------------- good input
+
+def test_train_prints_the_summary(trained):
+    run, out = trained["run"], trained["train"].stdout
+    lines = {line.split("  ")[0]: line for line in out.splitlines()}
+    s = summary(run)
+    assert f"{s['steps']}" in lines["steps"] and s["steps"] == 400
+    assert f"{s['seconds']:.2f}" in lines["seconds"]
+    assert f"{s['final_loss']:.4f}" in lines["final loss"]
+    assert f"{s['analogies_correct']}/5 correct" in lines["analogies"]
+    assert f"(step 0: {s['analogies_correct_at_0']}/5)" in lines["analogies"]
+    assert f"{s['purity']:.3f}" in lines["purity"] and f"{s['purity_at_0']:.3f}" in lines["purity"]
+    assert f"{s['block_contrast']:.3f}" in lines["block contrast"]
+    assert "32 sentences, 128 tokens, 16 words" in lines["corpus"]
+    assert "Traceback" not in trained["train"].stderr
+    assert not (trained["root"] / "default-cache-must-stay-unused").exists()
+    assert [p.name for p in trained["cache"].iterdir()] == [f"run-{run.key}.npz"]
+
+
+def test_train_again_loads_the_same_run(trained):
+    again = w2v_cli("train", "--corpus", str(trained["folder"]), cwd=trained["root"], cache=trained["cache"])
+    assert again.returncode == 0
+    assert again.stdout == trained["train"].stdout  # same recorded seconds: it was loaded, not retrained
+    assert len(list(trained["cache"].iterdir())) == 1
+
+
+def test_neighbors(trained):
+    run, k = trained["run"], 4
+    word = run.corpus.vocab[5]
+    result = w2v_cli("neighbors", word, "-k", str(k), "--corpus", str(trained["folder"]),
+                     cwd=trained["root"], cache=trained["cache"])
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()]
+    ids, cos = nearest_neighbors(run.W, k)
+    i = run.corpus.index[word]
+    assert [r[0] for r in rows] == [run.corpus.vocab[j] for j in ids[i]]
+    assert [float(r[1]) for r in rows] == pytest.approx(cos[i].tolist(), abs=6e-5)
+
+
+def test_analogy(trained):
+    run = trained["run"]
+    for a, b, c, _ in run.corpus.analogies[:1]:
+        result = w2v_cli("analogy", a, b, c, "--corpus", str(trained["folder"]), cwd=trained["root"],
+                         cache=trained["cache"])
+        assert result.returncode == 0, result.stderr
+        ids = run.corpus.ids([a, b, c])
+        answer = run.corpus.vocab[analogy_answer(run.W, *ids)]
+        assert result.stdout.splitlines()[0] == f"{a} : {b} :: {c} : {answer}"
+        assert result.stdout.splitlines()[1].split()[0] == answer
+
+
+@pytest.mark.parametrize("matrix", ["W", "W_out"])
+def test_export_is_read_by_gensim(trained, matrix):
+    from gensim.models import KeyedVectors
+
+    run, path = trained["run"], trained["root"] / f"vectors-{matrix}.txt"
+    result = w2v_cli("export", str(path), "--matrix", matrix, "--corpus", str(trained["folder"]),
+                     cwd=trained["root"], cache=trained["cache"])
+    assert result.returncode == 0, result.stderr
+    kv = KeyedVectors.load_word2vec_format(str(path))
+    expected = run.W if matrix == "W" else run.W_out.T
+    assert kv.index_to_key == run.corpus.vocab
+    assert np.array_equal(kv.vectors, expected)  # repr of each float32 round-trips exactly
+    assert not [p for p in trained["root"].iterdir() if p.name.startswith(".tmp-")]
+
+
+# ---------------------------------------------------------------- bad input
+
+def broken(tmp: Path, name: str) -> tuple[list[str], str]:
+    """Make the broken input `name`; return the CLI arguments and what stderr must mention."""
+    folder = write_tiny(tmp / "c")
+    s = folder / "sentences.txt"
+    g = folder / "groups.tsv"
+    t = folder / "train.toml"
+    train = ["train", "--corpus", str(folder)]
+    if name == "missing folder":
+        return ["train", "--corpus", str(tmp / "nowhere")], f"{tmp / 'nowhere'}: corpus folder not found"
+    if name == "empty sentences":
+        s.write_text("")
+        return train, f"{s}: no sentences"
+    if name == "non-utf8 sentences":
+        lines = s.read_bytes().splitlines()
+        lines[2] = b"\xe9t\xe9 " + lines[2]  # Latin-1 "été": not UTF-8
+        s.write_bytes(b"\n".join(lines) + b"\n")
+        return train, f"{s}:3: not valid UTF-8"
+    if name == "one distinct word":
+        s.write_text("cat cat\ncat\n")
+        return train, f"{s}: needs at least two distinct words"
+    if name == "groups missing a word":
+        g.write_text("".join(line for line in g.read_text().splitlines(True) if not line.startswith("pig\t")))
+        return train, f"{g}: 'pig'"
+    if name == "groups repeating a word":
+        g.write_text(g.read_text() + "dog\tcolour\n")
+        return train, f"{g}:17: 'dog' is listed twice (first at line 2)"
+    if name == "analogy word outside vocab":
+        (folder / "analogies.txt").write_text(ANALOGIES + "cat dog red unicorn\n")
+        return train, f"{folder / 'analogies.txt'}:6: 'unicorn' is not in the vocabulary"
+    if name == "unknown key":
+        t.write_text(TOML + "epochs = 3\n")
+        return train, f"{t}:6: unknown key 'epochs'"
+    for key in ("steps", "dim", "window", "lr"):
+        for value in ("0", "-2"):
+            if name == f"{key} = {value}":
+                t.write_text("\n".join(line for line in TOML.splitlines() if not line.startswith(f"{key} ="))
+                             + f"\n{key} = {value}\n")
+                n = len(t.read_text().splitlines())
+                return train, f"{t}:{n}: {key} must be"
+    if name == "unwritable cache dir":
+        return train, "--cache-dir"  # the cache dir given is a path under a regular file
+    if name == "unknown word neighbors":
+        return ["neighbors", "unicorn", "--corpus", str(folder)], "'unicorn' is not in the vocabulary"
+    if name == "unknown word analogy":
+        return ["analogy", "cat", "unicorn", "red", "--corpus", str(folder)], "'unicorn' is not in the vocabulary"
+    if name == "k out of range":
+        return ["neighbors", "cat", "-k", "16", "--corpus", str(folder)], "-k must be between 1 and 15"
+    if name == "diverging lr":
+        t.write_text(TOML + "lr = 50\n")
+        return train, f"{t}: training diverged at step"
+    raise AssertionError(name)
+
+
+BAD = ["missing folder", "empty sentences", "non-utf8 sentences", "one distinct word", "groups missing a word",
+       "groups repeating a word", "analogy word outside vocab", "unknown key",
+       "steps = 0", "steps = -2", "dim = 0", "window = 0", "lr = 0", "lr = -2",
+       "unwritable cache dir", "unknown word neighbors", "unknown word analogy", "k out of range", "diverging lr"]
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_bad_input_is_one_clear_line(tmp_path, name):
+    args, mention = broken(tmp_path, name)
+    cache = tmp_path / "cache"
+    if name == "unwritable cache dir":
+        (tmp_path / "a-file").write_text("not a folder")
+        cache = tmp_path / "a-file" / "cache"
+    result = w2v_cli(*args, cwd=tmp_path, cache=cache)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert mention in lines[0], lines[0]
+    assert result.stdout == ""
+    if name == "unwritable cache dir":
+        assert (tmp_path / "a-file").read_text() == "not a folder"
+    else:
+        assert not cache.exists() or list(cache.iterdir()) == []
+    assert not (tmp_path / "default-cache-must-stay-unused").exists()
+    if name == "diverging lr":  # says what happened and what to do
+        assert "not finite" in lines[0] and "lower lr (now 50.0)" in lines[0]
+
+
+@pytest.mark.parametrize("args", [[], ["fly"], ["neighbors"], ["neighbors", "cat", "-k", "x"], ["export", "p", "--matrix", "Q"]])
+def test_bad_command_line_is_one_line(tmp_path, args):
+    result = w2v_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "error" in result.stderr
+
+
+def test_export_into_a_missing_folder(trained):
+    path = trained["root"] / "no-such-dir" / "v.txt"
+    result = w2v_cli("export", str(path), "--corpus", str(trained["folder"]), cwd=trained["root"],
+                     cache=trained["cache"])
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "no-such-dir" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,186 @@
+"""The corpus: the repository's corpus/ has the sizes the book states, and `w2v.pairs` is right.
+
+Nothing here names a word of the real corpus (it is being redesigned); words come from the data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import w2v
+from w2v.corpus import CorpusError, load_corpus, pairs
+
+N_SENTENCES, N_WORDS, N_TOKENS = 545, 96, 1_751
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(w2v.BOOK_CORPUS)
+
+
+def write_corpus(folder: Path, sentences: str, groups: str | None = None, analogies: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sentences.txt").write_text(sentences, encoding="utf-8")
+    if groups is not None:
+        (folder / "groups.tsv").write_text(groups, encoding="utf-8")
+    if analogies is not None:
+        (folder / "analogies.txt").write_text(analogies, encoding="utf-8")
+    return folder
+
+
+# ---------------------------------------------------------------- the repository's corpus
+
+def test_sizes(corpus):
+    assert len(corpus.sentences) == N_SENTENCES
+    assert corpus.vocab_size == N_WORDS
+    assert corpus.n_tokens == N_TOKENS
+
+
+def test_sizes_from_the_raw_file():
+    """The same sizes counted straight from sentences.txt, without the reader."""
+    lines = [line for line in (w2v.BOOK_CORPUS / "sentences.txt").read_text("utf-8").splitlines() if line.strip()]
+    tokens = [w for line in lines for w in line.split()]
+    assert (len(lines), len(set(tokens)), len(tokens)) == (N_SENTENCES, N_WORDS, N_TOKENS)
+
+
+def test_counts_and_index_agree(corpus):
+    assert corpus.counts.sum() == corpus.n_tokens
+    assert (corpus.counts >= 1).all()
+    assert len(set(corpus.vocab)) == corpus.vocab_size
+    assert all(corpus.index[w] == i for i, w in enumerate(corpus.vocab))
+    freq = {}
+    for sentence in corpus.sentences:
+        for word in sentence:
+            freq[word] = freq.get(word, 0) + 1
+    assert [freq[w] for w in corpus.vocab] == corpus.counts.tolist()
+
+
+def test_groups_tsv_covers_each_word_exactly_once(corpus):
+    rows = [line.split("\t") for line in (w2v.BOOK_CORPUS / "groups.tsv").read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert all(len(r) == 2 for r in rows)
+    words = [w.strip() for w, _ in rows]
+    assert len(words) == len(set(words)), "a word is listed twice"
+    assert set(words) == set(corpus.vocab)
+    groups = {g.strip() for _, g in rows}
+    assert 8 <= len(groups) <= 12
+    assert corpus.has_groups and set(corpus.groups) == groups
+
+
+def test_vocab_is_sorted_by_group_then_frequency(corpus):
+    keys = [(int(g), -int(n)) for g, n in zip(corpus.word_group, corpus.counts)]
+    assert keys == sorted(keys)
+    for word in corpus.vocab:
+        assert word in corpus.words_in_group(corpus.group_of(word))
+
+
+def test_five_analogies_all_in_vocab(corpus):
+    assert len(corpus.analogies) == 5
+    for test in corpus.analogies:
+        assert len(test) == 4 and len(set(test)) == 4
+        assert all(w in corpus.index for w in test)
+    ids = corpus.ids_of_analogies()
+    assert ids.shape == (5, 4)
+    assert [[corpus.vocab[i] for i in row] for row in ids] == [list(t) for t in corpus.analogies]
+
+
+def test_pairs_count_on_the_repository_corpus(corpus):
+    for window in (1, 2, 3):
+        expected = sum(min(len(s) - 1, i + window) - max(0, i - window)
+                       for s in corpus.sentences for i in range(len(s)))
+        table = pairs(corpus, window)
+        assert table.shape == (expected, 4)
+        assert table.dtype == np.int32
+        # every row points back to the words it came from
+        sent, pos = table[:, 2], table[:, 3]
+        assert all(corpus.index[corpus.sentences[s][p]] == c for s, p, c in zip(sent, pos, table[:, 0]))
+
+
+# ---------------------------------------------------------------- pairs on a hand-made corpus
+
+def _named(corpus, table):
+    return [(corpus.vocab[c], corpus.vocab[x], int(s), int(p)) for c, x, s, p in table]
+
+
+def test_pairs_window_1_by_hand(tmp_path):
+    corpus = load_corpus(write_corpus(tmp_path, "a b c d\ne f\ng\n"))
+    assert _named(corpus, pairs(corpus, 1)) == [
+        ("a", "b", 0, 0),
+        ("b", "a", 0, 1), ("b", "c", 0, 1),
+        ("c", "b", 0, 2), ("c", "d", 0, 2),
+        ("d", "c", 0, 3),
+        ("e", "f", 1, 0),
+        ("f", "e", 1, 1),
+        # "g" is alone in its sentence: no pair, and the window never crosses sentences
+    ]
+
+
+def test_pairs_window_2_by_hand(tmp_path):
+    corpus = load_corpus(write_corpus(tmp_path, "a b c d\ne f\n"))
+    assert _named(corpus, pairs(corpus, 2)) == [
+        ("a", "b", 0, 0), ("a", "c", 0, 0),
+        ("b", "a", 0, 1), ("b", "c", 0, 1), ("b", "d", 0, 1),
+        ("c", "a", 0, 2), ("c", "b", 0, 2), ("c", "d", 0, 2),
+        ("d", "b", 0, 3), ("d", "c", 0, 3),
+        ("e", "f", 1, 0),
+        ("f", "e", 1, 1),
+    ]
+
+
+def test_pairs_window_wider_than_sentence_and_repeated_words(tmp_path):
+    corpus = load_corpus(write_corpus(tmp_path, "x y x\n\ny z\n"))  # blank line is skipped
+    assert len(corpus.sentences) == 2
+    assert _named(corpus, pairs(corpus, 10)) == [
+        ("x", "y", 0, 0), ("x", "x", 0, 0),
+        ("y", "x", 0, 1), ("y", "x", 0, 1),
+        ("x", "x", 0, 2), ("x", "y", 0, 2),
+        ("y", "z", 1, 0),
+        ("z", "y", 1, 1),
+    ]
+
+
+def test_pairs_none_when_every_sentence_has_one_word(tmp_path):
+    corpus = load_corpus(write_corpus(tmp_path, "a\nb\n"))
+    assert pairs(corpus, 2).shape == (0, 4)
+
+
+# ---------------------------------------------------------------- the reader's errors name file and line
+
+@pytest.mark.parametrize("sentences, groups, analogies, where, words", [
+    ("", None, None, "sentences.txt", "empty"),
+    ("a a a\n", None, None, "sentences.txt", "two distinct"),
+    ("a b\na  b\n", None, None, "sentences.txt:2", "single spaces"),
+    ("a b c\n", "a\tg\nb\tg\n", None, "groups.tsv", "'c'"),
+    ("a b c\n", "a\tg\nb\th\na\th\nc\tg\n", None, "groups.tsv:3", "first at line 1"),
+    ("a b c\n", "a\tg\nb\tg\nc\tg\nq\tg\n", None, "groups.tsv:4", "'q'"),
+    ("a b c d\n", None, "a b c d\n\na b c e\n", "analogies.txt:3", "'e'"),
+    ("a b c d\n", None, "a b c\n", "analogies.txt:1", "four words"),
+])
+def test_reader_errors(tmp_path, sentences, groups, analogies, where, words):
+    folder = write_corpus(tmp_path / "c", sentences, groups, analogies)
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder)
+    message = str(info.value)
+    assert "\n" not in message
+    assert f"{folder / where.split(':')[0]}" in message and where in message and words in message
+
+
+def test_reader_error_non_utf8_names_the_line(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "sentences.txt").write_bytes(b"a b\nc d\ne \xff f\n")
+    with pytest.raises(CorpusError, match=r"sentences\.txt:3: not valid UTF-8"):
+        load_corpus(folder)
+
+
+def test_reader_error_missing_folder(tmp_path):
+    with pytest.raises(CorpusError, match="corpus folder not found"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_ids_of_unknown_word(corpus):
+    with pytest.raises(CorpusError, match="not in the vocabulary"):
+        corpus.ids([corpus.vocab[0], "no-such-word-" + corpus.vocab[0]])
