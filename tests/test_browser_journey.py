@@ -1,0 +1,184 @@
+"""The chapter "Training journey" (book/journey.html) in a real browser.
+
+The page must load without a single problem and draw all five figures at laptop and phone width;
+the word picker and the checkpoint slider must change the neighbours, a picked neighbour must
+show its corpus evidence, the analogy grid must answer on hover, and the weight animation must
+move with its slider and play on its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import bokeh
+import pytest
+
+from conftest import wait_for_bokeh
+
+PAGE = "book/journey.html"
+FIGURES = ("fig-loss-curve", "fig-neighbour-evolution", "fig-analogy-scorecard", "fig-word-convergence",
+           "fig-weight-animation")
+
+# Plain copies of the named Bokeh models' state.
+STATE_JS = """() => {
+  const get = name => { for (const d of Bokeh.documents) { const m = d.get_model_by_name(name); if (m) return m } }
+  const bars = get('journey-neighbours'), cells = get('journey-weight-cells')
+  return {
+    word: get('journey-picker').value, checkpoint: get('journey-slider').value,
+    neighbours: Array.from(bars.data.word), cosines: Array.from(bars.data.cos),
+    evidence: get('journey-evidence').text, pick: get('journey-neighbour-pick').active,
+    barsTitle: get('journey-neighbour-bars').title.text,
+    purity: Array.from(get('journey-purity-word').data.share),
+    snapshot: get('journey-weight-slider').value, weightsTitle: get('journey-weights').title.text,
+    weights: Array.from(cells.data.v),
+  }
+}"""
+
+SET_JS = """([name, value]) => {
+  for (const d of Bokeh.documents) { const m = d.get_model_by_name(name); if (m) { m.value = value; return true } }
+  return false
+}"""
+
+# Scroll a data point (x, y) of the named plot into view; return its viewport coordinates.
+POINT_JS = """([name, x, y]) => {
+  for (const doc of Bokeh.documents) {
+    const model = doc.get_model_by_name(name)
+    if (model == null) continue
+    const view = Bokeh.index.find_one(model)
+    let box = view.canvas_view.el.getBoundingClientRect()
+    window.scrollTo(0, window.scrollY + box.top + view.frame.y_scale.compute(y) - 300)
+    box = view.canvas_view.el.getBoundingClientRect()
+    return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)]
+  }
+  return null
+}"""
+
+
+def state(page) -> dict:
+    return page.evaluate(STATE_JS)
+
+
+def set_value(page, name, value) -> None:
+    assert page.evaluate(SET_JS, [name, value]), f"no model named {name!r}"
+    page.wait_for_timeout(150)
+
+
+@pytest.fixture
+def journey(open_page):
+    page, log = open_page(PAGE, width=1280)
+    wait_for_bokeh(page)
+    page.wait_for_function("() => Bokeh.documents.some(d => { const m = d.get_model_by_name('journey-evidence');"
+                           " return m && m.text.length > 0 })", timeout=5_000)
+    yield page
+    assert log.problems() == []
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_page_loads_without_problems_and_figures_render(open_page, book_html, width):
+    page, log = open_page(PAGE, width=width)
+    wait_for_bokeh(page)
+    assert page.evaluate("() => Bokeh.version") == bokeh.__version__
+    for fig_id in FIGURES:
+        figure = page.locator(f"figure.w2v-bokeh#{fig_id}")
+        assert figure.count() == 1, f"#{fig_id} missing"
+        assert figure.get_attribute("aria-label"), f"#{fig_id} has no alt text"
+        assert figure.locator("figcaption").inner_text().strip(), f"#{fig_id} has no caption"
+        sizes = figure.locator("canvas").evaluate_all(
+            "cs => cs.map(c => [c.getBoundingClientRect().width, c.getBoundingClientRect().height])")
+        assert sizes and all(w > 0 and h > 0 for w, h in sizes), f"#{fig_id}: empty canvas {sizes}"
+        box = figure.bounding_box()
+        assert box["width"] <= width, f"#{fig_id} is wider ({box['width']}) than the window ({width})"
+    page.wait_for_timeout(300)
+    assert log.problems() == []
+    assert (book_html / PAGE).stat().st_size <= 1_000_000
+
+
+def test_the_first_view_shows_the_run(journey, book_run):
+    s = state(journey)
+    w = book_run.corpus.index[s["word"]]
+    assert s["checkpoint"] == len(book_run.checkpoint_steps) - 1
+    assert s["neighbours"] == [book_run.corpus.vocab[i] for i in book_run.neighbors[-1, w]]
+    assert s["word"] in s["evidence"] and s["neighbours"][0] in s["evidence"]
+    assert f"step {book_run.config.steps:,}" in s["barsTitle"]
+
+
+def test_choosing_a_word_changes_the_neighbours(journey, book_run):
+    corpus = book_run.corpus
+    before = state(journey)
+    other = next(w for w in corpus.vocab if w != before["word"] and
+                 [corpus.vocab[i] for i in book_run.neighbors[-1, corpus.index[w]]] != before["neighbours"])
+    journey.locator("#fig-neighbour-evolution select").select_option(other)
+    journey.wait_for_timeout(200)
+    after = state(journey)
+    assert after["word"] == other
+    assert after["neighbours"] == [corpus.vocab[i] for i in book_run.neighbors[-1, corpus.index[other]]]
+    assert after["neighbours"] != before["neighbours"] and other in after["barsTitle"]
+    assert after["evidence"] != before["evidence"] and other in after["evidence"]
+    assert after["purity"] != before["purity"] or corpus.word_group[corpus.index[other]] == \
+        corpus.word_group[corpus.index[before["word"]]]
+
+
+def test_the_slider_moves_the_neighbours_back_in_time(journey, book_run):
+    corpus = book_run.corpus
+    before = state(journey)
+    set_value(journey, "journey-slider", 0)
+    after = state(journey)
+    w = corpus.index[after["word"]]
+    assert after["neighbours"] == [corpus.vocab[i] for i in book_run.neighbors[0, w]]
+    assert after["neighbours"] != before["neighbours"]
+    assert "step 0" in after["barsTitle"] and "step 0" in after["evidence"]
+    assert after["cosines"] == pytest.approx(book_run.neighbor_cosines[0, w].tolist(), abs=1e-4)
+
+
+def test_picking_a_neighbour_shows_its_evidence(journey, book_run):
+    before = state(journey)
+    third = before["neighbours"][2]
+    journey.locator("#fig-neighbour-evolution .bk-btn").filter(has_text=re.compile(f"^{re.escape(third)}$")).click()
+    journey.wait_for_timeout(200)
+    after = state(journey)
+    assert after["pick"] == 2
+    assert after["evidence"] != before["evidence"]
+    assert re.search(rf"<b>{re.escape(after['word'])}</b> and <b>{re.escape(third)}</b>", after["evidence"])
+    assert any(phrase in after["evidence"] for phrase in
+               ("within", "shared third words", "share no context word"))
+    # a click on a bar picks that neighbour too
+    point = journey.evaluate(POINT_JS, ["journey-neighbour-bars", after["cosines"][4] / 2, 4])
+    journey.mouse.click(*point)
+    journey.wait_for_timeout(200)
+    clicked = state(journey)
+    assert clicked["pick"] == 4 and f"<b>{clicked['neighbours'][4]}</b>" in clicked["evidence"]
+
+
+def test_analogy_grid_hover_shows_the_answer(journey, book_run):
+    step = int(book_run.checkpoint_steps[-1])
+    point = journey.evaluate(POINT_JS, ["journey-analogies", step, 0])
+    assert point is not None
+    journey.mouse.move(*point)
+    tooltip = journey.locator(".bk-tooltip-content").filter(has_text=re.compile(r"model answers"))
+    tooltip.first.wait_for(state="visible", timeout=5_000)
+    text = " ".join(tooltip.all_inner_texts())
+    answer = book_run.corpus.vocab[int(book_run.analogy_answers[-1, 0])]
+    assert answer in text and str(int(book_run.analogy_ranks[-1, 0])) in text
+
+
+def test_weight_slider_changes_the_heatmap(journey, book_run):
+    before = state(journey)
+    last = len(book_run.snapshot_steps) - 1
+    set_value(journey, "journey-weight-slider", last)
+    after = state(journey)
+    assert after["weights"] != before["weights"]
+    assert f"step {int(book_run.snapshot_steps[-1]):,}" in after["weightsTitle"]
+    assert max(map(abs, after["weights"])) > 5 * max(map(abs, before["weights"]))
+
+
+def test_play_advances_the_animation(journey):
+    journey.locator("#fig-weight-animation .bk-btn").filter(has_text="Play").click()
+    journey.wait_for_timeout(2_000)
+    s = state(journey)
+    assert s["snapshot"] >= 1, "play did not advance the slider"
+    assert "step 0 " not in s["weightsTitle"]
+    journey.locator("#fig-weight-animation .bk-btn").filter(has_text="Pause").click()
+    journey.wait_for_timeout(200)
+    paused = state(journey)["snapshot"]
+    journey.wait_for_timeout(1_200)
+    assert state(journey)["snapshot"] == paused, "pause did not stop the animation"

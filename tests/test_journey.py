@@ -1,0 +1,215 @@
+"""The chapter "Training journey" without a browser: its figures carry the run's data in the
+expected shapes, its corpus evidence is true of the corpus, and every number the built page
+states is the one the recorded run gives.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+import pytest
+
+from w2v import analysis
+from w2v.evidence import EvidenceIndex, evidence_table, neighbor_pairs
+from w2v.plots.journey import (analogy_scorecard, loss_curve, neighbour_evolution, running_mean, spread_ties,
+                               weight_animation, word_convergence)
+
+PAGE = "book/journey.html"
+FIGURES = ("loss-curve", "neighbour-evolution", "analogy-scorecard", "word-convergence", "weight-animation")
+
+
+def source(layout, name):
+    found = layout.select_one({"name": name})
+    assert found is not None, f"no model named {name!r}"
+    return found.data
+
+
+@pytest.fixture(scope="module")
+def run(book_run):
+    return book_run
+
+
+@pytest.fixture(scope="module")
+def evidence(run):
+    return evidence_table(run.corpus, run.config.window, neighbor_pairs(run.neighbors))
+
+
+@pytest.fixture(scope="module")
+def page_text(book_html):
+    raw = (book_html / PAGE).read_text(encoding="utf-8")
+    body = re.sub(r"<script.*?</script>", " ", raw, flags=re.S)
+    body = re.sub(r"</?(span|em|strong|code)\b[^>]*>", "", body)      # inline: glued values sit in spans
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+# ------------------------------------------------------------------ figure data
+
+def test_loss_curve_data(run):
+    V = run.corpus.vocab_size
+    p = loss_curve(run.losses, V, run.config.checkpoint_every, every=5)
+    steps = source(p, "journey-loss-steps")
+    mean = source(p, "journey-loss-mean")
+    n = -(-run.config.steps // 5)
+    assert len(steps["step"]) == len(mean["step"]) == n
+    np.testing.assert_allclose(steps["loss"], run.losses[::5], atol=1e-4)
+    window = run.config.checkpoint_every
+    np.testing.assert_allclose(mean["loss"], running_mean(run.losses, window)[::5], atol=1e-4)
+    # the running mean at step t is the mean of the `window` steps up to t
+    t = int(steps["step"][-1])
+    assert mean["loss"][-1] == pytest.approx(run.losses[t - window + 1: t + 1].mean(), abs=1e-4)
+
+
+def test_running_mean():
+    np.testing.assert_allclose(running_mean(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1, 2, 4, 6])
+
+
+def test_neighbour_evolution_data(run, evidence):
+    C, V, k = run.neighbors.shape
+    corpus = run.corpus
+    assert C == len(run.checkpoint_steps) and V == corpus.vocab_size
+    layout = neighbour_evolution(corpus, run.checkpoint_steps, run.neighbors, run.neighbor_cosines, evidence,
+                                 run.config.window, corpus.vocab[0])
+    data = source(layout, "journey-neighbour-data")
+    assert len(data["ids"]) == len(data["cos"]) == C * V * k
+    np.testing.assert_array_equal(np.asarray(data["ids"]).reshape(C, V, k), run.neighbors)
+    np.testing.assert_allclose(np.asarray(data["cos"]).reshape(C, V, k), run.neighbor_cosines, atol=1e-4)
+    bars = source(layout, "journey-neighbours")
+    assert bars["word"] == [corpus.vocab[i] for i in run.neighbors[-1, 0]]
+    average = source(layout, "journey-purity-average")
+    assert len(average["step"]) == C
+    assert average["share"][-1] == pytest.approx(analysis.neighbor_purity(run.neighbors[-1], corpus.word_group), abs=1e-4)
+    picker = layout.select_one({"name": "journey-picker"})
+    assert sorted(w for ws in picker.options.values() for w in ws) == sorted(corpus.vocab)
+    slider = layout.select_one({"name": "journey-slider"})
+    assert (slider.start, slider.end) == (0, C - 1)
+    # every pair that is ever a neighbour has its evidence on the page, and only once
+    assert len(evidence) == len(neighbor_pairs(run.neighbors))
+    for w in range(V):
+        for n in run.neighbors[:, w].ravel():
+            assert f"{min(w, n)},{max(w, n)}" in evidence
+
+
+def test_evidence_is_true_of_the_corpus(run):
+    corpus, window = run.corpus, run.config.window
+    index = EvidenceIndex(corpus, window)
+    checked = 0
+    for w in range(corpus.vocab_size):
+        for n in run.neighbors[-1, w, :2]:
+            a, b = corpus.vocab[w], corpus.vocab[int(n)]
+            e = index.pair(w, int(n))
+            for s in e.together:                             # the two really stand in one window
+                tokens = corpus.sentences[s]
+                assert any(tokens[i] == a and b in tokens[max(0, i - window): i + window + 1]
+                           for i in range(len(tokens)))
+            assert len(e.shared) <= 5 and len(e.together) <= 3 and e.n_shared >= len(e.shared)
+            for c, sa, sb in e.examples:                     # each example shows the shared word near each
+                c = corpus.vocab[c]
+                assert c in e_words(e, corpus)
+                for s, word in ((sa, a), (sb, b)):
+                    tokens = corpus.sentences[s]
+                    assert any(tokens[i] == word and c in tokens[max(0, i - window): i + window + 1]
+                               for i in range(len(tokens)))
+            checked += 1
+    assert checked == 2 * corpus.vocab_size
+
+
+def e_words(e, corpus):
+    return [corpus.vocab[c] for c in e.shared]
+
+
+def test_analogy_scorecard_data(run):
+    C, A = run.analogy_ranks.shape
+    assert A == len(run.corpus.analogies) == 5 and C == len(run.checkpoint_steps)
+    layout = analogy_scorecard(run.corpus, run.checkpoint_steps, run.analogy_answers, run.analogy_ranks)
+    grid = source(layout, "journey-analogy-grid")
+    assert len(grid["step"]) == C * A
+    assert sum(r == "right" for r in grid["result"]) == int(run.analogy_correct.sum())
+    score = source(layout, "journey-analogy-score")
+    np.testing.assert_array_equal(score["score"], run.analogy_correct.sum(axis=1))
+
+
+def test_word_convergence_data(run):
+    corpus = run.corpus
+    V = corpus.vocab_size
+    conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
+    jitter = spread_ties(corpus.counts, conv, 100)
+    assert np.abs(jitter).max() < run.config.steps / 10
+    layout = word_convergence(corpus, run.checkpoint_steps, conv, analysis.distance_to_final(run.W_checkpoints),
+                              [0, V - 1], jitter)
+    dots = source(layout, "journey-convergence-words")
+    assert len(dots["word"]) == V
+    np.testing.assert_array_equal(dots["conv"], conv)
+    np.testing.assert_array_equal(dots["count"], corpus.counts)
+    curve = source(layout, f"journey-distance-{corpus.vocab[0]}")
+    assert len(curve["step"]) == len(run.checkpoint_steps) and curve["dist"][-1] == 0
+
+
+def test_weight_animation_data(run):
+    S, V, D = run.W_snapshots.shape
+    assert S == 10 and V == run.corpus.vocab_size
+    order = analysis.group_order(run.corpus.word_group)
+    layout = weight_animation(run.corpus, run.snapshot_steps, run.W_snapshots, order)
+    snaps = source(layout, "journey-weight-snapshots")
+    assert len(snaps["v"]) == S * V * D
+    np.testing.assert_allclose(np.asarray(snaps["v"]).reshape(S, V, D), run.W_snapshots[:, order], atol=1e-4)
+    cells = source(layout, "journey-weight-cells")
+    assert len(cells["v"]) == V * D
+    from bokeh.models import LinearColorMapper
+
+    mapper = layout.select_one({"type": LinearColorMapper})
+    assert mapper.low == -mapper.high == pytest.approx(-np.abs(run.W_snapshots).max())   # one range, all steps
+    slider = layout.select_one({"name": "journey-weight-slider"})
+    assert (slider.start, slider.end, slider.value) == (0, S - 1, 0)
+
+
+# ------------------------------------------------------------------ the built page
+
+def test_page_has_every_figure_and_anchor(book_html):
+    raw = (book_html / PAGE).read_text(encoding="utf-8")
+    for name in FIGURES:
+        assert raw.count(f'id="fig-{name}"') == 1, name
+        assert f'id="{name}"' in raw, f"no MyST target ({name})="
+    assert len(raw.encode()) <= 1_000_000, f"{PAGE} is {len(raw.encode())} bytes"
+
+
+def test_glued_numbers_come_from_the_run(run, page_text):
+    corpus, config = run.corpus, run.config
+    V = corpus.vocab_size
+    window = config.checkpoint_every
+    expect = [
+        f"{np.log(V):.4f}", f"{run.losses[0]:.4f}",
+        f"{run.losses[:window].mean():.2f}", f"{run.losses[-window:].mean():.2f}",
+    ]
+    purity = [analysis.neighbor_purity(n, corpus.word_group, 3) for n in run.neighbors]
+    expect += [f"{100 * purity[0]:.0f}%", f"{100 * purity[-1]:.0f}%"]
+    conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
+    from scipy.stats import spearmanr  # an independent implementation of the chapter's own numpy one
+
+    rho = spearmanr(corpus.counts, conv).statistic
+    expect += [f"{rho:.2f}", f"step {int(conv.min()):,}", f"step {int(conv.max()):,}"]
+    score = run.analogy_correct.sum(axis=1)
+    expect += [f"{int(score[0])} of {len(corpus.analogies)} right", f"best score during training is {int(score.max())}"]
+    contrast = [analysis.block_contrast(W, corpus.word_group) for W in run.W_snapshots]
+    expect += [f"{contrast[0]:.2f}", f"{contrast[-1]:.2f}", f"{np.abs(run.W_snapshots[-1]).max():.2f}"]
+    text = page_text
+    for value in expect:
+        assert value in text, f"{value!r} is not on the page"
+
+
+def test_threshold_sentences_match_the_run(run, page_text):
+    corpus = run.corpus
+    purity = np.array([analysis.neighbor_purity(n, corpus.word_group, 3) for n in run.neighbors])
+    text = page_text
+    for level, word in ((0.5, "one half"), (0.8, "0.8")):
+        hit = np.flatnonzero(purity >= level)
+        if hit.size:
+            assert f"{word} at step {int(run.checkpoint_steps[hit[0]]):,}" in text
+        else:
+            assert f"never reaches {word}" in text
+    score = run.analogy_correct.sum(axis=1)
+    final = int(score[-1])
+    if final:
+        first = int(run.checkpoint_steps[np.argmax(score >= final)])
+        assert f"its final value, {final} of {len(corpus.analogies)}, at step {first:,}" in text

@@ -1,0 +1,99 @@
+"""Corpus evidence for a pair of words: why might the model find them similar?
+
+Used by the chapter "Training journey" (book/journey.md). Skip-gram moves two words' vectors
+together when they are trained on the same context words, so the evidence for a pair (a, b) is:
+
+* **together**: sentences where a and b stand within the window of each other;
+* **shared context words**: third words that occur in the window of a *and* in the window of b,
+  with example sentence pairs — one sentence with a next to the shared word, one with b next to
+  it. They are ranked by min(times a sees c, times b sees c) · ln(tokens / count of c), so a
+  specific word both share beats a word like "the" that every word sees (tf-idf style).
+
+Everything comes from `w2v.pairs(corpus, window)`, the same (centre, context) table training
+samples from, so the evidence is exactly what the model was trained on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .corpus import Corpus, pairs
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """The corpus evidence for two word ids a and b (sentence numbers index corpus.sentences)."""
+
+    a: int
+    b: int
+    together: list[int]                 # up to `max_sentences` sentences with a and b in one window
+    n_together: int                     # how many sentences have them in one window
+    shared: list[int]                   # up to `max_shared` shared context word ids, best first
+    n_shared: int                       # how many context words they share
+    examples: list[tuple[int, int, int]]  # (shared word, sentence with a near it, sentence with b near it)
+
+
+class EvidenceIndex:
+    """Context counts and window sentences of every word, computed once per corpus and window."""
+
+    def __init__(self, corpus: Corpus, window: int):
+        self.corpus, self.window = corpus, window
+        table = pairs(corpus, window)                       # centre, context, sentence, position
+        V = corpus.vocab_size
+        self.context_counts = np.zeros((V, V), dtype=np.int64)   # [w, c]: times c is in w's window
+        np.add.at(self.context_counts, (table[:, 0], table[:, 1]), 1)
+        self.specificity = np.log(corpus.n_tokens / corpus.counts)    # (V,) high for rare words
+        # (w, c) → sentences where c is in w's window, in corpus order
+        self._sentences: dict[tuple[int, int], list[int]] = {}
+        for centre, context, sentence, _ in table.tolist():
+            found = self._sentences.setdefault((centre, context), [])
+            if not found or found[-1] != sentence:
+                found.append(sentence)
+
+    def sentences_with(self, word: int, context: int) -> list[int]:
+        """Sentences in which `context` stands in the window of `word`."""
+        return self._sentences.get((word, context), [])
+
+    def pair(self, a: int, b: int, max_sentences: int = 3, max_shared: int = 5,
+             max_examples: int = 2) -> PairEvidence:
+        together = self.sentences_with(a, b)
+        both = np.minimum(self.context_counts[a], self.context_counts[b])
+        both[[a, b]] = 0                                    # a and b themselves are not "third" words
+        n_shared = int((both > 0).sum())
+        # best first: seen often by both words, and specific (rare in the corpus); ties by word id
+        weight = both * self.specificity
+        order = np.lexsort((np.arange(len(both)), -weight))
+        shared = [int(c) for c in order[:min(n_shared, max_shared)]]
+        examples = []
+        for c in shared[:max_examples]:
+            sa, sb = self.sentences_with(a, c), self.sentences_with(b, c)
+            distinct = [(x, y) for x in sa for y in sb if x != y]
+            x, y = distinct[0] if distinct else (sa[0], sb[0])
+            examples.append((c, x, y))
+        return PairEvidence(a=a, b=b, together=together[:max_sentences], n_together=len(together),
+                            shared=shared, n_shared=n_shared, examples=examples)
+
+
+def neighbor_pairs(neighbors: np.ndarray) -> list[tuple[int, int]]:
+    """Every unordered pair (a < b) that appears as (word, neighbour) in a (C, V, k) neighbour array."""
+    C, V, k = neighbors.shape
+    words = np.broadcast_to(np.arange(V)[None, :, None], neighbors.shape)
+    lo, hi = np.minimum(words, neighbors).ravel(), np.maximum(words, neighbors).ravel()
+    return sorted(set(zip(lo.tolist(), hi.tolist())))
+
+
+def evidence_table(corpus: Corpus, window: int, pair_list, **limits) -> dict[str, list]:
+    """Compact evidence for many pairs, keyed "a,b" (a < b), ready for the page.
+
+    Each value is [together sentences, n_together, shared word ids, n_shared, flat examples
+    (shared word, sentence of a, sentence of b, …)]. Sentence numbers index corpus.sentences.
+    """
+    index = EvidenceIndex(corpus, window)
+    table = {}
+    for a, b in pair_list:
+        e = index.pair(a, b, **limits)
+        table[f"{a},{b}"] = [e.together, e.n_together, e.shared, e.n_shared,
+                             [n for example in e.examples for n in example]]
+    return table

@@ -1,0 +1,450 @@
+"""Figures of the chapter "Training journey" (book/journey.md).
+
+`loss_curve`: every step's loss (one step in `every` drawn) and its running mean.
+`neighbour_evolution`: a word picker and a checkpoint slider driving the picked word's nearest
+neighbours, its neighbour purity over training, and the corpus evidence for a picked neighbour.
+`analogy_scorecard`: the analogy tests × checkpoints as a right/wrong grid, and the score.
+`word_convergence`: each word's convergence step against its frequency, and distance-to-final
+curves for a few words.
+`weight_animation`: W as a heatmap at the run's snapshots, with play/pause and a slider.
+
+Data go to the page once per figure, as compact typed arrays (ids as int16, values rounded to
+4 decimals as float32); every interaction is a CustomJS callback reading them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from bokeh.layouts import column, row
+from bokeh.models import (ColumnDataSource, CustomJS, CustomJSHover, CustomJSTickFormatter, Div,
+                          FixedTicker, HoverTool, Label, Legend, LegendItem, LinearColorMapper, ColorBar, NumeralTickFormatter,
+                          RadioButtonGroup, Range1d, Select, Slider, Span, TapTool, Toggle)
+from bokeh.document import Document
+from bokeh.plotting import figure
+
+from . import DIVERGING, FONT, GROUP_COLORS, symmetric_range
+from .. import analysis
+
+NEUTRAL = "#555555"
+PALE = "#E8E8E8"
+INKS = ("#222222", "#D55E00", "#0072B2", "#CC79A7")   # picked words' lines: dark enough when thin
+
+
+def _style(p) -> None:
+    p.title.text_font_size = FONT
+    p.axis.axis_label_text_font_size = FONT
+    p.axis.axis_label_text_font_style = "normal"
+    p.axis.major_label_text_font_size = "11px"
+    p.toolbar.logo = None
+    p.outline_line_color = None
+
+
+def _steps_axis(axis) -> None:
+    """A training-step axis: few ticks (readable at phone width), thousands separated."""
+    axis.ticker.desired_num_ticks = 5
+    axis.formatter = NumeralTickFormatter(format="0,0")
+
+
+def running_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """(n,) mean of the last `window` values up to and including each position (fewer at the start)."""
+    cums = np.concatenate([[0.0], np.cumsum(np.asarray(values, dtype=np.float64))])
+    ends = np.arange(1, len(values) + 1)
+    starts = np.maximum(0, ends - window)
+    return (cums[ends] - cums[starts]) / (ends - starts)
+
+
+def _step_formatter(steps) -> CustomJSTickFormatter:
+    """Slider label: checkpoint number → 'step N'."""
+    return CustomJSTickFormatter(args=dict(steps=[int(s) for s in steps]),
+                                 code="return 'step ' + steps[Math.round(tick)].toLocaleString('en')")
+
+
+# ------------------------------------------------------------------ loss
+
+def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5):
+    """Per-step loss (every `every`-th step, light) and its trailing `window`-step mean (bold)."""
+    n = len(losses)
+    steps = np.arange(0, n, every)
+    mean = running_mean(losses, window)
+    light = ColumnDataSource(dict(step=steps.astype(np.int32), loss=losses[steps].round(4).astype(np.float32)),
+                             name="journey-loss-steps")
+    bold = ColumnDataSource(dict(step=steps.astype(np.int32), loss=mean[steps].round(4).astype(np.float32)),
+                            name="journey-loss-mean")
+    top = float(max(np.log(vocab_size), losses.max())) * 1.05
+    p = figure(name="journey-loss", height=360, sizing_mode="stretch_width", x_range=Range1d(0, n),
+               y_range=Range1d(0, top), tools="xpan,xwheel_zoom,reset", active_scroll=None,
+               x_axis_label="training step", y_axis_label="loss (cross-entropy, nats)")
+    dots = p.scatter("step", "loss", source=light, size=2.5, color="#7FA7C9", alpha=0.35,
+                     legend_label=f"loss of one step (every {every}th step drawn)")
+    line = p.line("step", "loss", source=bold, line_width=3, color="#0B3C68",
+                  legend_label=f"mean of the last {window} steps")
+    p.add_layout(Span(location=float(np.log(vocab_size)), dimension="width", line_color="#C0392B",
+                      line_dash="dashed", line_width=1.5))
+    p.add_layout(Label(x=n, y=float(np.log(vocab_size)), text=f"uniform guess: ln {vocab_size}",
+                       text_align="right", text_baseline="bottom", text_font_size="12px",
+                       text_color="#C0392B", x_offset=-4, y_offset=2))
+    p.add_tools(HoverTool(renderers=[line], mode="vline",
+                          tooltips=[("step", "@step"), ("mean loss", "@loss{0.000}")]))
+    _steps_axis(p.xaxis)
+    p.legend.location = "bottom_left"
+    p.legend.label_text_font_size = "12px"
+    p.legend.background_fill_alpha = 0.85
+    _style(p)
+    return p
+
+
+# ------------------------------------------------------------------ neighbours
+
+_EVIDENCE_JS = r"""
+function esc(s) { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;') }
+function marked(s, hot) {
+  return '“' + sentences[s].split(' ').map(t => {
+    const i = hot.indexOf(t)
+    return i < 0 ? esc(t) : `<mark class="w2v-ev${i}">${esc(t)}</mark>`
+  }).join(' ') + '”'
+}
+function listOf(ws) { return ws.map(w => '<b>' + esc(w) + '</b>').join(', ') }
+function evidenceHtml(a, b, cos, step) {
+  const key = a < b ? a + ',' + b : b + ',' + a
+  const e = evidence instanceof Map ? evidence.get(key) : evidence[key]
+  const A = words[a], B = words[b]
+  let h = `<p class="w2v-ev-head"><b>${esc(A)}</b> and <b>${esc(B)}</b>: cosine ${cos.toFixed(2)} at step ${step.toLocaleString('en')}.</p>`
+  if (e == null) return h + '<p>No corpus evidence recorded for this pair.</p>'
+  const [together, nTogether, shared, nShared, ex] = e
+  const sharedWords = shared.map(c => words[c])
+  if (nTogether > 0) {
+    h += `<p>They appear within ${window} words of each other in ${nTogether} sentence${nTogether > 1 ? 's' : ''}:</p><ul>`
+    for (const s of together) h += '<li>' + marked(s, [A, B]) + '</li>'
+    h += '</ul>'
+    if (nShared > 0)
+      h += `<p>They also share ${nShared} context word${nShared > 1 ? 's' : ''}, most of all ${listOf(sharedWords)}.</p>`
+  } else if (nShared > 0) {
+    h += `<p>They never appear within ${window} words of each other. The similarity comes through shared third words: ` +
+         `the two share ${nShared} context word${nShared > 1 ? 's' : ''}, most of all ${listOf(sharedWords)}.</p><ul>`
+    for (let i = 0; i < ex.length; i += 3) {
+      const c = words[ex[i]]
+      h += `<li>${marked(ex[i + 1], [A, B, c])} and ${marked(ex[i + 2], [A, B, c])}</li>`
+    }
+    h += '</ul>'
+  } else {
+    h += `<p>They never appear within ${window} words of each other and share no context word: ` +
+         'nothing in the corpus pulls them together directly. Their closeness here is indirect, or left over from the random start.</p>'
+  }
+  return h
+}
+"""
+
+_NEIGHBOUR_JS = _EVIDENCE_JS + r"""
+const V = words.length, C = steps.length
+const w = words.indexOf(picker.value)
+if (w < 0) return
+const c = Math.round(slider.value)
+if (cb_obj === picker && radio.active !== 0) { radio.active = 0; return }   // its own change redraws
+if (cb_obj === bars.selected) {
+  const i = bars.selected.indices
+  if (i.length === 1 && i[0] !== radio.active) { radio.active = i[0]; return }
+}
+const ids = data.data.ids, cos = data.data.cos
+const base = (c * V + w) * k
+const nb = Array.from(ids.slice(base, base + k)), nc = Array.from(cos.slice(base, base + k))
+bars.data = {
+  rank: bars.data.rank, cos: nc, word: nb.map(i => words[i]), group: nb.map(i => groupNames[groups[i]]),
+  color: nb.map(i => colors[groups[i]]), label: nb.map((i, r) => words[i] + '  ' + nc[r].toFixed(2)),
+}
+const pick = Math.min(radio.active ?? 0, k - 1)
+if (bars.selected.indices.length !== 1 || bars.selected.indices[0] !== pick) bars.selected.indices = [pick]
+radio.labels = nb.map(i => words[i])
+barPlot.title.text = `“${words[w]}” (${groupNames[groups[w]]}), step ${steps[c].toLocaleString('en')}`
+// this word's share of top-3 neighbours in its own group, at every checkpoint
+const share = []
+for (let cc = 0; cc < C; cc++) {
+  let same = 0
+  for (let r = 0; r < top; r++) same += groups[ids[(cc * V + w) * k + r]] === groups[w] ? 1 : 0
+  share.push(same / top)
+}
+purity.data = {step: purity.data.step, share}
+purityLine.glyph.line_color = colors[groups[w]]
+purityItem.label = {value: `“${words[w]}”`}
+now.location = steps[c]
+out.text = evidenceHtml(w, nb[pick], nc[pick], steps[c])
+"""
+
+
+def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines: np.ndarray,
+                        evidence: dict, window: int, start_word: str, top: int = 3):
+    """Word picker + checkpoint slider → top-k neighbours (bars), own-group share over training
+    (lines) and the corpus evidence for the picked neighbour (text).
+
+    `neighbors`, `cosines` are the run's (C, V, k) arrays; they go to the page once, flattened.
+    `evidence` is `w2v.evidence.evidence_table` for every pair that is ever a neighbour.
+    """
+    C, V, k = neighbors.shape
+    words, groups = list(corpus.vocab), [int(g) for g in corpus.word_group]
+    colors = list(GROUP_COLORS[:len(corpus.groups)])
+    data = ColumnDataSource(dict(ids=neighbors.ravel().astype(np.int16),
+                                 cos=cosines.ravel().round(4).astype(np.float32)), name="journey-neighbour-data")
+    steps = [int(s) for s in checkpoint_steps]
+    c0, w0 = C - 1, corpus.index[start_word]
+    nb, nc = neighbors[c0, w0].tolist(), cosines[c0, w0].round(4).tolist()
+    bars = ColumnDataSource(dict(rank=list(range(k)), cos=nc, word=[words[i] for i in nb],
+                                 group=[corpus.groups[groups[i]] for i in nb], color=[colors[groups[i]] for i in nb],
+                                 label=[f"{words[i]}  {x:.2f}" for i, x in zip(nb, nc)]), name="journey-neighbours")
+    bars.selected.indices = [0]
+    low = min(0.0, float(cosines.min()))
+    bar_plot = figure(name="journey-neighbour-bars", height=250, sizing_mode="stretch_width",
+                      x_range=Range1d(low, 1.35), y_range=Range1d(k - 0.5, -0.5), tools="tap",
+                      toolbar_location=None, x_axis_label="cosine similarity to the picked word",
+                      y_axis_label="rank", title="")
+    r = bar_plot.hbar(y="rank", left=0, right="cos", height=0.72, source=bars, fill_color="color",
+                      line_color="#333333", line_width=0.5, nonselection_fill_alpha=0.45,
+                      nonselection_line_alpha=0.45, selection_line_width=2.5)
+    bar_plot.text(x="cos", y="rank", text="label", source=bars, x_offset=5, text_baseline="middle",
+                  text_font_size="13px", nonselection_text_alpha=1.0)
+    bar_plot.add_tools(HoverTool(renderers=[r], tooltips=[("neighbour", "@word (@group)"),
+                                                          ("cosine", "@cos{0.000}")]))
+    bar_plot.select_one(TapTool).renderers = [r]
+    bar_plot.yaxis.ticker = FixedTicker(ticks=list(range(k)))
+    bar_plot.yaxis.major_label_overrides = {i: str(i + 1) for i in range(k)}
+    bar_plot.ygrid.grid_line_color = None
+    bar_plot.xaxis.ticker = FixedTicker(ticks=[x / 5 for x in range(int(np.floor(low * 5)), 6)])
+    _style(bar_plot)
+
+    share0 = analysis.purity_per_word(neighbors, corpus.word_group, top)[:, w0]
+    avg = [analysis.neighbor_purity(neighbors[c], corpus.word_group, top) for c in range(C)]
+    purity = ColumnDataSource(dict(step=steps, share=share0.round(4).tolist()), name="journey-purity-word")
+    average = ColumnDataSource(dict(step=steps, share=np.round(avg, 4).tolist()), name="journey-purity-average")
+    pur = figure(name="journey-purity", height=230, sizing_mode="stretch_width",
+                 x_range=Range1d(0, steps[-1]), y_range=Range1d(-0.04, 1.04), tools="", toolbar_location=None,
+                 x_axis_label="training step", y_axis_label=f"share of top-{top} in own group")
+    la = pur.line("step", "share", source=average, line_width=3, color=NEUTRAL)
+    lw = pur.step("step", "share", source=purity, mode="after", line_width=2, color=colors[groups[w0]])
+    pur.scatter("step", "share", source=purity, size=4, color=NEUTRAL, alpha=0.6)
+    item = LegendItem(label=f"“{start_word}”", renderers=[lw])
+    pur.add_layout(Legend(items=[LegendItem(label="average over all words", renderers=[la]), item],
+                          orientation="horizontal", location="top_left", label_text_font_size="12px",
+                          padding=2, margin=2), "above")
+    now = Span(location=steps[c0], dimension="height", line_color="#C0392B", line_width=1.5)
+    pur.add_layout(now)
+    pur.yaxis.ticker = FixedTicker(ticks=[i / top for i in range(top + 1)])
+    _steps_axis(pur.xaxis)
+    pur.add_tools(HoverTool(renderers=[la], mode="vline", tooltips=[("step", "@step"), ("average share", "@share{0.00}")]))
+    _style(pur)
+
+    picker = Select(name="journey-picker", title="Word:", value=start_word, width=240,
+                    options={g: corpus.words_in_group(g) for g in corpus.groups})
+    slider = Slider(name="journey-slider", title="Checkpoint", start=0, end=C - 1, step=1, value=c0,
+                    format=_step_formatter(steps), sizing_mode="stretch_width", min_width=180)
+    radio = RadioButtonGroup(name="journey-neighbour-pick", labels=[words[i] for i in nb], active=0)
+    out = Div(name="journey-evidence", sizing_mode="stretch_width", styles={"font-size": "14px"},
+              stylesheets=[":host mark.w2v-ev0, :host mark.w2v-ev1 {background: #FFE08A; padding: 0 2px}"
+                           ":host mark.w2v-ev2 {background: #CDE7F7; padding: 0 2px}"
+                           ":host ul {margin: 0.2em 0 0.6em 1.2em; padding: 0} :host p {margin: 0.3em 0}"])
+    args = dict(words=words, groups=groups, groupNames=list(corpus.groups), colors=colors, steps=steps, k=k, top=top,
+                data=data, bars=bars, barPlot=bar_plot, purity=purity, purityLine=lw, purityItem=item, now=now,
+                picker=picker, slider=slider, radio=radio, out=out, evidence=evidence, window=window,
+                sentences=[" ".join(s) for s in corpus.sentences])
+    update = CustomJS(args=args, code=_NEIGHBOUR_JS)
+    picker.js_on_change("value", update)
+    slider.js_on_change("value", update)
+    radio.js_on_change("active", update)
+    bars.selected.js_on_change("indices", update)
+
+    controls = column(picker, slider, sizing_mode="stretch_width")
+    pick_label = Div(text="Corpus evidence for the neighbour (click a bar or pick one):",
+                     styles={"font-size": "14px", "font-weight": "600"})
+    layout = column(controls, bar_plot, pick_label, radio, out, pur, sizing_mode="stretch_width", spacing=8)
+    # The first view is drawn by the same JS as every later one (the evidence text exists only there):
+    # the layout gets its own document, whose "document_ready" runs `update`; embed() keeps that document.
+    doc = Document()
+    doc.add_root(layout)
+    doc.js_on_event("document_ready", update)
+    return layout
+
+
+# ------------------------------------------------------------------ analogies
+
+def analogy_scorecard(corpus, checkpoint_steps, answers: np.ndarray, ranks: np.ndarray):
+    """(A, C) grid of right/wrong answers, hover with the answer and the rank of the right word;
+    below it the score k/A at every checkpoint."""
+    C, A = ranks.shape
+    steps = np.asarray(checkpoint_steps, dtype=np.int64)
+    width = float(np.median(np.diff(steps))) if C > 1 else 1.0
+    labels = [f"{a} : {b} :: {c} : {d}" for a, b, c, d in corpus.analogies]
+    cc, aa = np.meshgrid(np.arange(C), np.arange(A), indexing="ij")
+    correct = (ranks == 1).ravel()
+    grid = ColumnDataSource(dict(
+        step=steps[cc.ravel()].astype(np.int32), test=aa.ravel().astype(np.int32),
+        analogy=[labels[a] for a in aa.ravel()], answer=[corpus.vocab[i] for i in answers.ravel()],
+        expected=[corpus.analogies[a][3] for a in aa.ravel()], rank=ranks.ravel().astype(np.int32),
+        result=["right" if x else "wrong" for x in correct],
+        color=["#009E73" if x else PALE for x in correct]), name="journey-analogy-grid")
+    x_range = Range1d(-width / 2, steps[-1] + width / 2)
+    # each test's label sits just above its row, inside the plot, so the grid keeps the full width on phones
+    p = figure(name="journey-analogies", height=50 + 52 * A, sizing_mode="stretch_width", x_range=x_range,
+               y_range=Range1d(A - 0.45, -0.95), tools="", toolbar_location=None, x_axis_location="above",
+               x_axis_label="checkpoint (training step)")
+    cells = p.rect("step", "test", width * 0.92, 0.5, source=grid, fill_color="color", line_color="#BBBBBB",
+                   line_width=0.5)
+    p.text(x=float(-width / 2), y=[a - 0.3 for a in range(A)], text=labels, text_baseline="bottom",
+           text_font_size="12px", text_color="#222222", x_offset=2)
+    p.add_tools(HoverTool(renderers=[cells], tooltips=[
+        ("analogy", "@analogy"), ("step", "@step"), ("model answers", "@answer (@result)"),
+        ("rank of @expected", "@rank")]))
+    p.yaxis.visible = False
+    p.grid.grid_line_color = None
+    _steps_axis(p.xaxis)
+    _style(p)
+
+    score = (ranks == 1).sum(axis=1)
+    scores = ColumnDataSource(dict(step=steps.astype(np.int32), score=score.astype(np.int32)),
+                              name="journey-analogy-score")
+    s = figure(name="journey-analogy-score-plot", height=200, sizing_mode="stretch_width", x_range=x_range,
+               y_range=Range1d(-0.3, A + 0.3), tools="", toolbar_location=None,
+               x_axis_label="training step", y_axis_label=f"analogies right (of {A})")
+    line = s.step("step", "score", source=scores, mode="center", line_width=2.5, color="#0072B2")
+    s.scatter("step", "score", source=scores, size=6, color="#0072B2")
+    s.add_tools(HoverTool(renderers=[line], mode="vline", tooltips=[("step", "@step"), ("right", f"@score of {A}")]))
+    s.yaxis.ticker = FixedTicker(ticks=list(range(A + 1)))
+    _steps_axis(s.xaxis)
+    _style(s)
+    return column(p, s, sizing_mode="stretch_width", spacing=4)
+
+
+# ------------------------------------------------------------------ convergence
+
+def spread_ties(x: np.ndarray, y: np.ndarray, gap: float) -> np.ndarray:
+    """(n,) vertical offsets that fan out points with equal (x, y) by `gap`, centred on the true value."""
+    offsets = np.zeros(len(x))
+    groups: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(np.asarray(x).tolist(), np.asarray(y).tolist())):
+        groups.setdefault(key, []).append(i)
+    for members in groups.values():
+        for n, i in enumerate(members):
+            offsets[i] = (n - (len(members) - 1) / 2) * gap
+    return offsets
+
+
+def word_convergence(corpus, checkpoint_steps, conv_steps: np.ndarray, distances: np.ndarray, picked: list[int],
+                     jitter: np.ndarray):
+    """Convergence step against frequency (one dot per word, group colours) and the
+    distance-to-final curves of the `picked` word ids. `jitter` (V,) shifts dots vertically, in steps."""
+    V = corpus.vocab_size
+    steps = [int(s) for s in checkpoint_steps]
+    groups = corpus.word_group
+    dots = ColumnDataSource(dict(count=corpus.counts.astype(np.int32), conv=conv_steps.astype(np.int32),
+                                 y=(conv_steps + jitter).round(1).astype(np.float32), word=list(corpus.vocab),
+                                 group=[corpus.groups[g] for g in groups],
+                                 color=[GROUP_COLORS[g] for g in groups]), name="journey-convergence-words")
+    counts = corpus.counts
+    p = figure(name="journey-convergence", height=400, sizing_mode="stretch_width", x_axis_type="log",
+               x_range=Range1d(float(counts.min()) / 1.4, float(counts.max()) * 2.5),
+               y_range=Range1d(-steps[-1] * 0.04, steps[-1] * 1.06), tools="", toolbar_location=None,
+               x_axis_label="occurrences in the corpus (log scale)",
+               y_axis_label="convergence step")
+    r = p.scatter("count", "y", source=dots, size=9, fill_color="color", line_color="#333333", line_width=0.6,
+                  alpha=0.85)
+    for n, i in enumerate(picked):
+        p.add_layout(Label(x=int(corpus.counts[i]), y=float(conv_steps[i] + jitter[i]), text=corpus.vocab[i],
+                           x_offset=7, y_offset=-2, text_font_size="12px", text_font_style="bold",
+                           text_color=INKS[n % len(INKS)],
+                           background_fill_color="white", background_fill_alpha=0.7))
+    p.add_tools(HoverTool(renderers=[r], tooltips=[("word", "@word (@group)"), ("occurs", "@count times"),
+                                                   ("converged at step", "@conv")]))
+    _steps_axis(p.yaxis)
+    _style(p)
+
+    curves = figure(name="journey-distance", height=280, sizing_mode="stretch_width", x_range=Range1d(0, steps[-1]),
+                    tools="", toolbar_location=None, x_axis_label="training step",
+                    y_axis_label="distance to its final vector")
+    items = []
+    dashes = ["solid", "dashed", "dotdash", "dotted"]
+    for n, i in enumerate(picked):
+        src = ColumnDataSource(dict(step=steps, dist=distances[:, i].round(4).tolist(),
+                                    word=[corpus.vocab[i]] * len(steps)), name=f"journey-distance-{corpus.vocab[i]}")
+        line = curves.line("step", "dist", source=src, line_width=2.5, color=INKS[n % len(INKS)],
+                           line_dash=dashes[n % len(dashes)])
+        curves.add_layout(Span(location=int(conv_steps[i]), dimension="height", line_color=INKS[n % len(INKS)],
+                               line_dash=dashes[n % len(dashes)], line_width=1, line_alpha=0.8))
+        items.append(LegendItem(label=f"{corpus.vocab[i]} ({int(corpus.counts[i])}×, converged at {int(conv_steps[i]):,})",
+                                renderers=[line]))
+        curves.add_tools(HoverTool(renderers=[line], tooltips=[("word", "@word"), ("step", "@step"),
+                                                               ("distance", "@dist{0.000}")]))
+    curves.add_layout(Legend(items=items, location="top_left", label_text_font_size="12px", padding=2, margin=2,
+                             spacing=0), "above")
+    curves.y_range.start = 0
+    _steps_axis(curves.xaxis)
+    _style(curves)
+    return column(p, curves, sizing_mode="stretch_width", spacing=8)
+
+
+# ------------------------------------------------------------------ weights
+
+_ANIMATION_JS = r"""
+const n = V * D, s = Math.round(slider.value)
+cells.data = {x: cells.data.x, y: cells.data.y, v: all.data.v.slice(s * n, (s + 1) * n)}
+plot.title.text = `W at step ${steps[s].toLocaleString('en')} (snapshot ${s + 1} of ${steps.length})`
+"""
+
+_PLAY_JS = r"""
+if (toggle.active) {
+  toggle.label = '❚❚ Pause'
+  if (slider.value >= slider.end) slider.value = 0
+  toggle.tags = [setInterval(() => {
+    if (slider.value >= slider.end) { toggle.active = false; return }
+    slider.value = slider.value + 1
+  }, ms)]
+} else {
+  toggle.label = '▶ Play'
+  for (const id of toggle.tags) clearInterval(id)
+  toggle.tags = []
+}
+"""
+
+
+def weight_animation(corpus, snapshot_steps, W_snapshots: np.ndarray, order: np.ndarray, ms: int = 800):
+    """W (words sorted by `order` along x, dimensions down y) at every snapshot, one fixed
+    diverging colour scale over all snapshots; a slider and a play/pause toggle."""
+    S, V, D = W_snapshots.shape
+    words = [corpus.vocab[i] for i in order]
+    row_groups = corpus.word_group[order]
+    values = W_snapshots[:, order, :]                                   # (S, V, D) display order
+    half = symmetric_range(values)
+    xs, ys = np.divmod(np.arange(V * D), D)                             # cell i = word xs[i], dimension ys[i]
+    steps = [int(s) for s in snapshot_steps]
+    all_v = ColumnDataSource(dict(v=values.reshape(S, -1).ravel().round(4).astype(np.float32)),
+                             name="journey-weight-snapshots")
+    cells = ColumnDataSource(dict(x=xs.astype(np.int16), y=ys.astype(np.int16),
+                                  v=values[0].ravel().round(4).astype(np.float32)), name="journey-weight-cells")
+    mapper = LinearColorMapper(palette=list(DIVERGING), low=-half, high=half)
+    p = figure(name="journey-weights", height=340, sizing_mode="stretch_width",
+               x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -1.9), tools="", toolbar_location=None,
+               x_axis_label="word (sorted by group; the strip on top marks the group)", y_axis_label="dimension",
+               title=f"W at step {steps[0]:,} (snapshot 1 of {S})")
+    r = p.rect("x", "y", 1, 1, source=cells, line_color=None, fill_color={"field": "v", "transform": mapper})
+    strip = p.rect(x=list(range(V)), y=-1.1, width=1, height=0.8, line_color=None,
+                   fill_color=[GROUP_COLORS[g] for g in row_groups])
+    word_of = CustomJSHover(args=dict(words=words, groups=[corpus.groups[g] for g in row_groups]),
+                            code="const i = Math.round(value); return format == 'group' ? groups[i] : words[i]")
+    p.add_tools(HoverTool(renderers=[r], formatters={"@x": word_of},
+                          tooltips=[("word", "@x{word} (@x{group})"), ("dimension", "@y"), ("value", "@v{0.0000}")]))
+    p.add_tools(HoverTool(renderers=[strip], formatters={"$index": word_of},
+                          tooltips=[("group", "$index{group}"), ("word", "$index{word}")]))
+    p.xaxis.ticker = FixedTicker(ticks=list(range(V)))
+    p.xaxis.major_label_overrides = dict(enumerate(words))
+    p.xaxis.major_label_orientation = np.pi / 2
+    p.xaxis.major_label_text_font_size = "8px"
+    p.yaxis.ticker = FixedTicker(ticks=list(range(D)))
+    p.grid.grid_line_color = None
+    p.add_layout(ColorBar(color_mapper=mapper, title="weight value (same scale for every step)",
+                          orientation="horizontal", height=10, padding=4, title_text_font_size="12px",
+                          title_text_font_style="normal"), "below")
+    _style(p)
+    p.xaxis.major_label_text_font_size = "8px"
+
+    slider = Slider(name="journey-weight-slider", title="Snapshot", start=0, end=S - 1, step=1, value=0,
+                    format=_step_formatter(steps), sizing_mode="stretch_width", min_width=160)
+    toggle = Toggle(name="journey-play", label="▶ Play", active=False, width=100, button_type="primary")
+    slider.js_on_change("value", CustomJS(args=dict(V=V, D=D, slider=slider, cells=cells, all=all_v, plot=p,
+                                                    steps=steps), code=_ANIMATION_JS))
+    toggle.js_on_change("active", CustomJS(args=dict(toggle=toggle, slider=slider, ms=ms), code=_PLAY_JS))
+    return column(row(toggle, slider, sizing_mode="stretch_width"), p, sizing_mode="stretch_width", spacing=6)
