@@ -57,6 +57,21 @@ def _refresh_execution_cache(app, config) -> None:
         stamp_file.write_text(stamp_now)
 
 
+def _forget_old_static_copies(app) -> None:
+    """Sphinx 7.4 warns (an error under -W) when it copies a static file over an older, different
+    copy from a previous build. Our own static files change as the book is written: remove their
+    old copies first, so an incremental build is as clean as a fresh one."""
+    static_out = Path(app.outdir) / "_static"
+    for folder in app.config.html_static_path:
+        source = Path(app.confdir) / folder
+        if not source.is_dir():
+            continue
+        for path in source.rglob("*"):
+            old = static_out / path.relative_to(source)
+            if path.is_file() and old.is_file():
+                old.unlink()
+
+
 def _outdated(app, env, added, changed, removed):
     """When w2v/ or corpus/ changed, every chapter is re-read (and so re-executed)."""
     if getattr(app, "w2v_inputs_changed", False):
@@ -112,6 +127,7 @@ def _drop_thebe(app, config) -> None:
 def setup(app):
     app.connect("config-inited", _drop_thebe)
     app.connect("config-inited", _refresh_execution_cache, priority=100)
+    app.connect("builder-inited", _forget_old_static_copies)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_assets)
     app.connect("build-finished", _copy_static_libraries)

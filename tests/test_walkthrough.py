@@ -1,0 +1,159 @@
+"""The chapter "One training step, forward and backward": its step against torch autograd, its data,
+its glued numbers and its weight. The page itself is tested in test_browser_walkthrough.py."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+import torch
+
+from w2v.model import SkipGram
+from w2v.plots import walkthrough as wt
+from w2v.step import step_of_run, training_step
+
+PAGE = "book/walkthrough.html"
+MAX_PAGE_BYTES = 1_000_000
+
+
+def torch_state_before(run, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """(W, W′) before `step`, replayed by the 13-line model and autograd from the nearest checkpoint,
+    exactly as training did it (plain SGD on one pair per step)."""
+    c = int(np.searchsorted(run.checkpoint_steps, step, side="right") - 1)
+    model = SkipGram(run.corpus.vocab_size, run.config.dim)
+    with torch.no_grad():
+        model.W.copy_(torch.from_numpy(run.W_checkpoints[c]))
+        model.W_out.copy_(torch.from_numpy(run.W_out_checkpoints[c]))
+    for t in range(int(run.checkpoint_steps[c]), step):
+        loss = model(torch.tensor([int(run.centers[t])]), torch.tensor([int(run.contexts[t])]))
+        loss.backward()
+        with torch.no_grad():
+            model.W.add_(model.W.grad, alpha=-run.config.lr_at(t))
+            model.W_out.add_(model.W_out.grad, alpha=-run.config.lr_at(t))
+        model.W.grad = model.W_out.grad = None
+    return model.W.detach().numpy().copy(), model.W_out.detach().numpy().copy()
+
+
+def torch_step(W, W_out, center, context):
+    """loss, ∂L/∂W and ∂L/∂W′ of one pair, by autograd."""
+    model = SkipGram(W.shape[0], W.shape[1])
+    with torch.no_grad():
+        model.W.copy_(torch.from_numpy(W))
+        model.W_out.copy_(torch.from_numpy(W_out))
+    loss = model(torch.tensor([center]), torch.tensor([context]))
+    loss.backward()
+    return float(loss.detach()), model.W.grad.numpy().copy(), model.W_out.grad.numpy().copy()
+
+
+def chapter_steps(run) -> list[int]:
+    early, late = wt.default_steps(run)
+    return [early, late, 0, run.config.checkpoint_every - 1, run.config.steps - 1]
+
+
+def test_default_steps_train_the_same_pair(book_run):
+    early, late = wt.default_steps(book_run)
+    assert 0 < early < late < book_run.config.steps
+    assert (book_run.centers[early], book_run.contexts[early]) == (book_run.centers[late], book_run.contexts[late])
+
+
+def test_hand_written_step_equals_autograd(book_run):
+    """w2v.step.training_step is autograd's step, to 1e-6, at the chapter's steps; the states it
+    starts from (replayed by NumPy) are the states torch reaches."""
+    for step in chapter_steps(book_run):
+        W_t, W_out_t = torch_state_before(book_run, step)
+        W, W_out = book_run.state_before(step)
+        np.testing.assert_allclose(W, W_t, rtol=0, atol=1e-5)
+        np.testing.assert_allclose(W_out, W_out_t, rtol=0, atol=1e-5)
+        center, context = int(book_run.centers[step]), int(book_run.contexts[step])
+        r = training_step(W_t, W_out_t, center, context, book_run.config.lr_at(step))
+        loss, gW, gWo = torch_step(W_t, W_out_t, center, context)
+        assert abs(r.loss - loss) <= 1e-6, step
+        np.testing.assert_allclose(r.grad_h, gW[center], rtol=0, atol=1e-6)
+        np.testing.assert_allclose(r.grad_W_out, gWo, rtol=0, atol=1e-6)
+        # only the centre row of W has a gradient (none at all at step 0, where W′ is still zero)
+        assert np.flatnonzero(gW.any(axis=1)).tolist() == ([] if step == 0 else [center])
+        # the update is SGD with this step's rate
+        lr = np.float32(book_run.config.lr_at(step))
+        np.testing.assert_allclose(r.W_next, W_t - lr * gW, rtol=0, atol=1e-6)
+        np.testing.assert_allclose(r.W_out_next, W_out_t - lr * gWo, rtol=0, atol=1e-6)
+        # and the recorded loss of that step is this one
+        assert abs(r.loss - float(book_run.losses[step])) <= 1e-5
+
+
+def test_update_moves_one_row_of_W_and_every_column_of_W_out(book_run):
+    for step in chapter_steps(book_run):
+        W, W_out = book_run.state_before(step)
+        r = step_of_run(book_run, step)
+        dW, dW_out = wt.update_deltas(W, W_out, r)
+        assert np.flatnonzero(np.abs(dW).sum(axis=1)).tolist() == ([] if step == 0 else [r.center])
+        assert (np.abs(dW_out).sum(axis=0) > 0).all()
+
+
+def test_page_data_round_trips(book_run):
+    early, late = wt.default_steps(book_run)
+    data = json.loads(json.dumps(wt.page_data(book_run, early, late)))
+    keep = book_run.checkpoint_steps < book_run.config.steps
+    C, V, D = int(keep.sum()), book_run.corpus.vocab_size, book_run.config.dim
+    W = np.frombuffer(base64.b64decode(data["W"]), "<f4").reshape(C, V, D)
+    W_out = np.frombuffer(base64.b64decode(data["W_out"]), "<f4").reshape(C, D, V)
+    assert np.array_equal(W, book_run.W_checkpoints[keep])
+    assert np.array_equal(W_out, book_run.W_out_checkpoints[keep])
+    pairs = np.frombuffer(base64.b64decode(data["pairs"]), data["pairs_dtype"]).reshape(-1, 4)
+    assert np.array_equal(pairs, book_run.pairs)
+    order = np.frombuffer(base64.b64decode(data["step_pair"]), data["step_pair_dtype"])
+    assert np.array_equal(order, book_run.step_pair)
+    assert data["checkpoint_steps"] == book_run.checkpoint_steps[keep].tolist()
+    assert (data["lr"], data["lr_final"], data["steps"]) == (book_run.config.lr, book_run.config.lr_final,
+                                                             book_run.config.steps)
+    assert data["vocab"] == list(book_run.corpus.vocab)
+    assert [s.split(" ") for s in data["sentences"]] == [list(s) for s in book_run.corpus.sentences]
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0, -1.0, 0.0104166, 4.56434, -0.000123449, 9.99996e-5, 2.5e-7,
+                                   -3.3e-12, 9.99996, 123.456, 0.5, 12345.6, 99999.9])
+def test_fmt_has_four_significant_digits(value):
+    text = wt.fmt(value)
+    shown = wt.parse_shown(text)
+    if value == 0:
+        assert text == "0"
+        return
+    digits = re.sub(r"e.*$", "", text).replace("−", "").replace(".", "").lstrip("0")
+    assert len(digits) == 4, text
+    assert abs(shown - value) <= 0.5 * 10 ** (math.floor(math.log10(abs(value))) - 3) * 1.0001 + 1e-300
+
+
+def _pasted(page_html: str) -> list[str]:
+    return [html.unescape(re.sub(r"<[^>]+>", "", m)).strip()
+            for m in re.findall(r'<span class="pasted-text">(.*?)</span>', page_html, re.S)]
+
+
+def test_glued_numbers_come_from_the_step(book_run, book_html):
+    """The numbers the chapter's text quotes are those of w2v.step for its default steps."""
+    page = (book_html / PAGE).read_text()
+    m = re.search(r'<script type="application/json" id="w2v-walkthrough-data">(.*?)</script>', page, re.S)
+    data = json.loads(m.group(1))
+    early, late = wt.default_steps(book_run)
+    assert (data["default_step"], data["compare_step"]) == (early, late)
+    pasted = set(_pasted(page))
+    for step in (early, late):
+        r = step_of_run(book_run, step)
+        for value in (r.p[r.context], r.loss, np.linalg.norm(r.grad_h), np.linalg.norm(r.grad_W_out), r.lr,
+                      np.linalg.norm(r.h)):
+            assert wt.fmt(value) in pasted, (step, value, wt.fmt(value))
+        top = ", ".join(book_run.corpus.vocab[j] for j in np.argsort(-r.p, kind="stable")[:5])
+        assert top in pasted
+    assert f"{early:,}" in pasted and f"{late:,}" in pasted
+    assert wt.fmt(math.log(book_run.corpus.vocab_size)) in pasted
+
+
+def test_page_weight(book_html):
+    """The chapter with all its data stays under 1 MB (the shared BokehJS files not counted)."""
+    page = book_html / PAGE
+    size = page.stat().st_size + sum((book_html / "_static" / name).stat().st_size
+                                     for name in ("walkthrough.js", "walkthrough.css"))
+    assert size <= MAX_PAGE_BYTES, size

@@ -1,0 +1,262 @@
+"""Figures and data plumbing of the chapter "One training step, forward and backward".
+
+The page lets a reader step through any of the run's training steps without a server: it
+carries the recorded checkpoints and the order of the pairs (`page_data`), and its script
+(book/_static/walkthrough.js) rebuilds the state before a step by replaying the recorded pairs
+from the nearest earlier checkpoint, then runs the step of w2v/step.py in float32.
+
+The Bokeh figures here are drawn for the chapter's default step; the script then redraws them
+for whatever step the reader picks, reaching their models by `name` (the NAMES below).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+
+import numpy as np
+from bokeh.layouts import column
+from bokeh.models import ColumnDataSource, HoverTool, Range1d, Span
+from bokeh.plotting import figure
+
+from . import DIVERGING, FONT, embed
+
+DATA_ID = "w2v-walkthrough-data"  # id of the <script type="application/json"> the page script reads
+
+# Bokeh model names the page script looks up (Bokeh.documents[i].get_model_by_name).
+NAMES = dict(
+    loss_marker="wt-loss-marker", loss_compare="wt-loss-compare", loss_span="wt-loss-span",
+    p_source="wt-p-source", p_context="wt-p-context",
+    dW_source="wt-dW-source", dW_out_source="wt-dW-out-source",
+)
+
+CONTEXT_COLOR = "#D55E00"  # the true context word (Okabe & Ito vermilion)
+CENTER_COLOR = "#0072B2"   # the centre word (Okabe & Ito blue)
+OTHER_COLOR = "#BBBBBB"
+LOG_DECADES = 4            # the update heatmaps colour |Δ| on a log scale over this many decades
+
+
+# ---------------------------------------------------------------- numbers as the page shows them
+
+def fmt(value: float) -> str:
+    """A number as the page prints it: 4 significant digits, a true minus sign.
+
+    Mirrors fmt() in walkthrough.js, so glued text and live text read alike.
+    """
+    value = float(value)
+    if value == 0:
+        return "0"
+    if abs(value) < 1e-4 or abs(value) >= 9999.5:  # 4 significant digits need an exponent there
+        mantissa, exponent = f"{value:.3e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    else:
+        digits = 3 - math.floor(math.log10(abs(value)))
+        text = f"{value:.{max(digits, 0)}f}"
+        rounded = float(text)  # rounding can add a digit (9.9996 → 10.000): print one place fewer
+        if rounded != 0 and math.floor(math.log10(abs(rounded))) != math.floor(math.log10(abs(value))):
+            text = f"{value:.{max(digits - 1, 0)}f}"
+    return text.replace("-", "−")
+
+
+def parse_shown(text: str) -> float:
+    """The inverse of `fmt`, for tests that read numbers off the page."""
+    return float(text.strip().replace("−", "-"))
+
+
+# ---------------------------------------------------------------- the page's data
+
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
+
+
+def _int_dtype(array: np.ndarray) -> str:
+    return "uint8" if array.max(initial=0) < 2**8 else "uint16" if array.max(initial=0) < 2**16 else "int32"
+
+
+def page_data(run, default_step: int, compare_step: int) -> dict:
+    """Everything the page script needs, compact: checkpoints as base64 little-endian float32,
+    pairs and the step → pair order as base64 unsigned ints of the smallest width that fits."""
+    config, corpus = run.config, run.corpus
+    keep = run.checkpoint_steps < config.steps  # the state before the last step is all any step needs
+    pair_dtype, order_dtype = _int_dtype(run.pairs), _int_dtype(run.step_pair)
+    return dict(
+        V=int(corpus.vocab_size), D=int(config.dim), steps=int(config.steps), window=int(config.window),
+        lr=float(config.lr), lr_final=float(config.lr_final),
+        vocab=list(corpus.vocab),
+        sentences=[" ".join(s) for s in corpus.sentences],
+        checkpoint_steps=[int(s) for s in run.checkpoint_steps[keep]],
+        W=_b64(run.W_checkpoints[keep].astype("<f4")),            # (C, V, D)
+        W_out=_b64(run.W_out_checkpoints[keep].astype("<f4")),    # (C, D, V)
+        pairs=_b64(run.pairs.astype(pair_dtype)), pairs_dtype=pair_dtype, n_pairs=int(len(run.pairs)),
+        step_pair=_b64(run.step_pair.astype(order_dtype)), step_pair_dtype=order_dtype,
+        default_step=int(default_step), compare_step=int(compare_step),
+        palette=list(DIVERGING), log_decades=LOG_DECADES,
+        colors=dict(context=CONTEXT_COLOR, center=CENTER_COLOR, other=OTHER_COLOR),
+        names=NAMES,
+    )
+
+
+class PageHTML:
+    """Raw HTML for a cell's output (shown as is in the static page)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+
+def data_script(run, default_step: int, compare_step: int) -> PageHTML:
+    """The page's data, embedded once as <script type="application/json">."""
+    text = json.dumps(page_data(run, default_step, compare_step), separators=(",", ":"))
+    text = text.replace("</", "<\\/")  # never close the script element early
+    return PageHTML(f'<script type="application/json" id="{DATA_ID}">{text}</script>')
+
+
+# ---------------------------------------------------------------- choosing the default steps
+
+def default_steps(run) -> tuple[int, int]:
+    """An early step and a late step that train the SAME (centre, context) pair, so the
+    comparison shows what training did to one prediction: the first step from 1 on whose
+    pair comes back in the last tenth of training, and that pair's last step."""
+    steps = run.config.steps
+    centers, contexts = run.centers, run.contexts
+    late_from = steps - max(steps // 10, 1)
+    last_seen = {}
+    for t in range(late_from, steps):
+        last_seen[(int(centers[t]), int(contexts[t]))] = t
+    for t in range(1, late_from):
+        key = (int(centers[t]), int(contexts[t]))
+        if key in last_seen:
+            return t, last_seen[key]
+    return min(1, steps - 1), steps - 1
+
+
+# ---------------------------------------------------------------- colours of the update heatmaps
+
+def signed_log_colors(values: np.ndarray, top: float) -> list[str]:
+    """Colour of each Δ: blue < 0 < red, |Δ| on a log scale of LOG_DECADES decades below `top`,
+    exactly zero white. Mirrors deltaColor() in walkthrough.js."""
+    out = []
+    n = len(DIVERGING)
+    for v in np.asarray(values, dtype=np.float64).ravel():
+        if v == 0 or top == 0:
+            out.append("#FFFFFF")
+            continue
+        t = min(max(math.log10(abs(v) / top) / LOG_DECADES + 1, 0.0), 1.0)
+        t = t if v > 0 else -t
+        out.append(DIVERGING[min(n - 1, max(0, round((t + 1) / 2 * (n - 1))))])
+    return out
+
+
+# ---------------------------------------------------------------- figures
+
+def loss_figure(run, step: int, loss: float, compare_step: int, compare_loss: float):
+    """The loss of every step (faint dots), its running mean (line) and the chosen step (marker)."""
+    losses = run.losses.astype(np.float64)
+    steps = len(losses)
+    every = max(1, steps // 3000)
+    xs = np.arange(0, steps, every)
+    window = max(1, steps // 60)
+    mean = np.convolve(losses, np.ones(window) / window, mode="valid")
+    mx = np.arange(window - 1, steps)[:: max(1, steps // 600)]
+    p = figure(height=220, sizing_mode="stretch_width", x_axis_label="training step",
+               y_axis_label="loss = −log p[context]", toolbar_location="right",
+               tools="xpan,xwheel_zoom,reset,save", x_range=Range1d(0, steps - 1, bounds=(0, steps - 1)),
+               y_range=Range1d(0, float(losses.max()) * 1.05))
+    p.scatter(xs, losses[xs].astype(np.float32), size=2, color="#999999", alpha=0.35, legend_label="loss of a step")
+    p.line(mx, mean[mx - (window - 1)].astype(np.float32), color="#332288", line_width=2,
+           legend_label=f"mean of {window} steps")
+    span = Span(location=step, dimension="height", line_color=CONTEXT_COLOR, line_dash="dashed",
+                name=NAMES["loss_span"])
+    p.add_layout(span)
+    compare = ColumnDataSource(dict(x=[compare_step], y=[compare_loss]), name=NAMES["loss_compare"])
+    p.scatter("x", "y", source=compare, size=11, marker="diamond", color=CENTER_COLOR, line_color="white",
+              legend_label="compared step")
+    marker = ColumnDataSource(dict(x=[step], y=[loss]), name=NAMES["loss_marker"])
+    r = p.scatter("x", "y", source=marker, size=12, color=CONTEXT_COLOR, line_color="white",
+                  legend_label="this step")
+    p.add_tools(HoverTool(renderers=[r], tooltips=[("step", "@x"), ("loss", "@y{0.0000}")]))
+    p.legend.location = "top_right"
+    p.legend.label_text_font_size = "11px"
+    p.legend.background_fill_alpha = 0.7
+    p.legend.click_policy = "hide"
+    for axis in (p.xaxis, p.yaxis):
+        axis.axis_label_text_font_size = FONT
+    p.xaxis.formatter.use_scientific = False
+    return embed(p, "The loss of every training step (grey dots, every "
+                 f"{every}{'st' if every == 1 else 'th'} shown) and its running mean. The red dot is the step "
+                 "shown on this page, the blue diamond the step it is compared with; both follow the controls.",
+                 "Scatter plot of the loss of each training step against the step number, falling from the "
+                 "uniform-guess loss at the start, with a marker at the chosen step.", "walkthrough-loss")
+
+
+def p_figure(run, record):
+    """p = softmax(u) over the whole vocabulary, the true context word highlighted."""
+    V = run.corpus.vocab_size
+    colors = [OTHER_COLOR] * V
+    colors[record.center] = CENTER_COLOR
+    colors[record.context] = CONTEXT_COLOR
+    source = ColumnDataSource(dict(x=np.arange(V), word=list(run.corpus.vocab), p=record.p.astype(np.float64),
+                                   u=record.u.astype(np.float64), e=record.e.astype(np.float64), color=colors),
+                              name=NAMES["p_source"])
+    p = figure(height=200, sizing_mode="stretch_width", x_axis_label="word (vocabulary index)",
+               y_axis_label="p", toolbar_location=None, tools="", x_range=Range1d(-1, V))
+    bars = p.vbar("x", top="p", width=0.8, color="color", source=source)
+    # a pale band behind the context word's bar, as tall as the tallest bar: visible however small p[o] is
+    ctx = ColumnDataSource(dict(x=[record.context], top=[float(record.p.max())]), name=NAMES["p_context"])
+    p.vbar("x", top="top", width=1, source=ctx, color=CONTEXT_COLOR, alpha=0.18, level="underlay")
+    p.add_tools(HoverTool(renderers=[bars], tooltips=[("word", "@word"), ("p", "@p{0.00000}"), ("u", "@u{0.0000}"),
+                                                      ("e", "@e{0.00000}")]))
+    p.y_range.start = 0
+    for axis in (p.xaxis, p.yaxis):
+        axis.axis_label_text_font_size = FONT
+    return embed(p, "p = softmax(u): one bar per vocabulary word. The true context word is red, on a pale red "
+                 "band that shows where it is however small its bar; the centre word is blue. Hover a bar for its word, p, u and e.",
+                 "Bar chart of the predicted probability of each of the vocabulary's words, with the true "
+                 "context word highlighted.", "walkthrough-p")
+
+
+def _heatmap_source(delta: np.ndarray, vocab: list[str], top: float, name: str) -> ColumnDataSource:
+    """delta is (D, V): one rect per entry, x = word, y = dimension."""
+    D, V = delta.shape
+    xs, ys = np.meshgrid(np.arange(V), np.arange(D))
+    return ColumnDataSource(dict(x=xs.ravel(), y=ys.ravel(), word=[vocab[i] for i in xs.ravel()],
+                                 value=delta.ravel().astype(np.float64),
+                                 color=signed_log_colors(delta.ravel(), top)), name=name)
+
+
+def update_deltas(W: np.ndarray, W_out: np.ndarray, record) -> tuple[np.ndarray, np.ndarray]:
+    """(ΔW, ΔW′) of a step: the weights after it minus the weights before it, in float32."""
+    return record.W_next - W, record.W_out_next - W_out
+
+
+def update_figure(run, W: np.ndarray, W_out: np.ndarray, record):
+    """ΔW (drawn on its side, one column per word) above ΔW′, on the same word axis."""
+    V, D = run.corpus.vocab_size, run.config.dim
+    dW, dW_out = update_deltas(W, W_out, record)
+    top = max(float(np.abs(dW).max()), float(np.abs(dW_out).max()))
+    vocab = list(run.corpus.vocab)
+    figs = []
+    for title, delta, name in (("ΔW  (V×D on its side: a column per word)", dW.T, NAMES["dW_source"]),
+                               ("ΔW′  (D×V)", dW_out, NAMES["dW_out_source"])):
+        src = _heatmap_source(delta, vocab, top, name)
+        f = figure(height=150, sizing_mode="stretch_width", title=title, toolbar_location=None, tools="",
+                   x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -0.5), y_axis_label="dim",
+                   x_axis_label="word (vocabulary index)")
+        r = f.rect("x", "y", width=1, height=1, source=src, fill_color="color", line_color=None)
+        f.add_tools(HoverTool(renderers=[r], tooltips=[("word", "@word"), ("dim", "@y"), ("Δ", "@value{0.000e}")]))
+        f.grid.visible = False
+        f.title.text_font_size = FONT
+        f.yaxis.ticker = list(range(D))
+        figs.append(f)
+    figs[0].xaxis.visible = False
+    figs[1].x_range = figs[0].x_range
+    layout = column(*figs, sizing_mode="stretch_width")
+    return embed(layout, f"The update of this step. Colour: red = increase, blue = decrease, on a log scale over "
+                 f"{LOG_DECADES} decades so that small changes show; white = exactly zero. Only the centre word's "
+                 "column of ΔW is coloured; every column of ΔW′ is. Hover a cell for its value.",
+                 "Two heatmaps with one column per vocabulary word: the change of W, blank except for the "
+                 "centre word, and the change of W′, coloured in every column.", "walkthrough-update")
