@@ -1,0 +1,131 @@
+"""The built HTML, read as files: every chapter is there, nothing points at a CDN, pages stay small,
+and the blueprint page shows w2v/model.py exactly as it is, with a note for every code line."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import CHAPTERS, ROOT
+
+CDN = re.compile(r"unpkg\.com|jsdelivr|cdnjs|cdn\.bokeh\.org|googleapis|cdn\.mathjax|polyfill\.io", re.I)
+# Third-party libraries copied into the build by book/_ext/w2v_book.py. Their minified code holds
+# CDN addresses as string literals for features the book never uses (BokehJS: TeX labels, Google
+# maps, Tabler icons; MathJax's speech engine: an Internet Explorer fallback). No page may *load*
+# anything from outside: tests/test_book_pages.py watches every request in a real browser.
+VENDORED = ("_static/bokeh/", "_static/mathjax/")
+MAX_PAGE_BYTES = 1_000_000
+
+
+def _pages(book_html: Path) -> list[Path]:
+    return [book_html / "book" / f"{name}.html" for name in CHAPTERS]
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_chapter_page_exists(book_html, name):
+    page = book_html / "book" / f"{name}.html"
+    assert page.is_file(), f"{page} missing"
+    assert "<title>" in page.read_text(encoding="utf-8")
+
+
+def test_no_cdn_address_in_any_page_script_or_stylesheet(book_html):
+    files = [p for ext in ("*.html", "*.js", "*.css") for p in book_html.rglob(ext)]
+    assert any(p.suffix == ".html" for p in files)
+    offenders = []
+    for path in files:
+        rel = path.relative_to(book_html).as_posix()
+        if rel.startswith(VENDORED):
+            continue
+        for match in CDN.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            offenders.append(f"{rel}: {match.group(0)}")
+    assert offenders == [], offenders
+
+
+def test_every_script_and_stylesheet_a_page_loads_is_local(book_html):
+    for page in _pages(book_html):
+        text = page.read_text(encoding="utf-8")
+        for tag, attr in (("script", "src"), ("link", "href")):
+            for url in re.findall(rf'<{tag}\b[^>]*\b{attr}="([^"]+)"', text):
+                assert not re.match(r"(https?:)?//", url), f"{page.name} loads {url} from outside the build"
+
+
+def test_mathjax_is_served_from_the_build(book_html):
+    """MathJax comes from _static/mathjax (mathjax_path in _config.yml), never from a CDN."""
+    text = (book_html / "book" / "blueprint.html").read_text(encoding="utf-8")  # the blueprint has maths
+    sources = re.findall(r'<script\b[^>]*src="([^"]*mathjax[^"]*)"', text, re.I)
+    assert sources, "the blueprint page has display maths but loads no MathJax"
+    assert all(s.startswith("../_static/mathjax/") for s in sources), sources
+    assert (book_html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_html_is_at_most_one_megabyte(book_html, name):
+    """The page itself, with its inline figure data; BokehJS and other static files are not counted."""
+    size = (book_html / "book" / f"{name}.html").stat().st_size
+    assert size <= MAX_PAGE_BYTES, f"{name}.html is {size:,} bytes"
+
+
+def _blueprint_block(book_html: Path) -> str:
+    text = (book_html / "book" / "blueprint.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'class="[^"]*\bw2v-blueprint\b[^"]*"[^>]*>.*?<pre[^>]*>(.*?)</pre>', text, re.S)
+    assert len(blocks) == 1, f"expected one .w2v-blueprint code block, found {len(blocks)}"
+    return _text(blocks[0])
+
+
+def test_blueprint_shows_exactly_the_lines_of_model_py(book_html):
+    shown = _blueprint_block(book_html)
+    source = (ROOT / "w2v" / "model.py").read_text(encoding="utf-8")
+    assert shown.rstrip("\n").splitlines() == source.rstrip("\n").splitlines()
+
+
+def test_blueprint_page_carries_a_note_for_every_code_line(book_html):
+    from w2v.blueprint import NOTES, code_lines
+
+    text = (book_html / "book" / "blueprint.html").read_text(encoding="utf-8")
+    found = re.findall(r'<script type="application/json" id="w2v-blueprint-notes">(.*?)</script>', text, re.S)
+    assert len(found) == 1, "the notes' JSON is missing (or there twice)"
+    notes = json.loads(found[0])
+    assert [(n["line"], n["code"]) for n in notes] == code_lines()
+    assert all(n["note"] == NOTES[n["code"]] for n in notes)
+    assert len(notes) == 13
+
+
+def test_glued_numbers_reach_the_pages(book_html, book_run):
+    """A few numbers the chapters compute at build time, as the reader sees them."""
+    corpus, config = book_run.corpus, book_run.config
+    n_params = 2 * corpus.vocab_size * config.dim
+    pages = {name: _text((book_html / "book" / f"{name}.html").read_text(encoding="utf-8"))
+             for name in ("index", "blueprint", "corpus")}
+    assert f"{n_params:,} trainable numbers" in pages["blueprint"]
+    assert f"{n_params:,} trainable numbers" in pages["index"]
+    assert f"{len(corpus.sentences):,} sentences and {corpus.n_tokens:,} tokens" in pages["corpus"]
+    assert f"{len(book_run.pairs):,} pairs" in pages["corpus"]
+    assert f"{config.steps:,} steps" in pages["corpus"]
+
+
+def test_anchors_syllabi_link_to(book_html):
+    anchors = {"index": ["tiny-model", "chapter-map", "how-to-build", "how-to-cite"],
+               "blueprint": ["model-code", "parameter-census", "training-config"],
+               "corpus": ["corpus-size", "word-groups", "word-frequency", "sample-sentences", "analogy-tests",
+                          "training-pairs", "fig-word-frequency"],
+               "references": ["bibliography"]}
+    for name, ids in anchors.items():
+        text = (book_html / "book" / f"{name}.html").read_text(encoding="utf-8")
+        for ident in ids:
+            assert f'id="{ident}"' in text, f"{name}.html has no #{ident}"
+
+
+def test_references_list_the_four_papers_and_google(book_html):
+    text = _text((book_html / "book" / "references.html").read_text(encoding="utf-8"))
+    for title in ("Efficient estimation of word representations", "Distributed representations of words",
+                  "parameter learning explained", "negative-sampling word-embedding method",
+                  "continuous distributed representations of words"):
+        assert title.lower() in text.lower(), f"references.html lacks {title!r}"

@@ -1,0 +1,136 @@
+"""The chapter "Model blueprint" (book/blueprint.md): a note for every code line of model.py.
+
+`code_lines` reads w2v/model.py with `tokenize` and returns its code lines (blank, comment-only
+and docstring lines left out), each as the code without its trailing comment. `NOTES` explains
+every one of them; the chapter checks that the two match exactly, so editing model.py without
+its notes fails the build. `field_comments` reads the comment beside every TrainConfig field.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import io
+import json
+import tokenize
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).with_name("model.py")
+
+# Code line of model.py (without its trailing comment) → what it does, in plain words.
+NOTES: dict[str, str] = {
+    "import torch":
+        "PyTorch: tensors, and automatic gradients for the training step.",
+    "from torch import nn":
+        "nn holds Module and Parameter, the building blocks of a trainable model.",
+    "from torch.nn import functional as F":
+        "F holds the stateless functions used below: log_softmax and nll_loss.",
+    "class SkipGram(nn.Module):":
+        "The whole model is one PyTorch module: two weight matrices and a forward pass.",
+    "def __init__(self, vocab_size: int, dim: int):":
+        "Built from two numbers only: the vocabulary size V and the embedding dimension D.",
+    "super().__init__()":
+        "Lets nn.Module set up its bookkeeping, so the Parameters below are registered and trained.",
+    "self.W = nn.Parameter(torch.empty(vocab_size, dim).uniform_(-0.5 / dim, 0.5 / dim))":
+        "W: one row of D numbers per word, its centre vector. It starts as small random noise in "
+        "±0.5/D, as in Google's word2vec.c, so that no two words start alike.",
+    "self.W_out = nn.Parameter(torch.zeros(dim, vocab_size))":
+        "W′ (W_out): one column of D numbers per word, its context vector. It starts at zero, "
+        "so at step 0 every score is 0 and every word is equally likely.",
+    "def forward(self, center: torch.Tensor, context: torch.Tensor) -> torch.Tensor:":
+        "One training example is a batch of (centre, context) word-id pairs; the result is the loss.",
+    "h = self.W[center]":
+        "The hidden layer: the centre word's row of W. Multiplying a one-hot vector by W would "
+        "give the same row; indexing just skips the zeros.",
+    "u = h @ self.W_out":
+        "Scores: the dot product of h with every column of W′, one score per vocabulary word.",
+    "log_p = F.log_softmax(u, dim=-1)":
+        "Softmax turns the V scores into probabilities that sum to 1; the log is taken in the same "
+        "numerically stable step.",
+    "return F.nll_loss(log_p, context)":
+        "The loss: minus the log-probability given to the true context word, averaged over the batch. "
+        "Training pushes it down.",
+}
+
+
+def code_lines(path: Path = MODEL_FILE) -> list[tuple[int, str]]:
+    """(line number, code without trailing comment) for every code line of a Python file.
+
+    Blank lines, comment-only lines and docstrings are left out. A statement spread over several
+    lines would count each of its lines; model.py has none.
+    """
+    source = Path(path).read_text(encoding="utf-8")
+    docstring_lines: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                docstring_lines.update(range(first.lineno, first.end_lineno + 1))
+    comment_start: dict[int, int] = {}
+    code_rows: set[int] = set()
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+            tokenize.ENDMARKER, tokenize.ENCODING}
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            comment_start[tok.start[0]] = tok.start[1]
+        elif tok.type not in skip:
+            code_rows.update(range(tok.start[0], tok.end[0] + 1))
+    lines = source.splitlines()
+    result = []
+    for n in sorted(code_rows - docstring_lines):
+        text = lines[n - 1][: comment_start.get(n, len(lines[n - 1]))]
+        result.append((n, text.strip()))
+    return result
+
+
+def line_comments(path: Path = MODEL_FILE) -> dict[int, str]:
+    """Line number → the text of its comment (trailing or whole-line), without the '#'."""
+    source = Path(path).read_text(encoding="utf-8")
+    return {tok.start[0]: tok.string.lstrip("#").strip()
+            for tok in tokenize.generate_tokens(io.StringIO(source).readline) if tok.type == tokenize.COMMENT}
+
+
+def notes_json(notes: dict[str, str] = NOTES, path: Path = MODEL_FILE) -> str:
+    """The notes as the page's JSON: [{line, code, note}], in file order. Safe inside <script>."""
+    rows = [{"line": n, "code": code, "note": notes[code]} for n, code in code_lines(path)]
+    return json.dumps(rows, ensure_ascii=False).replace("</", "<\\/")
+
+
+def field_comments(cls) -> dict[str, str]:
+    """Field name → the comment written beside it in the dataclass source."""
+    source = inspect.getsource(cls)
+    comments: dict[int, str] = {}
+    names: dict[int, str] = {}
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            comments[tok.start[0]] = tok.string.lstrip("#").strip()
+    for node in ast.parse(source).body[0].body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names[node.lineno] = node.target.id
+    fields = {f.name for f in dataclasses.fields(cls)}
+    return {name: comments.get(line, "") for line, name in names.items() if name in fields}
+
+
+# ---------------------------------------------------------------- tables for the chapters
+
+def html_table(headers: list[str], rows: list[list[object]], caption: str = "", numeric: tuple[int, ...] = (),
+               raw: tuple[int, ...] = (), table_id: str = "") -> str:
+    """A small, dependency-free HTML table (class w2v-table) for a chapter's generated tables.
+
+    Cells are escaped, except the columns listed in `raw` (already HTML); `numeric` columns are
+    right-aligned. `table_id` gives the table a stable anchor.
+    """
+    import html
+
+    def cell(i: int, value: object, tag: str = "td") -> str:
+        text = str(value) if i in raw else html.escape(str(value))
+        cls = ' class="num"' if i in numeric else ""
+        return f"<{tag}{cls}>{text}</{tag}>"
+
+    head = "".join(cell(i, h, "th") for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell(i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    ident = f' id="{html.escape(table_id)}"' if table_id else ""
+    return (f'<div class="w2v-table-wrap"><table class="w2v-table"{ident}>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")

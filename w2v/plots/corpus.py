@@ -1,0 +1,121 @@
+"""Figures and tables of the chapter "The corpus" (book/corpus.md).
+
+`frequency_chart`: one horizontal bar per word, longest (most frequent) at the top, coloured by
+group, with a legend (click a group to hide it) and a hover that names the word, its group and
+its count. `groups_table`, `samples_table`, `analogies_table`: the chapter's generated tables.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Legend, LegendItem
+from bokeh.plotting import figure
+
+from . import FONT, group_colors
+from ..blueprint import html_table
+
+ROW_PX = 12  # height of one word's bar: room for a 10 px label
+
+
+def frequency_order(corpus) -> list[int]:
+    """Word ids, most frequent first; ties by vocabulary order (group, then word)."""
+    return sorted(range(corpus.vocab_size), key=lambda i: (-int(corpus.counts[i]), i))
+
+
+def frequency_chart(corpus):
+    """Horizontal bar chart of every word's count, coloured by group, most frequent on top."""
+    colors = group_colors(corpus)
+    order = frequency_order(corpus)
+    total = int(corpus.counts.sum())
+    words = [corpus.vocab[i] for i in order]
+    p = figure(y_range=FactorRange(factors=words[::-1]), height=ROW_PX * len(words) + 90,
+               sizing_mode="stretch_width", min_width=300,
+               x_axis_label="occurrences in the corpus", y_axis_label="word (most frequent at the top)",
+               title="How often each word occurs", tools="", toolbar_location=None, name="corpus-frequency")
+    items = []
+    for g, group in enumerate(corpus.groups):
+        ids = [i for i in order if int(corpus.word_group[i]) == g]
+        source = ColumnDataSource(dict(
+            word=[corpus.vocab[i] for i in ids],
+            count=[int(corpus.counts[i]) for i in ids],
+            share=[f"{100 * int(corpus.counts[i]) / total:.1f} %" for i in ids],
+            group=[group] * len(ids),
+        ))
+        r = p.hbar(y="word", right="count", height=0.75, source=source, color=colors[group],
+                   line_color="#333333", line_width=0.4)
+        items.append(LegendItem(label=group, renderers=[r]))
+    p.add_tools(HoverTool(tooltips=[("word", "@word"), ("group", "@group"), ("count", "@count"),
+                                    ("share of tokens", "@share")], point_policy="follow_mouse"))
+    legend = Legend(items=items, location="bottom_right", click_policy="hide", title="group (click to hide)",
+                    label_text_font_size="11px", title_text_font_size="11px", glyph_height=12, glyph_width=12,
+                    spacing=1, padding=6, background_fill_alpha=0.9)
+    # Inside, bottom right, where the rarest words' bars are short; outside if they are not.
+    rows_under_legend = len(corpus.groups) + 3
+    short = max(int(corpus.counts[i]) for i in order[-rows_under_legend:]) <= 0.3 * int(corpus.counts.max())
+    p.add_layout(legend) if short else p.add_layout(legend, "right")
+    p.x_range.start = 0
+    p.yaxis.major_label_text_font_size = "10px"
+    p.title.text_font_size = FONT
+    p.axis.axis_label_text_font_size = FONT
+    p.axis.axis_label_text_font_style = "normal"
+    p.ygrid.grid_line_color = None
+    p.outline_line_color = None
+    return p
+
+
+def swatch(color: str) -> str:
+    return f'<span class="w2v-swatch" style="background:{html.escape(color)}" aria-hidden="true"></span>'
+
+
+def groups_table(corpus) -> str:
+    """One row per group: colour, name, its words (most frequent first), word and token counts."""
+    colors = group_colors(corpus)
+    rows = []
+    for group in corpus.groups:
+        words = corpus.words_in_group(group)  # vocabulary order: by frequency within the group
+        tokens = sum(int(corpus.counts[corpus.index[w]]) for w in words)
+        rows.append([swatch(colors[group]) + html.escape(group), ", ".join(words), len(words), f"{tokens:,}"])
+    return html_table(["group", "words (most frequent first)", "words", "tokens"], rows, numeric=(2, 3), raw=(0,),
+                      caption="The semantic groups of groups.tsv, in file order", table_id="groups-table")
+
+
+def samples_for_group(corpus, group: str, n: int = 2) -> list[int]:
+    """The n sentences with the most distinct words of `group`; ties go to the longer, then the earlier
+    sentence. Deterministic."""
+    members = set(corpus.words_in_group(group))
+    scored = [(-len(members.intersection(s)), -len(s), i) for i, s in enumerate(corpus.sentences)]
+    return [i for hits, length, i in sorted(scored) if hits < 0][:n]
+
+
+def samples_table(corpus, samples: dict[str, list[int]]) -> str:
+    """Sample sentences per group, the group's own words in bold."""
+    colors = group_colors(corpus)
+    rows = []
+    for group, ids in samples.items():
+        members = set(corpus.words_in_group(group))
+        shown = []
+        for i in ids:
+            words = [f"<strong>{html.escape(w)}</strong>" if w in members else html.escape(w)
+                     for w in corpus.sentences[i]]
+            shown.append(f'<span class="w2v-sentence">{" ".join(words)}</span>')
+        rows.append([swatch(colors[group]) + html.escape(group), "<br>".join(shown)])
+    return html_table(["group", "sample sentences (the group's words in bold)"], rows, raw=(0, 1),
+                      caption="Sentences with the most words of each group", table_id="samples-table")
+
+
+def analogies_table(corpus) -> str:
+    """The analogy tests a : b :: c : d, with the vector arithmetic the model is asked to do."""
+    rows = []
+    for n, (a, b, c, d) in enumerate(corpus.analogies, 1):
+        groups = sorted({corpus.group_of(w) for w in (a, b, c, d)}, key=corpus.groups.index)
+        rows.append([n, f"{a} : {b} :: {c} : ?", d, f"{b} − {a} + {c}", ", ".join(groups)])
+    return html_table(["#", "question", "answer", "vector arithmetic", "groups"], rows, numeric=(0,),
+                      caption="The analogy tests of analogies.txt", table_id="analogies-table")
+
+
+def token_shares(corpus) -> np.ndarray:
+    """(G,) fraction of all tokens that belong to each group."""
+    totals = np.bincount(corpus.word_group, weights=corpus.counts, minlength=len(corpus.groups))
+    return totals / totals.sum()
