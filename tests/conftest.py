@@ -129,3 +129,34 @@ def wait_for_bokeh(page, timeout: float = 10_000) -> None:
         "() => window.Bokeh && Bokeh.documents.length === document.querySelectorAll('figure.w2v-bokeh').length"
         " && Bokeh.documents.length > 0", timeout=timeout)
     page.wait_for_timeout(300)
+
+
+# Scroll a data point (x, y) of the named Bokeh plot into view; return its viewport coordinates,
+# so a test can hover or click exactly there. Bokeh's own scales map data to pixels.
+POINT_JS = """([name, x, y]) => {
+  for (const doc of Bokeh.documents) {
+    const model = doc.get_model_by_name(name)
+    if (model == null) continue
+    const view = Bokeh.index.find_one(model)
+    let box = view.canvas_view.el.getBoundingClientRect()
+    window.scrollTo(0, window.scrollY + box.top + view.frame.y_scale.compute(y) - 300)
+    box = view.canvas_view.el.getBoundingClientRect()
+    return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)]
+  }
+  return null
+}"""
+
+
+def assert_figures_render(page, figure_ids, width: int) -> None:
+    """Each named figure is on the page once, with alt text, a caption, drawn canvases of
+    non-zero size, and no wider than the window."""
+    for fig_id in figure_ids:
+        figure = page.locator(f"figure.w2v-bokeh#{fig_id}")
+        assert figure.count() == 1, f"#{fig_id} missing"
+        assert figure.get_attribute("aria-label"), f"#{fig_id} has no alt text"
+        assert figure.locator("figcaption").inner_text().strip(), f"#{fig_id} has no caption"
+        sizes = figure.locator("canvas").evaluate_all(
+            "cs => cs.map(c => [c.getBoundingClientRect().width, c.getBoundingClientRect().height])")
+        assert sizes and all(w > 0 and h > 0 for w, h in sizes), f"#{fig_id}: empty canvas {sizes}"
+        box = figure.bounding_box()
+        assert box["width"] <= width, f"#{fig_id} is wider ({box['width']}) than the window ({width})"

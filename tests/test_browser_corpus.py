@@ -8,26 +8,13 @@ import re
 import bokeh
 import pytest
 
-from conftest import wait_for_bokeh
+from conftest import POINT_JS, wait_for_bokeh
 from w2v.plots.corpus import frequency_order
 
 PAGE = "book/corpus.html"
 FIGURE = "fig-word-frequency"
 PLOT = "corpus-frequency"
 
-# Scroll the point (x, factor y) of the named plot into view; return its viewport coordinates.
-POINT_JS = """([name, x, y]) => {
-  for (const doc of Bokeh.documents) {
-    const model = doc.get_model_by_name(name)
-    if (model == null) continue
-    const view = Bokeh.index.find_one(model)
-    let box = view.canvas_view.el.getBoundingClientRect()
-    window.scrollTo(0, window.scrollY + box.top + view.frame.y_scale.compute(y) - 300)
-    box = view.canvas_view.el.getBoundingClientRect()
-    return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)]
-  }
-  return null
-}"""
 
 
 @pytest.mark.parametrize("width", [1280, 400])

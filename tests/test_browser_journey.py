@@ -13,7 +13,7 @@ import re
 import bokeh
 import pytest
 
-from conftest import wait_for_bokeh
+from conftest import POINT_JS, assert_figures_render, wait_for_bokeh
 
 PAGE = "book/journey.html"
 FIGURES = ("fig-loss-curve", "fig-neighbour-evolution", "fig-analogy-scorecard", "fig-word-convergence",
@@ -39,19 +39,6 @@ SET_JS = """([name, value]) => {
   return false
 }"""
 
-# Scroll a data point (x, y) of the named plot into view; return its viewport coordinates.
-POINT_JS = """([name, x, y]) => {
-  for (const doc of Bokeh.documents) {
-    const model = doc.get_model_by_name(name)
-    if (model == null) continue
-    const view = Bokeh.index.find_one(model)
-    let box = view.canvas_view.el.getBoundingClientRect()
-    window.scrollTo(0, window.scrollY + box.top + view.frame.y_scale.compute(y) - 300)
-    box = view.canvas_view.el.getBoundingClientRect()
-    return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)]
-  }
-  return null
-}"""
 
 
 def state(page) -> dict:
@@ -78,16 +65,7 @@ def test_page_loads_without_problems_and_figures_render(open_page, book_html, wi
     page, log = open_page(PAGE, width=width)
     wait_for_bokeh(page)
     assert page.evaluate("() => Bokeh.version") == bokeh.__version__
-    for fig_id in FIGURES:
-        figure = page.locator(f"figure.w2v-bokeh#{fig_id}")
-        assert figure.count() == 1, f"#{fig_id} missing"
-        assert figure.get_attribute("aria-label"), f"#{fig_id} has no alt text"
-        assert figure.locator("figcaption").inner_text().strip(), f"#{fig_id} has no caption"
-        sizes = figure.locator("canvas").evaluate_all(
-            "cs => cs.map(c => [c.getBoundingClientRect().width, c.getBoundingClientRect().height])")
-        assert sizes and all(w > 0 and h > 0 for w, h in sizes), f"#{fig_id}: empty canvas {sizes}"
-        box = figure.bounding_box()
-        assert box["width"] <= width, f"#{fig_id} is wider ({box['width']}) than the window ({width})"
+    assert_figures_render(page, FIGURES, width)
     page.wait_for_timeout(300)
     assert log.problems() == []
     assert (book_html / PAGE).stat().st_size <= 1_000_000

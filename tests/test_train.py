@@ -17,7 +17,7 @@ import pytest
 import w2v
 import w2v.train as train_mod
 from w2v.analysis import analogy_results, nearest_neighbors, neighbor_purity, block_contrast
-from w2v.corpus import CorpusError, load_corpus
+from w2v.corpus import CorpusError
 from w2v.step import training_step
 from w2v.train import TrainConfig, load_config, run_key, source_fingerprint, train_or_load
 

@@ -7,13 +7,13 @@ from torch.nn import functional as F
 class SkipGram(nn.Module):
     def __init__(self, vocab_size: int, dim: int):
         super().__init__()
-        # W: the centre-word vectors, small random values as in the original word2vec.c
+        # W: centre-word vectors, small random values as in word2vec.c
         self.W = nn.Parameter(torch.empty(vocab_size, dim).uniform_(-0.5 / dim, 0.5 / dim))  # (V, D)
-        # W_out (W′ in the book): the context-word vectors, all zero, so step 0 predicts uniformly
+        # W_out (W′ in the book): context-word vectors, zero so step 0 predicts uniformly
         self.W_out = nn.Parameter(torch.zeros(dim, vocab_size))  # (D, V)
 
     def forward(self, center: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
-        h = self.W[center]  # (B, D) the hidden layer is just the centre word's row of W
+        h = self.W[center]  # (B, D) the hidden layer: the centre word's row of W
         u = h @ self.W_out  # (B, V) one score per vocabulary word
-        log_p = F.log_softmax(u, dim=-1)  # (B, V) log of p = softmax(u), over all V words
-        return F.nll_loss(log_p, context)  # () loss = mean of −log p[context]
+        log_p = F.log_softmax(u, dim=-1)  # (B, V) log of p = softmax(u)
+        return F.nll_loss(log_p, context)  # () loss: mean of −log p[context]

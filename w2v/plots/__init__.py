@@ -39,6 +39,15 @@ def word_colors(corpus) -> list[str]:
     return [GROUP_COLORS[g] for g in corpus.word_group]
 
 
+def style_plot(p):
+    """The book's look for every plot: readable title and axis labels, no frame."""
+    p.title.text_font_size = FONT
+    p.axis.axis_label_text_font_size = FONT
+    p.axis.axis_label_text_font_style = "normal"
+    p.outline_line_color = None
+    return p
+
+
 def symmetric_range(values: np.ndarray) -> float:
     """Half-width of a colour scale centred on zero that covers `values`."""
     return float(np.max(np.abs(values))) or 1.0

@@ -13,7 +13,7 @@ import numpy as np
 from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Legend, LegendItem
 from bokeh.plotting import figure
 
-from . import FONT, group_colors
+from . import group_colors, style_plot
 from ..blueprint import html_table
 
 ROW_PX = 12  # height of one word's bar: room for a 10 px label
@@ -57,11 +57,8 @@ def frequency_chart(corpus):
     p.add_layout(legend) if short else p.add_layout(legend, "right")
     p.x_range.start = 0
     p.yaxis.major_label_text_font_size = "10px"
-    p.title.text_font_size = FONT
-    p.axis.axis_label_text_font_size = FONT
-    p.axis.axis_label_text_font_style = "normal"
+    style_plot(p)
     p.ygrid.grid_line_color = None
-    p.outline_line_color = None
     return p
 
 

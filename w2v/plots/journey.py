@@ -22,7 +22,7 @@ from bokeh.models import (ColumnDataSource, CustomJS, CustomJSHover, CustomJSTic
 from bokeh.document import Document
 from bokeh.plotting import figure
 
-from . import DIVERGING, FONT, GROUP_COLORS, symmetric_range
+from . import DIVERGING, GROUP_COLORS, style_plot, symmetric_range
 from .. import analysis
 
 NEUTRAL = "#555555"
@@ -31,12 +31,9 @@ INKS = ("#222222", "#D55E00", "#0072B2", "#CC79A7")   # picked words' lines: dar
 
 
 def _style(p) -> None:
-    p.title.text_font_size = FONT
-    p.axis.axis_label_text_font_size = FONT
-    p.axis.axis_label_text_font_style = "normal"
+    style_plot(p)
     p.axis.major_label_text_font_size = "11px"
     p.toolbar.logo = None
-    p.outline_line_color = None
 
 
 def _steps_axis(axis) -> None:
@@ -74,7 +71,7 @@ def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5)
     p = figure(name="journey-loss", height=360, sizing_mode="stretch_width", x_range=Range1d(0, n),
                y_range=Range1d(0, top), tools="xpan,xwheel_zoom,reset", active_scroll=None,
                x_axis_label="training step", y_axis_label="loss (cross-entropy, nats)")
-    dots = p.scatter("step", "loss", source=light, size=2.5, color="#7FA7C9", alpha=0.35,
+    p.scatter("step", "loss", source=light, size=2.5, color="#7FA7C9", alpha=0.35,
                      legend_label=f"loss of one step (every {every}th step drawn)")
     line = p.line("step", "loss", source=bold, line_width=3, color="#0B3C68",
                   legend_label=f"mean of the last {window} steps")
@@ -328,7 +325,6 @@ def word_convergence(corpus, checkpoint_steps, conv_steps: np.ndarray, distances
                      jitter: np.ndarray):
     """Convergence step against frequency (one dot per word, group colours) and the
     distance-to-final curves of the `picked` word ids. `jitter` (V,) shifts dots vertically, in steps."""
-    V = corpus.vocab_size
     steps = [int(s) for s in checkpoint_steps]
     groups = corpus.word_group
     dots = ColumnDataSource(dict(count=corpus.counts.astype(np.int32), conv=conv_steps.astype(np.int32),

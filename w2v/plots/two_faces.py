@@ -11,7 +11,7 @@ from bokeh.models import (ColumnDataSource, CustomJSHover, FixedTicker, HoverToo
                           Range1d, Span)
 from bokeh.plotting import figure
 
-from . import FONT, GROUP_COLORS
+from . import GROUP_COLORS, style_plot
 
 ROW_PX = 11  # one word's bar: room for a 9 px label
 
@@ -58,9 +58,6 @@ def two_face_bars(corpus, cosines: np.ndarray):
     p.add_layout(Legend(items=[LegendItem(label=n, renderers=[r]) for n, r in items], ncols=3,
                         label_text_font_size="12px", glyph_height=12, glyph_width=14, padding=4, margin=4,
                         spacing=1, location="center"), "below")
-    p.title.text_font_size = FONT
-    p.axis.axis_label_text_font_size = FONT
-    p.axis.axis_label_text_font_style = "normal"
+    style_plot(p)
     p.ygrid.grid_line_color = None
-    p.outline_line_color = None
     return p

@@ -12,7 +12,6 @@ for whatever step the reader picks, reaching their models by `name` (the NAMES b
 from __future__ import annotations
 
 import base64
-import html
 import json
 import math
 

@@ -17,7 +17,7 @@ from bokeh.models import (ColorBar, ColumnDataSource, CustomJS, CustomJSHover, F
                           Label, Legend, LegendItem, LinearColorMapper, Range1d, Select, Span)
 from bokeh.plotting import figure
 
-from . import DIVERGING, FONT, GROUP_COLORS, symmetric_range
+from . import DIVERGING, GROUP_COLORS, style_plot, symmetric_range
 
 ROW_PX = 11  # height of one word's row in the tall heatmaps: room for a 9 px label
 
@@ -50,12 +50,9 @@ def _word_axis(axis, words: list[str]) -> None:
 
 
 def _style(p) -> None:
-    p.title.text_font_size = FONT
-    p.axis.axis_label_text_font_size = FONT
-    p.axis.axis_label_text_font_style = "normal"
+    style_plot(p)
     p.grid.grid_line_color = None
     p.toolbar.logo = None
-    p.outline_line_color = None
 
 
 def weight_explorer(corpus, W: np.ndarray, W_out: np.ndarray, order: np.ndarray, start_word: str):
