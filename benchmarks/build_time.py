@@ -30,7 +30,9 @@ JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 COPY_IGNORE = shutil.ignore_patterns("_build", ".git", ".venv", "*.egg-info", "__pycache__", ".pytest_cache",
                                      ".jupyter_cache", "pip.log")
 CODE_CELL = re.compile(r"^(```+|:::+)\s*\{code-cell\}", re.MULTILINE)
-FLOOR_CELL = "```{code-cell} python\nimport torch, numpy, bokeh\n```\n"
+# One import cell per chapter, named after the chapter: jupyter-cache keys notebooks by their code,
+# so identical floor chapters would run once and be served from the cache (a floor too low).
+FLOOR_CELL = "```{{code-cell}} python\n# floor for {chapter}\nimport torch, numpy, bokeh\n```\n"
 
 
 def build(source: Path, out: Path, cache: Path) -> tuple[float, int, str]:
@@ -66,7 +68,7 @@ def floor_copy(target: Path) -> int:
             end = text.index("\n---\n", 4) + len("\n---\n")
             front, text = text[:end], text[end:]
         title = next((line for line in text.splitlines() if line.startswith("# ")), f"# {path.stem}")
-        path.write_text(f"{front}\n{title}\n\n{FLOOR_CELL}", encoding="utf-8")
+        path.write_text(f"{front}\n{title}\n\n{FLOOR_CELL.format(chapter=path.stem)}", encoding="utf-8")
         replaced += 1
     return replaced
 
