@@ -1,0 +1,72 @@
+"""The book's Sphinx extension: a change in w2v/ or corpus/ must never leave stale outputs."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def ext(tmp_path, monkeypatch):
+    """The extension module, pointed at a copy of w2v/ and corpus/ that the test may edit."""
+    shutil.copytree(ROOT / "w2v", tmp_path / "w2v", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    spec = importlib.util.spec_from_file_location("w2v_book_under_test", ROOT / "book" / "_ext" / "w2v_book.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    return module
+
+
+def _app(tmp_path):
+    out = tmp_path / "_build" / "html"
+    out.mkdir(parents=True, exist_ok=True)
+    return SimpleNamespace(srcdir=str(tmp_path), outdir=str(out))
+
+
+def _cached_notebook(tmp_path) -> Path:
+    entry = tmp_path / "_build" / ".jupyter_cache" / "executed" / "nb.ipynb"
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_text("{}")
+    return entry
+
+
+@pytest.mark.parametrize("edit", ["w2v/step.py", "corpus/sentences.txt", "w2v/plots/__init__.py"])
+def test_an_input_change_empties_the_execution_cache_and_rereads_every_page(ext, tmp_path, edit):
+    app, config = _app(tmp_path), SimpleNamespace(nb_execution_cache_path="")
+    ext._refresh_execution_cache(app, config)            # first build: stamp written
+    entry = _cached_notebook(tmp_path)
+    ext._refresh_execution_cache(app, config)            # nothing changed: cache kept
+    assert entry.exists() and app.w2v_inputs_changed is False
+
+    with open(tmp_path / edit, "a", encoding="utf-8") as f:
+        f.write("\n# edited\n")
+    ext._refresh_execution_cache(app, config)
+    assert not entry.exists(), f"editing {edit} left the cached notebook outputs in place"
+    assert app.w2v_inputs_changed is True
+
+    env = SimpleNamespace(found_docs={"book/index", "book/weights", "book/journey"})
+    assert ext._outdated(app, env, added=set(), changed={"book/index"}, removed=set()) == ["book/journey", "book/weights"]
+
+
+def test_unchanged_inputs_mark_nothing_outdated(ext, tmp_path):
+    app, config = _app(tmp_path), SimpleNamespace(nb_execution_cache_path="")
+    ext._refresh_execution_cache(app, config)
+    ext._refresh_execution_cache(app, config)
+    env = SimpleNamespace(found_docs={"book/index", "book/weights"})
+    assert ext._outdated(app, env, added=set(), changed=set(), removed=set()) == []
+
+
+def test_stamp_covers_every_package_and_corpus_file(ext, tmp_path):
+    before = ext.inputs_stamp()
+    (tmp_path / "corpus" / "new-file.txt").write_text("x")
+    after_corpus = ext.inputs_stamp()
+    (tmp_path / "w2v" / "plots" / "new_module.py").write_text("x = 1\n")
+    after_package = ext.inputs_stamp()
+    assert len({before, after_corpus, after_package}) == 3
