@@ -39,7 +39,8 @@ NOTES: dict[str, str] = {
         "W′ (W_out): one column of D numbers per word, its context vector. It starts at zero, "
         "so at step 0 every score is 0 and every word is equally likely.",
     "def forward(self, center: torch.Tensor, context: torch.Tensor) -> torch.Tensor:":
-        "One training example is a batch of (centre, context) word-id pairs; the result is the loss.",
+        "The input is a batch of (centre, context) word ids (in this book's training, a batch of one pair); "
+        "the output is the loss.",
     "h = self.W[center]":
         "The hidden layer: the centre word's row of W. Multiplying a one-hot vector by W would "
         "give the same row; indexing just skips the zeros.",

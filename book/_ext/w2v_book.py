@@ -10,7 +10,9 @@
 4. No thebe: jupyter-book always loads sphinx-thebe, which declares its script config twice
    (a page error) and writes a CDN address into every page. The book is static by design,
    so its handlers are disconnected.
-5. The blueprint's per-line notes: a script and stylesheet of the book's own (w2v.js, w2v.css).
+5. Bibliography labels in the author-year form the text cites ("Mikolov et al., 2013a"),
+   not pybtex's default alpha labels ("MCCD3a").
+6. The blueprint's per-line notes: a script and stylesheet of the book's own (w2v.js, w2v.css).
 """
 
 from __future__ import annotations
@@ -124,7 +126,28 @@ def _drop_thebe(app, config) -> None:
     app.registry.css_files = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in name]
 
 
+def _register_bibliography_style() -> None:
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+    from pybtex.style.labels import BaseLabelStyle
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            for entry in sorted_entries:
+                names = [" ".join(p.last_names).strip("{}") for p in entry.persons.get("author", [])]
+                who = (names[0] + " et al." if len(names) > 2 else " and ".join(names)) if names else entry.key
+                yield f"{who}, {entry.fields.get('year', '')}"
+
+    class BookStyle(UnsrtStyle):
+        default_label_style = "w2v-author-year"
+        default_sorting_style = "author_year_title"
+
+    register_plugin("pybtex.style.labels", "w2v-author-year", AuthorYearLabels)
+    register_plugin("pybtex.style.formatting", "w2v-book", BookStyle)
+
+
 def setup(app):
+    _register_bibliography_style()
     app.connect("config-inited", _drop_thebe)
     app.connect("config-inited", _refresh_execution_cache, priority=100)
     app.connect("builder-inited", _forget_old_static_copies)
