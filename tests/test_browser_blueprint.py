@@ -64,6 +64,7 @@ def test_keyboard_focus_shows_the_note(open_page):
     page, log = open_page(PAGE, width=1280)
     # Tab from the paragraph just above the listing until focus reaches the first code line.
     page.get_by_text("Hover over a line, move to it with the Tab key").click()
+    page.mouse.move(5, 5)  # park the pointer: a line scrolled under it would be hovered, not focused
     for _ in range(6):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.classList.contains('w2v-line')"):
