@@ -60,5 +60,8 @@ def test_text_names_the_extremes(open_page, book_run):
     section = page.locator("section:has(> span#two-face-cosine)").inner_text()   # the stable anchor
     assert corpus.vocab[int(np.argmax(cosines))] in section
     assert corpus.vocab[int(np.argmin(cosines))] in section
-    assert f"{cosines.mean():.2f}" in section
+    assert f"{cosines.mean():.2f}".replace("-", "\u2212") in section   # a true minus sign
+    # numbers in the prose print negatives with U+2212, never a hyphen
+    prose = " ".join(page.locator("main p").all_inner_texts())
+    assert not re.search(r"(?<![\w\]])-\d", prose), re.findall(r".{20}(?<![\w\]])-\d.{10}", prose)
     assert log.problems() == []

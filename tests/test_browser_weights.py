@@ -114,6 +114,16 @@ def test_similarity_heatmap_hover_shows_two_words(open_page, book_run, order):
     assert log.problems() == []
 
 
+def test_counts_have_thousands_separators(open_page, book_run):
+    page, log = open_page(PAGE)
+    prose = " ".join(page.locator("main p").all_inner_texts())
+    V, D = book_run.W.shape
+    assert f"{int(book_run.config.steps):,} training steps" in prose
+    assert f"{2 * V * D:,} trainable numbers" in prose
+    assert not re.search(r"(?<![\w\]])-\d", prose)   # negatives print with U+2212
+    assert log.problems() == []
+
+
 def test_screenshots(open_page, tmp_path):
     """Full-page screenshots at laptop and phone width (kept in pytest's tmp folder for a look)."""
     for width in (1280, 400):

@@ -49,7 +49,7 @@ def two_face_bars(corpus, cosines: np.ndarray):
     p.add_layout(Span(location=0, dimension="height", line_color="#444444", line_width=1))
     mean = float(cosines.mean())
     p.add_layout(Span(location=mean, dimension="height", line_color="#444444", line_dash="dashed"))
-    p.add_layout(Label(x=mean, y=V - 0.5, text=f" mean {mean:.2f}", text_font_size="11px",
+    p.add_layout(Label(x=mean, y=V - 0.5, text=f" mean {mean:.2f}".replace("-", "\u2212"), text_font_size="11px",
                        text_baseline="bottom", text_align="left"))
     p.yaxis.ticker = FixedTicker(ticks=list(range(V)))
     p.yaxis.major_label_overrides = {i: w for i, w in enumerate(words)}
