@@ -49,6 +49,8 @@ def page_text(book_html):
 def test_loss_curve_data(run):
     V = run.corpus.vocab_size
     p = loss_curve(run.losses, V, run.config.checkpoint_every, every=5)
+    assert p.yaxis[0].axis_label == "loss = −log p[context]"          # as in the walkthrough
+    assert p.legend and all(legend in p.above for legend in p.legend)  # off the data
     steps = source(p, "journey-loss-steps")
     mean = source(p, "journey-loss-mean")
     n = -(-run.config.steps // 5)
@@ -77,6 +79,9 @@ def test_neighbour_evolution_data(run, evidence):
     np.testing.assert_allclose(np.asarray(data["cos"]).reshape(C, V, k), run.neighbor_cosines, atol=1e-4)
     bars = source(layout, "journey-neighbours")
     assert bars["word"] == [corpus.vocab[i] for i in run.neighbors[-1, 0]]
+    # the title is there from the start, so the layout leaves room for it
+    title = layout.select_one({"name": "journey-neighbour-bars"}).title.text
+    assert corpus.vocab[0] in title and f"step {run.config.steps:,}" in title
     average = source(layout, "journey-purity-average")
     assert len(average["step"]) == C
     assert average["share"][-1] == pytest.approx(analysis.neighbor_purity(run.neighbors[-1], corpus.word_group), abs=1e-4)
@@ -130,20 +135,48 @@ def test_analogy_scorecard_data(run):
     np.testing.assert_array_equal(score["score"], run.analogy_correct.sum(axis=1))
 
 
+def test_spread_ties_moves_only_sideways_and_only_crowded_points():
+    x = np.array([7, 7, 7, 8, 100, 7])
+    y = np.array([1, 1, 1, 1, 1, 2])
+    gap = 0.04
+    offsets = spread_ties(x, y, gap)
+    shown = np.log10(x) + offsets
+    crowded = np.sort(shown[:4])
+    assert np.all(np.diff(crowded) >= gap - 1e-9)              # no two closer than the gap
+    assert shown[:4].mean() == pytest.approx(np.log10(x[:4]).mean())   # centred on the true values
+    assert offsets[4] == offsets[5] == 0                      # a point with room stays put
+
+
 def test_word_convergence_data(run):
     corpus = run.corpus
     V = corpus.vocab_size
     conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
-    jitter = spread_ties(corpus.counts, conv, 100)
-    assert np.abs(jitter).max() < run.config.steps / 10
-    layout = word_convergence(corpus, run.checkpoint_steps, conv, analysis.distance_to_final(run.W_checkpoints),
-                              [0, V - 1], jitter)
+    cosine = analysis.cosine_to_final(run.W_checkpoints)
+    gap = 0.04
+    spread = spread_ties(corpus.counts, conv, gap)
+    assert np.abs(spread).max() < 0.15                        # a little sideways: under 0.15 decade
+    picked = [0, V - 1]
+    layout = word_convergence(corpus, run.checkpoint_steps, conv, cosine, picked, spread)
     dots = source(layout, "journey-convergence-words")
     assert len(dots["word"]) == V
-    np.testing.assert_array_equal(dots["conv"], conv)
-    np.testing.assert_array_equal(dots["count"], corpus.counts)
-    curve = source(layout, f"journey-distance-{corpus.vocab[0]}")
-    assert len(curve["step"]) == len(run.checkpoint_steps) and curve["dist"][-1] == 0
+    np.testing.assert_array_equal(dots["conv"], conv)        # drawn at the true step: y never moves
+    np.testing.assert_array_equal(dots["count"], corpus.counts)   # the hover's count is the true one
+    shown = np.log10(np.asarray(dots["x"], dtype=float))
+    np.testing.assert_allclose(shown, np.log10(corpus.counts) + spread, atol=1e-5)
+    for step in np.unique(conv):                              # no dot hides another at the same step
+        assert np.all(np.diff(np.sort(shown[conv == step])) >= gap - 1e-4)
+    for i in picked:
+        curve = source(layout, f"journey-cosine-{corpus.vocab[i]}")
+        assert len(curve["step"]) == len(run.checkpoint_steps)
+        np.testing.assert_allclose(curve["cos"], cosine[:, i], atol=1e-4)
+        assert curve["cos"][-1] == pytest.approx(1.0, abs=1e-4)
+        # the curve shows the definition: at or above the threshold from the convergence step on
+        at = list(run.checkpoint_steps).index(conv[i])
+        assert min(curve["cos"][at:]) >= analysis.CONVERGED_COSINE - 1e-4
+        if at > 0:
+            assert curve["cos"][at - 1] < analysis.CONVERGED_COSINE
+    threshold = layout.select_one({"name": "journey-cosine-threshold"}).data_source.data
+    assert list(threshold["y"]) == [analysis.CONVERGED_COSINE] * 2           # the definition, dashed
 
 
 def test_weight_animation_data(run):
@@ -202,7 +235,7 @@ def test_threshold_sentences_match_the_run(run, page_text):
     corpus = run.corpus
     purity = np.array([analysis.neighbor_purity(n, corpus.word_group, 3) for n in run.neighbors])
     text = page_text
-    for level, word in ((0.5, "one half"), (0.8, "0.8")):
+    for level, word in ((0.5, "50%"), (0.8, "80%")):
         hit = np.flatnonzero(purity >= level)
         if hit.size:
             assert f"{word} at step {int(run.checkpoint_steps[hit[0]]):,}" in text
@@ -213,3 +246,38 @@ def test_threshold_sentences_match_the_run(run, page_text):
     if final:
         first = int(run.checkpoint_steps[np.argmax(score >= final)])
         assert f"its final value, {final} of {len(corpus.analogies)}, at step {first:,}" in text
+
+
+def test_prose_states_what_the_run_shows(run, page_text):
+    corpus, config = run.corpus, run.config
+    V = corpus.vocab_size
+    text = page_text
+    # thousands separated, and no bare 4+-digit number about the run in the prose
+    assert f"{config.steps:,} steps of plain SGD" in text
+    prose = text[text.index("The book trains one skip-gram"):]
+    assert not re.search(rf"\b{config.steps}\b", prose)
+    assert "top-3" not in text and "one half" not in text
+    # the evidence: the shares of final pairs that do and do not co-occur
+    index = EvidenceIndex(corpus, config.window)
+    final = [index.pair(w, int(n)) for w in range(V) for n in run.neighbors[-1, w]]
+    apart = sum(e.n_together == 0 for e in final) / len(final)
+    assert f"{100 * (1 - apart):.0f}% stand within {config.window} words of each other" in text
+    assert f"{100 * apart:.0f}% never do" in text
+    assert "not what makes two words neighbours" not in text
+    # the analogy in a : b :: c : d notation
+    right = (run.analogy_ranks == 1).sum(axis=0)
+    a, b, c, _ = corpus.analogies[int(np.argmax(right))]
+    assert f"{a} : {b} :: {c} : ?" in text
+    # convergence: every word tied at the first step, the picked words, the verdict
+    conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
+    first = [corpus.vocab[i] for i in np.flatnonzero(conv == conv.min())]
+    assert f"step {int(conv.min()):,} ({' and '.join(first) if len(first) <= 2 else ''}" in text
+    rarest = int((corpus.counts == corpus.counts.min()).sum())
+    assert f"one of the {rarest:,} rarest words ({int(corpus.counts.min())} occurrences each)" in text
+    frequent = int(np.argmax(corpus.counts))
+    assert f"the most frequent word, {corpus.vocab[frequent]} ({int(corpus.counts[frequent]):,} occurrences)" in text
+    from scipy.stats import spearmanr
+
+    rho = spearmanr(corpus.counts, conv).statistic
+    assert ("if anything" in text) == (0.1 <= rho < 0.3)
+    assert f"dashed line is the threshold {analysis.CONVERGED_COSINE}" in text

@@ -4,8 +4,8 @@
 `neighbour_evolution`: a word picker and a checkpoint slider driving the picked word's nearest
 neighbours, its neighbour purity over training, and the corpus evidence for a picked neighbour.
 `analogy_scorecard`: the analogy tests × checkpoints as a right/wrong grid, and the score.
-`word_convergence`: each word's convergence step against its frequency, and distance-to-final
-curves for a few words.
+`word_convergence`: each word's convergence step against its frequency, and the cosine of a few
+words' rows to their final rows over training.
 `weight_animation`: W as a heatmap at the run's snapshots, with play/pause and a slider.
 
 Data go to the page once per figure, as compact typed arrays (ids as int16, values rounded to
@@ -70,11 +70,9 @@ def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5)
     top = float(max(np.log(vocab_size), losses.max())) * 1.05
     p = figure(name="journey-loss", height=360, sizing_mode="stretch_width", x_range=Range1d(0, n),
                y_range=Range1d(0, top), tools="xpan,xwheel_zoom,reset", active_scroll=None,
-               x_axis_label="training step", y_axis_label="loss (cross-entropy, nats)")
-    p.scatter("step", "loss", source=light, size=2.5, color="#7FA7C9", alpha=0.35,
-                     legend_label=f"loss of one step (every {every}th step drawn)")
-    line = p.line("step", "loss", source=bold, line_width=3, color="#0B3C68",
-                  legend_label=f"mean of the last {window} steps")
+               x_axis_label="training step", y_axis_label="loss = −log p[context]")
+    dots = p.scatter("step", "loss", source=light, size=2.5, color="#7FA7C9", alpha=0.35)
+    line = p.line("step", "loss", source=bold, line_width=3, color="#0B3C68")
     p.add_layout(Span(location=float(np.log(vocab_size)), dimension="width", line_color="#C0392B",
                       line_dash="dashed", line_width=1.5))
     p.add_layout(Label(x=n, y=float(np.log(vocab_size)), text=f"uniform guess: ln {vocab_size}",
@@ -83,9 +81,12 @@ def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5)
     p.add_tools(HoverTool(renderers=[line], mode="vline",
                           tooltips=[("step", "@step"), ("mean loss", "@loss{0.000}")]))
     _steps_axis(p.xaxis)
-    p.legend.location = "bottom_left"
-    p.legend.label_text_font_size = "12px"
-    p.legend.background_fill_alpha = 0.85
+    # the legend sits above the plot, off the data
+    p.add_layout(Legend(items=[LegendItem(label=f"loss of one step (every {every}th step drawn)",
+                                          renderers=[dots]),
+                               LegendItem(label=f"mean of the last {window} steps", renderers=[line])],
+                        location="top_left", label_text_font_size="12px", padding=2, margin=2,
+                        spacing=0), "above")
     _style(p)
     return p
 
@@ -191,7 +192,8 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
     bar_plot = figure(name="journey-neighbour-bars", height=250, sizing_mode="stretch_width",
                       x_range=Range1d(low, 1.35), y_range=Range1d(k - 0.5, -0.5), tools="tap",
                       toolbar_location=None, x_axis_label="cosine similarity to the picked word",
-                      y_axis_label="rank", title="")
+                      y_axis_label="rank", min_border_top=8,
+                      title=f"“{start_word}” ({corpus.groups[groups[w0]]}), step {steps[c0]:,}")
     r = bar_plot.hbar(y="rank", left=0, right="cos", height=0.72, source=bars, fill_color="color",
                       line_color="#333333", line_width=0.5, nonselection_fill_alpha=0.45,
                       nonselection_line_alpha=0.45, selection_line_width=2.5)
@@ -310,64 +312,90 @@ def analogy_scorecard(corpus, checkpoint_steps, answers: np.ndarray, ranks: np.n
 # ------------------------------------------------------------------ convergence
 
 def spread_ties(x: np.ndarray, y: np.ndarray, gap: float) -> np.ndarray:
-    """(n,) vertical offsets that fan out points with equal (x, y) by `gap`, centred on the true value."""
-    offsets = np.zeros(len(x))
-    groups: dict[tuple, list[int]] = {}
-    for i, key in enumerate(zip(np.asarray(x).tolist(), np.asarray(y).tolist())):
-        groups.setdefault(key, []).append(i)
-    for members in groups.values():
-        for n, i in enumerate(members):
-            offsets[i] = (n - (len(members) - 1) / 2) * gap
+    """(n,) sideways offsets in log10(x) so that no two points drawn at the same y sit closer
+    than `gap` (a 1-D beeswarm on a log x axis). A run of crowded points is spaced `gap` apart
+    and centred on the mean of their true log10(x); a point with room keeps offset 0. The y
+    values, the measured ones, are never moved."""
+    logx = np.log10(np.asarray(x, dtype=float))
+    y = np.asarray(y)
+    offsets = np.zeros(len(logx))
+    for level in np.unique(y):
+        idx = np.flatnonzero(y == level)
+        idx = idx[np.lexsort((idx, logx[idx]))]              # left to right, ties by index
+        blocks: list[list[int]] = []                          # runs of points spaced `gap` apart
+
+        def centre(block):
+            return float(logx[block].mean())
+
+        for i in idx.tolist():
+            blocks.append([i])
+            while len(blocks) > 1:                            # merge while the last run overlaps
+                a, b = blocks[-2], blocks[-1]
+                a_end = centre(a) + (len(a) - 1) / 2 * gap
+                b_start = centre(b) - (len(b) - 1) / 2 * gap
+                if b_start - a_end >= gap - 1e-9:
+                    break
+                blocks[-2:] = [a + b]
+        for block in blocks:
+            c = centre(block)
+            for n, i in enumerate(block):
+                offsets[i] = c + (n - (len(block) - 1) / 2) * gap - logx[i]
     return offsets
 
 
-def word_convergence(corpus, checkpoint_steps, conv_steps: np.ndarray, distances: np.ndarray, picked: list[int],
-                     jitter: np.ndarray):
-    """Convergence step against frequency (one dot per word, group colours) and the
-    distance-to-final curves of the `picked` word ids. `jitter` (V,) shifts dots vertically, in steps."""
+def word_convergence(corpus, checkpoint_steps, conv_steps: np.ndarray, cosines: np.ndarray, picked: list[int],
+                     spread: np.ndarray, threshold: float = analysis.CONVERGED_COSINE):
+    """Convergence step against frequency (one dot per word, group colours) and, below, the
+    cosine of the `picked` word ids' rows to their final rows at every checkpoint, with the
+    convergence threshold dashed. `spread` (V,) moves dots sideways, in log10 of the count
+    (see `spread_ties`); the hover shows the true count and step."""
     steps = [int(s) for s in checkpoint_steps]
     groups = corpus.word_group
-    dots = ColumnDataSource(dict(count=corpus.counts.astype(np.int32), conv=conv_steps.astype(np.int32),
-                                 y=(conv_steps + jitter).round(1).astype(np.float32), word=list(corpus.vocab),
+    counts = corpus.counts
+    shown = counts * 10.0 ** np.asarray(spread)
+    dots = ColumnDataSource(dict(count=counts.astype(np.int32), x=shown.round(4).astype(np.float32),
+                                 conv=conv_steps.astype(np.int32), word=list(corpus.vocab),
                                  group=[corpus.groups[g] for g in groups],
                                  color=[GROUP_COLORS[g] for g in groups]), name="journey-convergence-words")
-    counts = corpus.counts
     p = figure(name="journey-convergence", height=400, sizing_mode="stretch_width", x_axis_type="log",
-               x_range=Range1d(float(counts.min()) / 1.4, float(counts.max()) * 2.5),
+               x_range=Range1d(float(shown.min()) / 1.25, float(shown.max()) * 2.5),
                y_range=Range1d(-steps[-1] * 0.04, steps[-1] * 1.06), tools="", toolbar_location=None,
                x_axis_label="occurrences in the corpus (log scale)",
                y_axis_label="convergence step")
-    r = p.scatter("count", "y", source=dots, size=9, fill_color="color", line_color="#333333", line_width=0.6,
+    r = p.scatter("x", "conv", source=dots, size=9, fill_color="color", line_color="#333333", line_width=0.6,
                   alpha=0.85)
     for n, i in enumerate(picked):
-        p.add_layout(Label(x=int(corpus.counts[i]), y=float(conv_steps[i] + jitter[i]), text=corpus.vocab[i],
+        p.add_layout(Label(x=float(shown[i]), y=int(conv_steps[i]), text=corpus.vocab[i],
                            x_offset=7, y_offset=-2, text_font_size="12px", text_font_style="bold",
                            text_color=INKS[n % len(INKS)],
                            background_fill_color="white", background_fill_alpha=0.7))
     p.add_tools(HoverTool(renderers=[r], tooltips=[("word", "@word (@group)"), ("occurs", "@count times"),
-                                                   ("converged at step", "@conv")]))
+                                                   ("converged at step", "@conv{0,0}")]))
     _steps_axis(p.yaxis)
     _style(p)
 
-    curves = figure(name="journey-distance", height=280, sizing_mode="stretch_width", x_range=Range1d(0, steps[-1]),
-                    tools="", toolbar_location=None, x_axis_label="training step",
-                    y_axis_label="distance to its final vector")
-    items = []
+    lowest = min(float(cosines[:, picked].min()), threshold)
+    curves = figure(name="journey-cosine", height=340, sizing_mode="stretch_width", x_range=Range1d(0, steps[-1]),
+                    y_range=Range1d(min(0.0, lowest - 0.05), 1.04), tools="", toolbar_location=None,
+                    x_axis_label="training step", y_axis_label="cosine to its final row")
+    # the threshold is a line glyph (not a Span) so that the legend, off the data, can name it
+    bar = curves.line([0, steps[-1]], [threshold, threshold], line_color="#777777", line_dash="dashed",
+                      line_width=1.5, name="journey-cosine-threshold")
+    items = [LegendItem(label=f"threshold: cosine {threshold}", renderers=[bar])]
     dashes = ["solid", "dashed", "dotdash", "dotted"]
     for n, i in enumerate(picked):
-        src = ColumnDataSource(dict(step=steps, dist=distances[:, i].round(4).tolist(),
-                                    word=[corpus.vocab[i]] * len(steps)), name=f"journey-distance-{corpus.vocab[i]}")
-        line = curves.line("step", "dist", source=src, line_width=2.5, color=INKS[n % len(INKS)],
+        src = ColumnDataSource(dict(step=steps, cos=cosines[:, i].round(4).tolist(),
+                                    word=[corpus.vocab[i]] * len(steps)), name=f"journey-cosine-{corpus.vocab[i]}")
+        line = curves.line("step", "cos", source=src, line_width=2.5, color=INKS[n % len(INKS)],
                            line_dash=dashes[n % len(dashes)])
         curves.add_layout(Span(location=int(conv_steps[i]), dimension="height", line_color=INKS[n % len(INKS)],
                                line_dash=dashes[n % len(dashes)], line_width=1, line_alpha=0.8))
-        items.append(LegendItem(label=f"{corpus.vocab[i]} ({int(corpus.counts[i])}×, converged at {int(conv_steps[i]):,})",
+        items.append(LegendItem(label=f"{corpus.vocab[i]} ({int(counts[i])}×, converged at {int(conv_steps[i]):,})",
                                 renderers=[line]))
-        curves.add_tools(HoverTool(renderers=[line], tooltips=[("word", "@word"), ("step", "@step"),
-                                                               ("distance", "@dist{0.000}")]))
+        curves.add_tools(HoverTool(renderers=[line], tooltips=[("word", "@word"), ("step", "@step{0,0}"),
+                                                               ("cosine to final", "@cos{0.000}")]))
     curves.add_layout(Legend(items=items, location="top_left", label_text_font_size="12px", padding=2, margin=2,
                              spacing=0), "above")
-    curves.y_range.start = 0
     _steps_axis(curves.xaxis)
     _style(curves)
     return column(p, curves, sizing_mode="stretch_width", spacing=8)
