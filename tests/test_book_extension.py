@@ -70,3 +70,22 @@ def test_stamp_covers_every_package_and_corpus_file(ext, tmp_path):
     (tmp_path / "w2v" / "plots" / "new_module.py").write_text("x = 1\n")
     after_package = ext.inputs_stamp()
     assert len({before, after_corpus, after_package}) == 3
+
+
+def test_static_copies_are_refreshed_never_lost(ext, tmp_path):
+    """A rebuild with nothing out of date copies no static file; the book's own files must
+    still be there, and a changed source must replace its old copy before Sphinx looks."""
+    source = tmp_path / "book" / "_static"
+    source.mkdir(parents=True)
+    (source / "w2v.js").write_text("// v1\n")
+    app = SimpleNamespace(confdir=str(tmp_path), outdir=str(tmp_path / "_build" / "html"),
+                          config=SimpleNamespace(html_static_path=["book/_static"]))
+    copy = tmp_path / "_build" / "html" / "_static" / "w2v.js"
+
+    ext._refresh_static_copies(app)
+    assert copy.read_text() == "// v1\n"
+    ext._refresh_static_copies(app)                      # nothing changed: the copy stays
+    assert copy.read_text() == "// v1\n"
+    (source / "w2v.js").write_text("// v2\n")
+    ext._refresh_static_copies(app)                      # changed: the copy follows
+    assert copy.read_text() == "// v2\n"

@@ -59,19 +59,25 @@ def _refresh_execution_cache(app, config) -> None:
         stamp_file.write_text(stamp_now)
 
 
-def _forget_old_static_copies(app) -> None:
-    """Sphinx 7.4 warns (an error under -W) when it copies a static file over an older, different
-    copy from a previous build. Our own static files change as the book is written: remove their
-    old copies first, so an incremental build is as clean as a fresh one."""
+def _refresh_static_copies(app) -> None:
+    """Keep the build's copies of the book's own static files current.
+
+    Sphinx 7.4 warns (an error under -W) when it copies a static file over an older, different
+    copy from a previous build, and it copies nothing at all when no page is out of date. So the
+    copies are refreshed here, before Sphinx looks: missing or different files are copied now,
+    and Sphinx then finds them identical."""
     static_out = Path(app.outdir) / "_static"
     for folder in app.config.html_static_path:
         source = Path(app.confdir) / folder
         if not source.is_dir():
             continue
         for path in source.rglob("*"):
-            old = static_out / path.relative_to(source)
-            if path.is_file() and old.is_file():
-                old.unlink()
+            if not path.is_file():
+                continue
+            copy = static_out / path.relative_to(source)
+            if not copy.is_file() or copy.read_bytes() != path.read_bytes():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, copy)
 
 
 def _outdated(app, env, added, changed, removed):
@@ -150,7 +156,7 @@ def setup(app):
     _register_bibliography_style()
     app.connect("config-inited", _drop_thebe)
     app.connect("config-inited", _refresh_execution_cache, priority=100)
-    app.connect("builder-inited", _forget_old_static_copies)
+    app.connect("builder-inited", _refresh_static_copies)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_assets)
     app.connect("build-finished", _copy_static_libraries)

@@ -165,28 +165,88 @@
     return Object.assign({ center, context, lr }, fw, bw, up);
   }
 
+  // trainingStep for the replay, in place: the same float32 operations in the same order (so the
+  // same numbers, bit for bit), but it overwrites (W, W′) with the weights after the step and keeps
+  // no intermediates; `s` holds scratch vectors reused from step to step. A replay runs up to
+  // checkpoint_every − 1 steps per change of step; making and copying V·D arrays at each of them
+  // (∂L/∂W′, W′_next, a copy of W) was most of its time.
+  function replayStep(W, W_out, V, D, center, context, lr, s) {
+    const lr32 = f32(lr);
+    const { h, u, shifted, expShifted, e } = s;
+    for (let d = 0; d < D; d++) h[d] = W[center * D + d];            // h = W[center]
+    let max = -Infinity;
+    for (let j = 0; j < V; j++) {                                    // u = h·W′
+      let sum = 0;
+      for (let d = 0; d < D; d++) sum = fma32(h[d], W_out[d * V + j], sum);
+      u[j] = sum;
+      if (sum > max) max = sum;
+    }
+    for (let j = 0; j < V; j++) {                                    // as logSoftmax
+      shifted[j] = f32(u[j] - max);
+      expShifted[j] = f32(Math.exp(shifted[j]));
+    }
+    const logSum = f32(Math.log(numpySum(expShifted)));
+    for (let j = 0; j < V; j++) {                                    // e = p − y, p = exp(log p)
+      const p = f32(Math.exp(f32(shifted[j] - logSum)));
+      e[j] = f32(p - (j === context ? 1 : 0));
+    }
+    for (let d = 0; d < D; d++) {                                    // ∂L/∂h = W′e (W′ before the step)
+      let sum = 0;
+      for (let j = 0; j < V; j++) sum = fma32(W_out[d * V + j], e[j], sum);
+      W[center * D + d] = f32(h[d] - f32(lr32 * sum));               // W[center] ← h − lr·∂L/∂h
+    }
+    for (let d = 0; d < D; d++) {                                    // W′ ← W′ − lr·(h ⊗ e)
+      const hd = h[d];
+      for (let j = 0; j < V; j++) {
+        const k = d * V + j;
+        W_out[k] = f32(W_out[k] - f32(lr32 * f32(hd * e[j])));
+      }
+    }
+  }
+
+  function replayScratch(V, D) {
+    return { h: new Float32Array(D), u: new Float32Array(V), shifted: new Float32Array(V),
+             expShifted: new Float32Array(V), e: new Float32Array(V) };
+  }
+
   // ------------------------------------------------------------------ 3. the state before a step
 
-  // Run.state_before: (W, W′) before `step`, replayed from the nearest earlier checkpoint.
-  function stateBefore(data, step) {
-    const { V, D } = data;
+  // The nearest checkpoint at or before `step`.
+  function checkpointOf(data, step) {
     let c = 0;
     while (c + 1 < data.checkpoint_steps.length && data.checkpoint_steps[c + 1] <= step) c++;
-    let W = data.Wc.slice(c * V * D, (c + 1) * V * D);
-    let W_out = data.W_outc.slice(c * D * V, (c + 1) * D * V);
-    for (let t = data.checkpoint_steps[c]; t < step; t++) {
+    return c;
+  }
+
+  // Run.state_before: (W, W′) before `step`, replayed from the nearest earlier checkpoint, or from
+  // `known` = { step, W, W_out }, a state the page already has (e.g. after the step it shows), when
+  // that lies after the checkpoint and not after `step`: replaying the same steps from there gives the
+  // same numbers, and moving one step forward then replays one step, not hundreds.
+  function stateBefore(data, step, known) {
+    const { V, D } = data;
+    const c = checkpointOf(data, step);
+    let from = data.checkpoint_steps[c];
+    let W, W_out;
+    if (known && known.step > from && known.step <= step) {
+      from = known.step;
+      W = known.W.slice();
+      W_out = known.W_out.slice();
+    } else {
+      W = data.Wc.slice(c * V * D, (c + 1) * V * D);
+      W_out = data.W_outc.slice(c * D * V, (c + 1) * D * V);
+    }
+    const scratch = replayScratch(V, D);
+    for (let t = from; t < step; t++) {
       const pair = pairOfStep(data, t);
-      const record = trainingStep(W, W_out, V, D, pair.center, pair.context, lrAt(data, t));
-      W = record.W_next;
-      W_out = record.W_out_next;
+      replayStep(W, W_out, V, D, pair.center, pair.context, lrAt(data, t), scratch);
     }
     return { W, W_out };
   }
 
   // w2v.step.step_of_run, plus what the page shows about it (where the pair came from, the update).
-  function stepOfRun(data, step) {
+  function stepOfRun(data, step, known) {
     const { V, D } = data;
-    const { W, W_out } = stateBefore(data, step);
+    const { W, W_out } = stateBefore(data, step, known);
     const pair = pairOfStep(data, step);
     const record = trainingStep(W, W_out, V, D, pair.center, pair.context, lrAt(data, step));
     record.step = step;
@@ -241,9 +301,25 @@
 
   const $ = (id) => document.getElementById(id);
 
+  // Set the text of an element. When it holds just one text node, that node's data is changed
+  // rather than the node replaced: the page's other scripts (Font Awesome) watch the document for
+  // added nodes and search each changed subtree, which hundreds of replaced text nodes made slow.
+  function setNodeText(node, text) {
+    const first = node.firstChild;
+    if (first && first === node.lastChild && first.nodeType === Node.TEXT_NODE) {
+      if (first.data !== text) first.data = text;
+    } else if (node.textContent !== text) {
+      node.textContent = text;
+    }
+  }
+
   function setText(id, text) {
     const el = $(id);
-    if (el && el.textContent !== text) el.textContent = text;
+    if (el) setNodeText(el, text);
+  }
+
+  function setClass(node, cls) {
+    if (node && node.className !== cls) node.className = cls;
   }
 
   function el(tag, attrs, text) {
@@ -273,31 +349,47 @@
     for (let d = 0; d < v.length; d++) setText(`${prefix}-${d}`, fmt(v[d]));
   }
 
-  // A V-vector as a strip of small coloured cells (one per word, hover for the value).
+  // A V-vector as a strip of small coloured cells (one per word, hover for the value). A cell's
+  // tooltip (its title) is written when the pointer reaches it, not at every change of step.
   function buildStrip(container, V) {
-    if (!container) return [];
+    if (!container) return { cells: [] };
     container.textContent = "";
-    const cells = [];
+    const strip = { cells: [], colors: [], classes: [], v: null };
     container.style.gridTemplateColumns = `repeat(${V}, 1fr)`;
+    const fragment = document.createDocumentFragment();
     for (let j = 0; j < V; j++) {
-      const cell = el("span", { class: "wt-cell" });
-      container.appendChild(cell);
-      cells.push(cell);
+      const cell = el("span", { class: "wt-cell", "data-j": String(j) });
+      fragment.appendChild(cell);
+      strip.cells.push(cell);
     }
-    return cells;
+    container.appendChild(fragment);
+    container.addEventListener("pointerover", (event) => {
+      const cell = event.target.closest(".wt-cell");
+      if (cell && strip.v) cell.title = cellTitle(strip.v, Number(cell.dataset.j));
+    });
+    return strip;
   }
 
-  function fillStrip(cells, v, words, scale, mark, markClass = "wt-cell-mark") {
+  function cellTitle(v, j) {
+    return `${DATA.vocab[j]}: ${fmt(v[j])}`;
+  }
+
+  // Colour the cells for v (and mark entry `mark`), touching only the cells that change.
+  function fillStrip(strip, v, scale, mark, markClass = "wt-cell-mark") {
+    const { cells, colors, classes } = strip;
     if (!cells.length) return;
+    strip.v = v;
     let top = scale;
     if (top === undefined) {
       top = 0;
       for (let j = 0; j < v.length; j++) top = Math.max(top, Math.abs(v[j]));
     }
     for (let j = 0; j < v.length; j++) {
-      cells[j].style.background = linearColor(v[j], top || 1);
-      cells[j].title = `${words[j]}: ${fmt(v[j])}`;
-      cells[j].classList.toggle(markClass, j === mark);
+      const color = linearColor(v[j], top || 1);
+      if (colors[j] !== color) cells[j].style.background = colors[j] = color;
+      const cls = j === mark ? "wt-cell " + markClass : "wt-cell";
+      if (classes[j] !== cls) cells[j].className = classes[j] = cls;
+      if (cells[j].title) cells[j].title = cellTitle(v, j);  // a cell hovered before
     }
   }
 
@@ -308,16 +400,26 @@
     return pal[Math.round(((t + 1) / 2) * (pal.length - 1))];
   }
 
-  // Colour of an update Δ: like linearColor but |Δ| on a log scale over `log_decades` decades below
-  // `top`, so that the small changes of W′ stay visible; exactly zero is white. Mirrors
-  // w2v.plots.walkthrough.signed_log_colors.
-  function deltaColor(v, top) {
-    if (v === 0 || top === 0) return "#FFFFFF";
-    const pal = DATA.palette;
+  // Colour of an update Δ, as an index into the palette (−1 = white): like linearColor but |Δ| on
+  // a log scale over `log_decades` decades below `top`, so that the small changes of W′ stay
+  // visible; exactly zero is white. Mirrors w2v.plots.walkthrough.signed_log_colors.
+  function deltaIndex(v, top) {
+    if (v === 0 || top === 0) return -1;
+    const n = DATA.palette.length;
     let t = Math.min(Math.max(Math.log10(Math.abs(v) / top) / DATA.log_decades + 1, 0), 1);
     if (v < 0) t = -t;
-    return pal[Math.min(pal.length - 1, Math.max(0, Math.round(((t + 1) / 2) * (pal.length - 1))))];
+    return Math.min(n - 1, Math.max(0, Math.round(((t + 1) / 2) * (n - 1))));
   }
+
+  // "#RRGGBB" as a pixel of Bokeh's image_rgba: bytes R, G, B, A in memory, i.e. the uint32
+  // A·2²⁴ + B·2¹⁶ + G·2⁸ + R on a little-endian machine (every browser's). Mirrors
+  // w2v.plots.walkthrough.rgba_ints.
+  function rgbaOf(hex) {
+    const n = parseInt(hex.slice(1), 16);
+    return ((255 << 24) | ((n & 0xff) << 16) | (n & 0xff00) | (n >> 16)) >>> 0;
+  }
+  const WHITE_RGBA = rgbaOf("#FFFFFF");
+  let PALETTE_RGBA = null;  // DATA.palette as pixels (made on first use)
 
   // Bokeh models of this page's figures, by the names w2v/plots/walkthrough.py gave them.
   function bokehModel(name) {
@@ -340,15 +442,15 @@
     if (!box) return;
     const words = DATA.sentenceWords[r.sentence];
     const ctxPos = findContextPosition(words, r);
-    box.textContent = "";
+    const nodes = [];
     words.forEach((w, i) => {
       const inWindow = Math.abs(i - r.position) <= DATA.window;
       let cls = "wt-token" + (inWindow ? " wt-in-window" : "");
       if (i === r.position) cls += " wt-token-center";
       if (i === ctxPos) cls += " wt-token-context";
-      box.appendChild(el("span", { class: cls }, w));
-      box.appendChild(document.createTextNode(" "));
+      nodes.push(el("span", { class: cls }, w), document.createTextNode(" "));
     });
+    box.replaceChildren(...nodes);  // one change of the document, not two per word
     setText("wt-sentence-number", String(r.sentence + 1));
     setText("wt-position", String(r.position + 1));
   }
@@ -369,16 +471,15 @@
   function showTopList(id, v, k, extra) {
     const list = $(id);
     if (!list) return;
-    list.textContent = "";
-    topK(v, k).forEach((j, n) => {
+    list.replaceChildren(...topK(v, k).map((j, n) => {
       const item = el("li", { "data-word": DATA.vocab[j] });
       const cls = j === current.context ? "wt-word wt-word-context" : j === current.center ? "wt-word wt-word-center" : "wt-word";
       item.appendChild(el("span", { class: cls }, DATA.vocab[j]));
       item.appendChild(document.createTextNode(" "));
       item.appendChild(el("span", { class: "wt-num", id: `${id}-${n}` }, fmt(v[j])));
       if (extra) extra(item, j);
-      list.appendChild(item);
-    });
+      return item;
+    }));
   }
 
   // Every number and picture of the stages, for record r.
@@ -387,9 +488,9 @@
     const c = r.center, o = r.context;
     // controls and summary
     setText("wt-step", r.step.toLocaleString("en-US"));
-    document.querySelectorAll(".wt-step-ref").forEach((n) => (n.textContent = r.step.toLocaleString("en-US")));
-    document.querySelectorAll(".wt-center-ref").forEach((n) => (n.textContent = vocab[c]));
-    document.querySelectorAll(".wt-context-ref").forEach((n) => (n.textContent = vocab[o]));
+    document.querySelectorAll(".wt-step-ref").forEach((n) => setNodeText(n, r.step.toLocaleString("en-US")));
+    document.querySelectorAll(".wt-center-ref").forEach((n) => setNodeText(n, vocab[c]));
+    document.querySelectorAll(".wt-context-ref").forEach((n) => setNodeText(n, vocab[o]));
     setText("wt-lr", fmt(r.lr));
     setText("wt-loss-top", fmt(r.loss));
     // 1–2. sentence, window, pair
@@ -399,15 +500,15 @@
     setText("wt-center-id", String(c));
     setText("wt-context-id", String(o));
     // 3. one-hot x
-    fillStrip(STRIPS.x, r.x, vocab, 1, c, "wt-cell-mark-center");
+    fillStrip(STRIPS.x, r.x, 1, c, "wt-cell-mark-center");
     // 4. h = W[center]
     fillChips("wt-h", r.h);
     // 5. u = h·W′
-    fillStrip(STRIPS.u, r.u, vocab, undefined, o);
+    fillStrip(STRIPS.u, r.u, undefined, o);
     setText("wt-u-context", fmt(r.u[o]));
     showTopList("wt-u-top", r.u, 5);
     // 6. p = softmax(u)
-    fillStrip(STRIPS.p, r.p, vocab, undefined, o);
+    fillStrip(STRIPS.p, r.p, undefined, o);
     setText("wt-p-context", fmt(r.p[o]));
     setText("wt-p-rank", String(rankOf(r.p, o)));
     setText("wt-p-uniform", fmt(1 / V));
@@ -415,7 +516,7 @@
     // 7. loss
     setText("wt-loss", fmt(r.loss));
     // 8. e = p − y
-    fillStrip(STRIPS.e, r.e, vocab, undefined, o);
+    fillStrip(STRIPS.e, r.e, undefined, o);
     setText("wt-e-context", fmt(r.e[o]));
     const eOther = topK(r.e, 1)[0];
     setText("wt-e-max-word", vocab[eOther]);
@@ -444,19 +545,21 @@
       setText(`wt-all-u-${j}`, fmt(r.u[j]));
       setText(`wt-all-p-${j}`, fmt(r.p[j]));
       setText(`wt-all-e-${j}`, fmt(r.e[j]));
-      const row = $(`wt-all-row-${j}`);
-      if (row) row.className = j === o ? "wt-row-context" : j === c ? "wt-row-center" : "";
+      setClass($(`wt-all-row-${j}`), j === o ? "wt-row-context" : j === c ? "wt-row-center" : "");
     }
     showCompare();
     pushToBokeh();
   }
 
-  // ΔW = W_next − W and ΔW′ = W′_next − W′: how many rows / columns moved.
+  // ΔW = W_next − W and ΔW′ = W′_next − W′ (computed once per record), and how many rows /
+  // columns moved.
   function deltas(r) {
+    if (r.deltas) return r.deltas;
     const dW = new Float32Array(r.W.length), dWo = new Float32Array(r.W_out.length);
     for (let k = 0; k < dW.length; k++) dW[k] = f32(r.W_next[k] - r.W[k]);
     for (let k = 0; k < dWo.length; k++) dWo[k] = f32(r.W_out_next[k] - r.W_out[k]);
-    return { dW, dWo };
+    r.deltas = { dW, dWo };
+    return r.deltas;
   }
 
   function showUpdateCounts(r) {
@@ -488,59 +591,74 @@
       setText(`wt-cmp-${side}-loss`, fmt(r.loss));
       setText(`wt-cmp-${side}-gh`, fmt(norm(r.grad_h)));
       setText(`wt-cmp-${side}-gWo`, fmt(norm(r.grad_W_out)));
-      const list = $(`wt-cmp-${side}-top`);
-      list.textContent = "";
-      topK(r.p, 5).forEach((j) => {
+      $(`wt-cmp-${side}-top`).replaceChildren(...topK(r.p, 5).map((j) => {
         const cls = j === r.context ? "wt-word wt-word-context" : "wt-word";
         const item = el("li");
         item.appendChild(el("span", { class: cls }, DATA.vocab[j]));
         item.appendChild(document.createTextNode(" " + fmt(r.p[j])));
-        list.appendChild(item);
-      });
+        return item;
+      }));
     });
   }
 
   // Redraw the Bokeh figures (loss marker, p bars, update heatmaps) for the shown step. Before
   // BokehJS has rendered them they are skipped; whenReady() pushes again once it has.
+  //
+  // This is most of the cost of a change of step, so it does as little as it can. BokehJS redraws
+  // a figure on the next animation frame after any of its models changes; each source is changed
+  // once per step, and only in the columns that change (the bars' positions and words, the
+  // heatmaps' words and dimensions stay): the new numbers and colours are written into the arrays
+  // the sources already hold, then `change.emit()` tells BokehJS, as its docs advise after an
+  // in-place change. The heatmaps are images (one pixel per entry), far cheaper to redraw than
+  // V·D rectangles; the loss curve's marker and span sit on the figure's overlay layer, so moving
+  // them does not redraw the curve's thousands of dots (see w2v/plots/walkthrough.py).
   function pushToBokeh() {
     if (!current) return;
-    const r = current, { V, D, vocab, names, colors } = DATA;
+    const r = current, { V, D, names, colors } = DATA;
     const marker = bokehModel(names.loss_marker);
     if (!marker) return;
     marker.data = { x: [r.step], y: [r.loss] };
     const span = bokehModel(names.loss_span);
     if (span) span.location = r.step;
     const cmp = bokehModel(names.loss_compare);
-    if (cmp && compared) cmp.data = { x: [compared.step], y: [compared.loss] };
+    if (cmp && compared && cmp.data.x[0] !== compared.step) cmp.data = { x: [compared.step], y: [compared.loss] };
 
     const pSource = bokehModel(names.p_source);
     if (pSource) {
-      const color = new Array(V).fill(colors.other);
-      color[r.center] = colors.center;
-      color[r.context] = colors.context;
-      pSource.data = { x: Array.from(vocab.keys()), word: vocab, p: Array.from(r.p), u: Array.from(r.u),
-                       e: Array.from(r.e), color };
+      const { p, u, e, color } = pSource.data;
+      for (let j = 0; j < V; j++) {
+        p[j] = r.p[j];
+        u[j] = r.u[j];
+        e[j] = r.e[j];
+        color[j] = j === r.context ? colors.context : j === r.center ? colors.center : colors.other;
+      }
+      pSource.change.emit();
     }
+    const pMax = Math.max(...r.p);
     const pCtx = bokehModel(names.p_context);
-    if (pCtx) pCtx.data = { x: [r.context], top: [Math.max(...r.p)] };
+    if (pCtx) pCtx.data = { x: [r.context], top: [pMax] };
+    const pRange = bokehModel(names.p_y_range);
+    if (pRange) pRange.end = pMax * DATA.p_headroom;
 
     const { dW, dWo } = deltas(r);
     let top = 0;
     for (const v of dW) top = Math.max(top, Math.abs(v));
     for (const v of dWo) top = Math.max(top, Math.abs(v));
-    // ΔW is drawn on its side like ΔW′: entry (x = word i, y = dim d) is ΔW[i, d].
-    const dWSource = bokehModel(names.dW_source);
-    const dWoSource = bokehModel(names.dW_out_source);
-    for (const [source, value] of [[dWSource, (i, d) => dW[i * D + d]], [dWoSource, (i, d) => dWo[d * V + i]]]) {
+    if (!PALETTE_RGBA) PALETTE_RGBA = Uint32Array.from(DATA.palette, rgbaOf);
+    // Each heatmap is a D × V image, flat in row-major order: pixel k = d·V + i is (dimension d,
+    // word i). ΔW is drawn on its side like ΔW′: its pixel (d, i) is ΔW[i, d].
+    for (const [name, value] of [[names.dW_source, (i, d) => dW[i * D + d]], [names.dW_out_source, (i, d) => dWo[d * V + i]]]) {
+      const source = bokehModel(name);
       if (!source) continue;
-      const x = [], y = [], word = [], v = [], color = [];
+      const pixels = source.data.image[0], values = source.data.value[0];  // shown, and read by the hover
       for (let d = 0; d < D; d++) {
         for (let i = 0; i < V; i++) {
-          const val = value(i, d);
-          x.push(i); y.push(d); word.push(vocab[i]); v.push(val); color.push(deltaColor(val, top));
+          const k = d * V + i, v = value(i, d), c = deltaIndex(v, top);
+          values[k] = v;
+          pixels[k] = c < 0 ? WHITE_RGBA : PALETTE_RGBA[c];
         }
       }
-      source.data = { x, y, word, value: v, color };
+      source.change.emit();
     }
   }
 
@@ -571,7 +689,9 @@
   // The time it took is kept in data-render-ms on the controls (tests read it).
   function setStep(step) {
     const started = performance.now();
-    current = stepOfRun(DATA, step);
+    // after step s the page knows the state before step s + 1: moving forward replays from there
+    const known = current && { step: current.step + 1, W: current.W_next, W_out: current.W_out_next };
+    current = stepOfRun(DATA, step, known);
     $("wt-slider").value = String(step);
     $("wt-step-input").value = String(step);
     $("wt-prev").disabled = step <= 0;
@@ -627,12 +747,28 @@
     });
   }
 
+  // The loss curve's legend entries for the two moving marks are stand-ins (see loss_figure in
+  // w2v/plots/walkthrough.py): a click that hides or shows a stand-in does the same to its mark.
+  function linkLegend() {
+    const { names } = DATA;
+    for (const [legend, glyph] of [[names.marker_legend, names.marker_glyph], [names.compare_legend, names.compare_glyph]]) {
+      const standIn = bokehModel(legend), mark = bokehModel(glyph);
+      if (standIn && mark) standIn.properties.visible.change.connect(() => (mark.visible = standIn.visible));
+    }
+  }
+
   // Push the current state into the Bokeh figures once BokehJS has rendered all of them.
   function whenBokehReady(tries) {
     const figures = document.querySelectorAll("figure.w2v-bokeh").length;
     if (window.Bokeh && Bokeh.documents && Bokeh.documents.length >= figures && bokehModel(DATA.names.loss_marker)) {
+      linkLegend();
       pushToBokeh();
       document.getElementById("wt-controls").dataset.bokeh = "ready";
+      // When the browser is idle, run the engine once over a longest replay: its code is then
+      // compiled, and the reader's first change of step is as fast as the later ones.
+      const warmUp = () => stepOfRun(DATA, Math.min(DATA.steps, DATA.checkpoint_steps[1] || DATA.steps) - 1);
+      if (window.requestIdleCallback) requestIdleCallback(warmUp, { timeout: 2000 });
+      else setTimeout(warmUp, 200);
       return;
     }
     if (tries > 0) setTimeout(() => whenBokehReady(tries - 1), 50);

@@ -29,7 +29,12 @@ NAMES = dict(
     loss_marker="wt-loss-marker", loss_compare="wt-loss-compare", loss_span="wt-loss-span",
     p_source="wt-p-source", p_context="wt-p-context",
     dW_source="wt-dW-source", dW_out_source="wt-dW-out-source",
+    dW_figure="wt-dW-figure", dW_out_figure="wt-dW-out-figure",
+    marker_glyph="wt-loss-marker-glyph", compare_glyph="wt-loss-compare-glyph",
+    marker_legend="wt-loss-marker-legend", compare_legend="wt-loss-compare-legend",
+    p_y_range="wt-p-y-range",
 )
+P_HEADROOM = 1.05  # the p chart's y axis ends this far above the tallest bar (as Bokeh's auto range would)
 
 CONTEXT_COLOR = "#D55E00"  # the true context word (Okabe & Ito vermilion)
 CENTER_COLOR = "#0072B2"   # the centre word (Okabe & Ito blue)
@@ -91,7 +96,7 @@ def page_data(run, default_step: int, compare_step: int) -> dict:
         pairs=_b64(run.pairs.astype(pair_dtype)), pairs_dtype=pair_dtype, n_pairs=int(len(run.pairs)),
         step_pair=_b64(run.step_pair.astype(order_dtype)), step_pair_dtype=order_dtype,
         default_step=int(default_step), compare_step=int(compare_step),
-        palette=list(DIVERGING), log_decades=LOG_DECADES,
+        palette=list(DIVERGING), log_decades=LOG_DECADES, p_headroom=P_HEADROOM,
         colors=dict(context=CONTEXT_COLOR, center=CENTER_COLOR, other=OTHER_COLOR),
         names=NAMES,
     )
@@ -168,15 +173,27 @@ def loss_figure(run, step: int, loss: float, compare_step: int, compare_loss: fl
     p.scatter(xs, losses[xs].astype(np.float32), size=2, color="#999999", alpha=0.35, legend_label="loss of a step")
     p.line(mx, mean[mx - (window - 1)].astype(np.float32), color="#332288", line_width=2,
            legend_label=f"mean of {window} steps")
+    # The marks that follow the controls (span, markers) are drawn on Bokeh's "overlay" canvas
+    # layer: moving them repaints only that layer, not the thousands of dots below (which made
+    # every step change cost a full redraw of the curve).
     span = Span(location=step, dimension="height", line_color=CONTEXT_COLOR, line_dash="dashed",
-                name=NAMES["loss_span"])
+                name=NAMES["loss_span"], level="overlay")
     p.add_layout(span)
     compare = ColumnDataSource(dict(x=[compare_step], y=[compare_loss]), name=NAMES["loss_compare"])
     p.scatter("x", "y", source=compare, size=11, marker="diamond", color=CENTER_COLOR, line_color="white",
-              legend_label="compared step")
+              level="overlay", name=NAMES["compare_glyph"])
     marker = ColumnDataSource(dict(x=[step], y=[loss]), name=NAMES["loss_marker"])
-    r = p.scatter("x", "y", source=marker, size=12, color=CONTEXT_COLOR, line_color="white",
-                  legend_label="this step")
+    r = p.scatter("x", "y", source=marker, size=12, color=CONTEXT_COLOR, line_color="white", level="overlay",
+                  name=NAMES["marker_glyph"])
+    # Their legend entries point at stand-ins of the same look, with no link to them: BokehJS
+    # rebuilds a legend whenever any model reachable from its entries changes, and only a full
+    # redraw of the figure would then paint its icons again. A stand-in has one point, at NaN: never
+    # drawn on the plot, but the legend needs a point to draw an icon. The page script makes hiding
+    # a stand-in (a click on its entry) hide its mark.
+    for label, name, look in (("compared step", NAMES["compare_legend"], dict(size=11, marker="diamond",
+                                                                               color=CENTER_COLOR)),
+                              ("this step", NAMES["marker_legend"], dict(size=12, color=CONTEXT_COLOR))):
+        p.scatter(x=[math.nan], y=[math.nan], line_color="white", legend_label=label, name=name, **look)
     p.add_tools(HoverTool(renderers=[r], tooltips=[("step", "@x"), ("loss", "@y{0.0000}")]))
     p.legend.location = "top_right"
     p.legend.label_text_font_size = "11px"
@@ -201,15 +218,17 @@ def p_figure(run, record):
     source = ColumnDataSource(dict(x=np.arange(V), word=list(run.corpus.vocab), p=record.p.astype(np.float64),
                                    u=record.u.astype(np.float64), e=record.e.astype(np.float64), color=colors),
                               name=NAMES["p_source"])
+    # A fixed y range, which the page script moves with the tallest bar: an automatic range would
+    # make BokehJS lay the figure out and paint it twice at every change of step.
     p = figure(height=200, sizing_mode="stretch_width", x_axis_label="word (vocabulary index)",
-               y_axis_label="p", toolbar_location=None, tools="", x_range=Range1d(-1, V))
+               y_axis_label="p", toolbar_location=None, tools="", x_range=Range1d(-1, V),
+               y_range=Range1d(0, float(record.p.max()) * P_HEADROOM, name=NAMES["p_y_range"]))
     bars = p.vbar("x", top="p", width=0.8, color="color", source=source)
     # a pale band behind the context word's bar, as tall as the tallest bar: visible however small p[o] is
     ctx = ColumnDataSource(dict(x=[record.context], top=[float(record.p.max())]), name=NAMES["p_context"])
     p.vbar("x", top="top", width=1, source=ctx, color=CONTEXT_COLOR, alpha=0.18, level="underlay")
     p.add_tools(HoverTool(renderers=[bars], tooltips=[("word", "@word"), ("p", "@p{0.00000}"), ("u", "@u{0.0000}"),
                                                       ("e", "@e{0.00000}")]))
-    p.y_range.start = 0
     for axis in (p.xaxis, p.yaxis):
         axis.axis_label_text_font_size = FONT
     return embed(p, "p = softmax(u): one bar per vocabulary word. The true context word is red, on a pale red "
@@ -218,13 +237,24 @@ def p_figure(run, record):
                  "context word highlighted.", "walkthrough-p")
 
 
+def rgba_ints(colors: list[str]) -> np.ndarray:
+    """'#RRGGBB' colours as the uint32 pixels of Bokeh's image_rgba (bytes R, G, B, A in memory,
+    i.e. A·2²⁴ + B·2¹⁶ + G·2⁸ + R on a little-endian machine). Mirrors rgbaOf() in walkthrough.js."""
+    rgb = np.array([[int(c[k:k + 2], 16) for k in (1, 3, 5)] for c in colors], dtype=np.uint32).reshape(-1, 3)
+    return (255 << 24) | (rgb[:, 2] << 16) | (rgb[:, 1] << 8) | rgb[:, 0]
+
+
 def _heatmap_source(delta: np.ndarray, vocab: list[str], top: float, name: str) -> ColumnDataSource:
-    """delta is (D, V): one rect per entry, x = word, y = dimension."""
+    """delta is (D, V), drawn as ONE image of D rows × V columns (row d = dimension d, column i =
+    word i), its pixels coloured by `signed_log_colors`. One bitmap is far cheaper for the browser to
+    redraw than D·V separate rectangles. The hover reads the flat (row-major) columns word, dim and
+    value at the pixel under the pointer."""
     D, V = delta.shape
-    xs, ys = np.meshgrid(np.arange(V), np.arange(D))
-    return ColumnDataSource(dict(x=xs.ravel(), y=ys.ravel(), word=[vocab[i] for i in xs.ravel()],
-                                 value=delta.ravel().astype(np.float64),
-                                 color=signed_log_colors(delta.ravel(), top)), name=name)
+    dims, words = np.meshgrid(np.arange(D), np.arange(V), indexing="ij")
+    pixels = rgba_ints(signed_log_colors(delta.ravel(), top)).reshape(D, V)
+    return ColumnDataSource(dict(image=[pixels], x=[-0.5], y=[-0.5], dw=[V], dh=[D],
+                                 word=[[vocab[i] for i in words.ravel()]], dim=[dims.ravel().tolist()],
+                                 value=[delta.ravel().astype(np.float64)]), name=name)
 
 
 def update_deltas(W: np.ndarray, W_out: np.ndarray, record) -> tuple[np.ndarray, np.ndarray]:
@@ -239,14 +269,16 @@ def update_figure(run, W: np.ndarray, W_out: np.ndarray, record):
     top = max(float(np.abs(dW).max()), float(np.abs(dW_out).max()))
     vocab = list(run.corpus.vocab)
     figs = []
-    for title, delta, name in (("ΔW  (V×D on its side: a column per word)", dW.T, NAMES["dW_source"]),
-                               ("ΔW′  (D×V)", dW_out, NAMES["dW_out_source"])):
+    for title, delta, name, fig_name in (
+            ("ΔW  (V×D on its side: a column per word)", dW.T, NAMES["dW_source"], NAMES["dW_figure"]),
+            ("ΔW′  (D×V)", dW_out, NAMES["dW_out_source"], NAMES["dW_out_figure"])):
         src = _heatmap_source(delta, vocab, top, name)
         f = figure(height=150, sizing_mode="stretch_width", title=title, toolbar_location=None, tools="",
                    x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -0.5), y_axis_label="dim",
-                   x_axis_label="word (vocabulary index)")
-        r = f.rect("x", "y", width=1, height=1, source=src, fill_color="color", line_color=None)
-        f.add_tools(HoverTool(renderers=[r], tooltips=[("word", "@word"), ("dim", "@y"), ("Δ", "@value{0.000e}")]))
+                   x_axis_label="word (vocabulary index)", name=fig_name)
+        # row d of the image spans y ∈ [d − ½, d + ½]; the y range runs downwards (dimension 0 on top)
+        r = f.image_rgba(image="image", x="x", y="y", dw="dw", dh="dh", source=src)
+        f.add_tools(HoverTool(renderers=[r], tooltips=[("word", "@word"), ("dim", "@dim"), ("Δ", "@value{0.000e}")]))
         f.grid.visible = False
         f.title.text_font_size = FONT
         f.yaxis.ticker = list(range(D))
