@@ -361,3 +361,25 @@ def test_screenshots_and_layout(open_page, book_run, width):
         assert overflow == [], overflow
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
     assert log.problems() == []
+
+
+def test_rank_shows_ties_as_a_range(open_walkthrough_page, book_run):
+    """Where scores are exactly equal the page shows a rank range, never an index-order rank:
+    at step 0 every probability is 1/V (W′ starts at zero); late, the context word has its own rank."""
+    page, log = open_walkthrough_page
+    V = book_run.corpus.vocab_size
+    for step in (0, book_run.config.steps - 1):
+        type_step(page, step)
+        page.wait_for_function(f"document.getElementById('wt-controls').dataset.step === '{step}'", timeout=5_000)
+        r = step_of_run(book_run, step)
+        first = int((r.p > r.p[r.context]).sum()) + 1
+        tied = int((r.p == r.p[r.context]).sum()) - 1
+        expected = f"{first}–{first + tied}" if tied else str(first)
+        assert page.locator("#wt-p-rank").inner_text() == expected, step
+        tie_note = page.locator("#wt-p-tie").inner_text()
+        assert (f"tied with {tied} other" in tie_note) if tied else tie_note == "", (step, tie_note)
+    assert tied == 0, "late in training the context word's probability is its own"
+    type_step(page, 0)
+    page.wait_for_function("document.getElementById('wt-controls').dataset.step === '0'", timeout=5_000)
+    assert page.locator("#wt-p-rank").inner_text() == f"1–{V}"
+    assert log.problems() == []

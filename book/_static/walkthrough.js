@@ -292,11 +292,15 @@
     return idx.slice(0, k);
   }
 
-  // Rank of entry i in v (1 = largest; equal values ranked by index, as in topK).
+  // Rank of entry i in v (1 = largest) as text: "k", or "k–m" when other entries hold exactly the
+  // same value (early in training most scores are still equal, and an index order would mislead).
   function rankOf(v, i) {
-    let r = 1;
-    for (let j = 0; j < v.length; j++) if (v[j] > v[i] || (v[j] === v[i] && j < i)) r++;
-    return r;
+    let higher = 0, tied = 0;
+    for (let j = 0; j < v.length; j++) {
+      if (v[j] > v[i]) higher++;
+      else if (v[j] === v[i] && j !== i) tied++;
+    }
+    return { text: tied ? `${higher + 1}–${higher + 1 + tied}` : String(higher + 1), tied };
   }
 
   const $ = (id) => document.getElementById(id);
@@ -510,7 +514,9 @@
     // 6. p = softmax(u)
     fillStrip(STRIPS.p, r.p, undefined, o);
     setText("wt-p-context", fmt(r.p[o]));
-    setText("wt-p-rank", String(rankOf(r.p, o)));
+    const rank = rankOf(r.p, o);
+    setText("wt-p-rank", rank.text);
+    setText("wt-p-tie", rank.tied ? `, tied with ${rank.tied} other word${rank.tied > 1 ? "s" : ""}` : "");
     setText("wt-p-uniform", fmt(1 / V));
     showTopList("wt-p-top", r.p, 5);
     // 7. loss
