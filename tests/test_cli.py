@@ -217,3 +217,13 @@ def test_export_into_a_missing_folder(trained):
                      cache=trained["cache"])
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "no-such-dir" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_output_piped_into_a_closed_reader_ends_without_traceback(tmp_path):
+    """`python -m w2v analogy … | head -1`-style use: when the reader has gone, no traceback."""
+    root = Path(__file__).resolve().parents[1]
+    # `true` exits without reading, long before the first answer is printed (training comes first)
+    cmd = f"{sys.executable} -m w2v analogy king queen man --corpus corpus --cache-dir {tmp_path} | true"
+    result = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=root,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert "Traceback" not in result.stderr, result.stderr
