@@ -17,22 +17,7 @@ import pytest
 from w2v.analysis import analogy_answer, nearest_neighbors, summary
 from w2v.train import train_or_load
 
-GROUPS = {"animal": ["cat", "dog", "cow", "pig"], "colour": ["red", "blue", "green", "pink"],
-          "verb": ["eats", "sees", "likes", "wants"], "place": ["park", "farm", "town", "lake"]}
-TOML = "steps = 400\ndim = 4\ncheckpoint_every = 100\nsnapshots = 5\nneighbors_k = 3\n"
-ANALOGIES = "cat dog red blue\ncow pig green pink\neats sees park farm\nlikes wants town lake\ncat cow eats likes\n"
-
-
-def write_tiny(folder: Path, toml: str = TOML) -> Path:
-    """32 sentences, 16 words in 4 groups, 5 analogies, 400 steps: trains in well under a second."""
-    folder.mkdir(parents=True, exist_ok=True)
-    a, c, v, p = GROUPS.values()
-    lines = [f"{a[i % 4]} {v[(i // 4) % 4]} {c[(i * 3) % 4]} {p[(i * 5 + 1) % 4]}" for i in range(32)]
-    (folder / "sentences.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (folder / "groups.tsv").write_text("".join(f"{w}\t{g}\n" for g, ws in GROUPS.items() for w in ws))
-    (folder / "analogies.txt").write_text(ANALOGIES)
-    (folder / "train.toml").write_text(toml, encoding="utf-8")
-    return folder
+from tiny_corpus import TINY_ANALOGIES as ANALOGIES, TINY_TOML as TOML, write_tiny
 
 
 def w2v_cli(*args, cwd: Path, cache: Path | None = None) -> subprocess.CompletedProcess:

@@ -21,22 +21,7 @@ from w2v.corpus import CorpusError
 from w2v.step import training_step
 from w2v.train import TrainConfig, load_config, run_key, source_fingerprint, train_or_load
 
-TINY_GROUPS = {"animal": ["cat", "dog", "cow", "pig"], "colour": ["red", "blue", "green", "pink"],
-               "verb": ["eats", "sees", "likes", "wants"], "place": ["park", "farm", "town", "lake"]}
-TINY_TOML = "steps = 400\ndim = 4\ncheckpoint_every = 100\nsnapshots = 5\nneighbors_k = 3\n"
-
-
-def write_tiny(folder: Path, toml: str = TINY_TOML) -> Path:
-    """A 32-sentence corpus of 16 words in 4 groups, with 5 analogies and a small recipe."""
-    folder.mkdir(parents=True, exist_ok=True)
-    a, c, v, p = TINY_GROUPS.values()
-    lines = [f"{a[i % 4]} {v[(i // 4) % 4]} {c[(i * 3) % 4]} {p[(i * 5 + 1) % 4]}" for i in range(32)]
-    (folder / "sentences.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (folder / "groups.tsv").write_text("".join(f"{w}\t{g}\n" for g, ws in TINY_GROUPS.items() for w in ws))
-    (folder / "analogies.txt").write_text("cat dog red blue\ncow pig green pink\neats sees park farm\n"
-                                          "likes wants town lake\ncat cow eats likes\n")
-    (folder / "train.toml").write_text(toml, encoding="utf-8")
-    return folder
+from tiny_corpus import TINY_TOML, write_tiny
 
 
 def array_hashes(run) -> dict[str, str]:
