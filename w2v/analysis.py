@@ -57,6 +57,31 @@ def analogy_results(W: np.ndarray, tests: np.ndarray) -> tuple[list[int], list[i
     return answers, ranks
 
 
+def baseline_answers(W: np.ndarray, tests: np.ndarray) -> dict[str, np.ndarray]:
+    """(A,) answer ids of 3CosAdd and of the two baselines of Linzen (2016), on the same vectors.
+
+    ``nearest_of_c``: the nearest neighbour of c, ignoring a and b (what c alone would answer);
+    ``b_plus_c``: the nearest word to b + c, ignoring a. The query words a, b, c are excluded from
+    every answer, as in 3CosAdd. A score that beats the baselines shows the offset b − a matters.
+    Shown in "Training journey".
+    """
+    unit = normalize_rows(W)
+    found = {"three_cos_add": [], "nearest_of_c": [], "b_plus_c": []}
+    for a, b, c, _ in np.asarray(tests, dtype=np.int64).reshape(-1, 4):
+        for name, target in (("three_cos_add", unit[b] - unit[a] + unit[c]), ("nearest_of_c", unit[c]),
+                             ("b_plus_c", unit[b] + unit[c])):
+            scores = unit @ target
+            scores[[a, b, c]] = -np.inf
+            found[name].append(int(np.argmax(scores)))
+    return {name: np.array(ids, dtype=np.int64) for name, ids in found.items()}
+
+
+def baseline_scores(W: np.ndarray, tests: np.ndarray) -> dict[str, int]:
+    """How many tests 3CosAdd and each baseline answer right (see `baseline_answers`)."""
+    expected = np.asarray(tests, dtype=np.int64).reshape(-1, 4)[:, 3]
+    return {name: int((ids == expected).sum()) for name, ids in baseline_answers(W, tests).items()}
+
+
 def neighbor_purity(neighbor_ids: np.ndarray, word_group: np.ndarray, k: int = 3) -> float:
     """Mean share of each word's top-k neighbours that sit in its own group."""
     same = word_group[neighbor_ids[:, :k]] == word_group[:, None]

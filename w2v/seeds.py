@@ -1,0 +1,79 @@
+"""The same recipe under other training seeds: how much of the story depends on the seed.
+
+A seed run is the book's corpus with only ``seed`` changed in its recipe, trained and cached like
+the book's own run (a derived corpus folder under the cache, so its key covers everything the
+book's key covers). Shown in "Training journey" (the seed bands) and `benchmarks/seed_spread.py`.
+Antoniak & Mimno (2018) show why word-embedding results should be reported over seeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from . import analysis
+from .corpus import CORPUS_FILES
+from .train import Run, default_cache_dir, load_config, train_or_load
+
+SEEDS = tuple(range(20))  # the seeds every spread in the book is taken over
+
+
+def derived_corpus(corpus_dir: str | Path, cache_dir: str | Path | None = None, **recipe) -> Path:
+    """A copy of a corpus folder whose train.toml has `recipe` changed (e.g. seed=3), under the cache."""
+    source = Path(corpus_dir)
+    config = dataclasses.replace(load_config(source), **recipe)
+    label = "-".join(f"{k}{v}" for k, v in sorted(recipe.items())) or "same"
+    folder = Path(cache_dir if cache_dir is not None else default_cache_dir()) / "derived" / \
+        f"{source.resolve().name}-{label}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in CORPUS_FILES[:-1]:  # the data files; the recipe is written below
+        if (source / name).is_file():
+            if not (folder / name).is_file() or (folder / name).read_bytes() != (source / name).read_bytes():
+                shutil.copyfile(source / name, folder / name)
+        elif (folder / name).exists():
+            (folder / name).unlink()
+    toml = "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in dataclasses.asdict(config).items())
+    if not (folder / "train.toml").is_file() or (folder / "train.toml").read_text() != toml:
+        (folder / "train.toml").write_text(toml)
+    return folder
+
+
+def seed_runs(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None) -> list[Run]:
+    """The corpus trained once per seed (each cached); the corpus's own seed is its own run."""
+    own = load_config(corpus_dir).seed
+    return [train_or_load(corpus_dir if int(s) == own else derived_corpus(corpus_dir, cache_dir, seed=int(s)), cache_dir)
+            for s in seeds]
+
+
+def final_scores(run: Run) -> dict[str, float]:
+    """One run's headline diagnostics at its last checkpoint: analogies and their baselines,
+    top-3 neighbour purity, block contrast."""
+    groups = run.corpus.word_group
+    scores = analysis.baseline_scores(run.W, run.corpus.ids_of_analogies())
+    return dict(seed=run.config.seed, analogies=scores["three_cos_add"], nearest_of_c=scores["nearest_of_c"],
+                b_plus_c=scores["b_plus_c"],
+                purity=analysis.neighbor_purity(run.neighbors[-1], groups, 3) if run.corpus.has_groups else float("nan"),
+                block_contrast=analysis.block_contrast(run.W, groups) if run.corpus.has_groups else float("nan"))
+
+
+def spread_table(runs: list[Run]) -> list[dict[str, float]]:
+    """`final_scores` of every run, in seed order."""
+    return [final_scores(run) for run in runs]
+
+
+def spread_summary(table: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    """For each diagnostic: median, min and max over the runs."""
+    keys = [k for k in table[0] if k != "seed"]
+    return {k: dict(median=float(np.median([row[k] for row in table])), min=float(min(row[k] for row in table)),
+                    max=float(max(row[k] for row in table))) for k in keys}
+
+
+def curves(runs: list[Run]) -> dict[str, np.ndarray]:
+    """(S, C) purity and analogy score of every run at every checkpoint (runs share the recipe's checkpoints)."""
+    purity = np.array([analysis.purity_per_word(run.neighbors, run.corpus.word_group, 3).mean(axis=-1)
+                       for run in runs])
+    right = np.array([(run.analogy_ranks == 1).sum(axis=1) for run in runs])
+    return dict(steps=runs[0].checkpoint_steps, purity=purity, analogies=right)
