@@ -472,3 +472,34 @@ def weight_animation(corpus, snapshot_steps, W_snapshots: np.ndarray, order: np.
                                                     steps=steps), code=_ANIMATION_JS))
     toggle.js_on_change("active", CustomJS(args=dict(toggle=toggle, slider=slider, ms=ms), code=_PLAY_JS))
     return column(row(toggle, slider, sizing_mode="stretch_width"), p, sizing_mode="stretch_width", spacing=6)
+
+
+# ------------------------------------------------------------------ seeds
+
+def seed_bands(steps, purity: np.ndarray, analogies: np.ndarray, own: int, n_tests: int):
+    """Purity and analogy score over training for every seed run (S, C): the min–max band, the
+    median, and the book's own run (row `own`) on top."""
+    steps = np.asarray(steps, dtype=np.int64)
+    plots = []
+    for name, values, label, scale in (("purity", 100 * purity, "top-3 purity (%)", (0, 100)),
+                                       ("analogies", analogies, f"analogies right (of {n_tests})", (-0.3, n_tests + 0.3))):
+        source = ColumnDataSource(dict(step=steps.astype(np.int32), low=values.min(0), high=values.max(0),
+                                       median=np.median(values, 0), own=values[own]),
+                                  name=f"journey-seed-{name}")
+        p = figure(name=f"journey-seed-{name}-plot", height=220, sizing_mode="stretch_width", tools="",
+                   toolbar_location=None, y_range=Range1d(*scale), x_axis_label="training step", y_axis_label=label)
+        band = p.varea("step", "low", "high", source=source, fill_color="#0072B2", fill_alpha=0.2)
+        median = p.line("step", "median", source=source, line_width=2, color="#0072B2", line_dash="dashed")
+        mine = p.line("step", "own", source=source, line_width=2.5, color="#222222")
+        p.add_layout(Legend(items=[LegendItem(label="range over seeds", renderers=[band]),
+                                   LegendItem(label="median", renderers=[median]),
+                                   LegendItem(label="this book's run", renderers=[mine])],
+                            location="bottom_right", label_text_font_size="11px", background_fill_alpha=0.7))
+        fmt = "0.0" if name == "purity" else "0"
+        p.add_tools(HoverTool(renderers=[mine], mode="vline", tooltips=[
+            ("step", "@step{0,0}"), ("this run", f"@own{{{fmt}}}"), ("median", f"@median{{{fmt}}}"),
+            ("range", f"@low{{{fmt}}} – @high{{{fmt}}}")]))
+        _steps_axis(p.xaxis)
+        _style(p)
+        plots.append(p)
+    return column(*plots, sizing_mode="stretch_width", spacing=8)
