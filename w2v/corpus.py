@@ -192,3 +192,29 @@ def load_corpus(folder: str | Path = "corpus") -> Corpus:
         analogies=analogies,
         index={w: i for i, w in enumerate(vocab)},
     )
+
+
+LIST_WORDS = frozenset({"and", "the", "a", "an"})  # what joins the items of a bare list
+
+
+def is_bare_list(sentence: list[str]) -> bool:
+    """A bare list: content words joined by *and*, with no verb or preposition
+    ("bread and cheese", "the cat and the dog"). Not "he eats and drinks"."""
+    content = [t for t in sentence if t not in LIST_WORDS]
+    return "and" in sentence and len(content) == sentence.count("and") + 1
+
+
+def writing_facts(corpus: Corpus, verbs_group: str = "verbs") -> dict:
+    """How the text is written, for "The corpus" and `tools/check_corpus.py`: distinct and repeated
+    lines, bare lists and their share (%), and the verbs never followed by an object or a place
+    (a verb seen only as "he eats" would mean no more than "comes after a pronoun")."""
+    lines = [" ".join(s) for s in corpus.sentences]
+    n_lists = sum(is_bare_list(s) for s in corpus.sentences)
+    facts = dict(n_lines=len(lines), n_distinct=len(set(lines)), n_repeated=len(lines) - len(set(lines)),
+                 n_lists=n_lists, list_share=100 * n_lists / len(lines), verbs_without_complement=[])
+    if verbs_group in corpus.groups:
+        verbs = set(corpus.words_in_group(verbs_group))
+        completed = {s[i] for s in corpus.sentences for i in range(len(s) - 1)
+                     if s[i] in verbs and s[i + 1] != "and"}
+        facts["verbs_without_complement"] = sorted(verbs - completed)
+    return facts

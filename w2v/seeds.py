@@ -9,14 +9,17 @@ Antoniak & Mimno (2018) show why word-embedding results should be reported over 
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from . import analysis
-from .corpus import CORPUS_FILES
-from .train import Run, default_cache_dir, load_config, train_or_load
+from .corpus import CORPUS_FILES, corpus_fingerprint
+from .train import Run, default_cache_dir, load_config, run_key, train_or_load
 
 SEEDS = tuple(range(20))  # the seeds every spread in the book is taken over
 
@@ -26,8 +29,10 @@ def derived_corpus(corpus_dir: str | Path, cache_dir: str | Path | None = None, 
     source = Path(corpus_dir)
     config = dataclasses.replace(load_config(source), **recipe)
     label = "-".join(f"{k}{v}" for k, v in sorted(recipe.items())) or "same"
+    # The source's fingerprint is in the name: two corpora that share a folder name (a clone, a
+    # worktree, an edited copy) must never overwrite each other's derived folders.
     folder = Path(cache_dir if cache_dir is not None else default_cache_dir()) / "derived" / \
-        f"{source.resolve().name}-{label}"
+        f"{source.resolve().name}-{corpus_fingerprint(source)[:12]}-{label}"
     folder.mkdir(parents=True, exist_ok=True)
     for name in CORPUS_FILES[:-1]:  # the data files; the recipe is written below
         if (source / name).is_file():
@@ -42,10 +47,24 @@ def derived_corpus(corpus_dir: str | Path, cache_dir: str | Path | None = None, 
 
 
 def seed_runs(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None) -> list[Run]:
-    """The corpus trained once per seed (each cached); the corpus's own seed is its own run."""
+    """The corpus trained once per seed (each cached); the corpus's own seed is its own run.
+
+    Runs missing from the cache are trained in parallel, one process per core: each run is
+    single-threaded and seeded, so it is the same run whichever process trains it.
+    """
     own = load_config(corpus_dir).seed
-    return [train_or_load(corpus_dir if int(s) == own else derived_corpus(corpus_dir, cache_dir, seed=int(s)), cache_dir)
-            for s in seeds]
+    folders = [Path(corpus_dir) if int(s) == own else derived_corpus(corpus_dir, cache_dir, seed=int(s)) for s in seeds]
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    missing = [f for f in folders if not (cache / f"run-{run_key(f, load_config(f))}.npz").exists()]
+    workers = min(len(missing), os.cpu_count() or 1)
+    if workers > 1:  # "spawn": a fresh interpreter, never a fork of a process that already runs torch
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(_train_into_cache, missing, [cache_dir] * len(missing)))
+    return [train_or_load(folder, cache_dir) for folder in folders]
+
+
+def _train_into_cache(folder: Path, cache_dir) -> None:
+    train_or_load(folder, cache_dir)
 
 
 def final_scores(run: Run) -> dict[str, float]:
@@ -95,3 +114,9 @@ def spread_facts(runs: list[Run], own_seed: int) -> dict[str, float]:
         facts[f"contrast_{stat}"] = summary["block_contrast"][stat]
     facts["own_rank"] = 1 + sum(row["analogies"] > own["analogies"] for row in table)  # 1 = no seed does better
     return facts
+
+
+def right_per_test(runs: list[Run]) -> np.ndarray:
+    """(A,) for each analogy test, how many of the runs answer it right at the end of training.
+    Shown in "Training journey" beside the seed bands."""
+    return np.sum([run.analogy_ranks[-1] == 1 for run in runs], axis=0)
