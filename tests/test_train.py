@@ -280,6 +280,14 @@ def test_a_window_wider_than_every_sentence_names_the_line(tmp_path):
     assert train_or_load(folder, tmp_path / "cache").config.window == 4
 
 
+def test_one_word_sentences_only_say_there_are_no_pairs(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "sentences.txt").write_text("cat\ndog\n")  # the window (2) is wider, but that is not the point
+    with pytest.raises(CorpusError, match=r"sentences\.txt: no sentence has two words"):
+        train_or_load(folder, tmp_path / "cache")
+
+
 def test_a_byte_order_mark_in_train_toml_is_ignored(tmp_path):
     folder = write_tiny(tmp_path / "c")
     (folder / "train.toml").write_text("\ufeff" + TINY_TOML, encoding="utf-8")

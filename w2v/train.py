@@ -114,7 +114,7 @@ def load_config(folder: str | Path) -> TrainConfig:
 def check_config_fits(config: TrainConfig, corpus: Corpus) -> None:
     """Settings that only make sense against the corpus: a window wider than every sentence is a typo."""
     longest = max(len(s) for s in corpus.sentences)
-    if config.window > longest:
+    if longest >= 2 and config.window > longest:  # one-word sentences only: train() says there are no pairs
         raise CorpusError(f"{config_line(corpus.folder, 'window')}: window must be at most {longest} (the longest "
                           f"sentence has {longest} words; a wider window adds nothing), got {config.window}")
 
