@@ -25,6 +25,7 @@ test-engine: venv
 
 bench: venv
 	$(BIN)/python benchmarks/train_speed.py
+	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/build_time.py
 
 clean:

@@ -47,6 +47,43 @@ def test_nearest_neighbors_ignore_length_and_never_self():
     assert np.array_equal(np.sort(ids, axis=1), np.array([[j for j in range(20) if j != i] for i in range(20)]))
 
 
+
+def full_sort_neighbors(W: np.ndarray, k: int) -> np.ndarray:
+    """The definition: sort each row by cosine, best first, equal cosines by word id."""
+    cos = cosine_matrix(W)
+    np.fill_diagonal(cos, -np.inf)
+    return np.lexsort((np.broadcast_to(np.arange(len(cos)), cos.shape), -cos), axis=-1)[:, :k]
+
+
+def test_nearest_neighbors_equal_a_full_sort_even_with_many_ties():
+    """Small whole-number vectors: many equal cosines, zero rows, ties at the k-th place."""
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        V = int(rng.integers(2, 25))
+        k = int(rng.integers(1, V))
+        W = rng.integers(-2, 3, size=(V, int(rng.integers(1, 4)))).astype(np.float32)
+        ids, cos = nearest_neighbors(W, k)
+        assert np.array_equal(ids, full_sort_neighbors(W, k)), (W, k)
+        assert np.array_equal(cos, np.take_along_axis(cosine_matrix(W), ids, axis=-1))
+
+
+def test_nearest_neighbors_keep_no_V_by_V_array_alive():
+    """Results kept per checkpoint must hold (V, k) numbers, not a view into a (V, V) sort."""
+    import tracemalloc
+
+    W = np.random.default_rng(0).normal(size=(1_500, 8))
+    tracemalloc.start()
+    try:
+        kept = [nearest_neighbors(W, 5) for _ in range(4)]
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    compact = sum(ids.nbytes + cos.nbytes for ids, cos in kept)
+    assert held < 2 * compact + 100_000, f"{held / 1e6:.1f} MB held for {compact / 1e6:.2f} MB of results"
+    for ids, cos in kept:
+        assert ids.base is None or ids.base.nbytes == ids.nbytes
+        assert cos.base is None or cos.base.nbytes == cos.nbytes
+
 def test_normalize_rows_keeps_zero_rows_zero():
     unit = normalize_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
     assert np.allclose(unit, [[0.6, 0.8], [0, 0]]) and np.isfinite(unit).all()

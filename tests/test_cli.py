@@ -7,8 +7,14 @@ stderr naming the file and line (or the option), a non-zero exit, no traceback, 
 from __future__ import annotations
 
 import os
+import pty
+import select
+import shutil
+import signal
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -60,8 +66,33 @@ def test_train_prints_the_summary(trained):
 def test_train_again_loads_the_same_run(trained):
     again = w2v_cli("train", "--corpus", str(trained["folder"]), cwd=trained["root"], cache=trained["cache"])
     assert again.returncode == 0
-    assert again.stdout == trained["train"].stdout  # same recorded seconds: it was loaded, not retrained
+    first, second = trained["train"].stdout.splitlines(), again.stdout.splitlines()
+    cache_file = trained["cache"] / f"run-{trained['run'].key}.npz"
+    assert first[1] == f"run             trained now, saved to {cache_file}"
+    assert second[1] == f"run             loaded from the cache, {cache_file}"
+    assert second[3].endswith("(training time when the cached run was trained)")
+    # same recorded seconds: it was loaded, not retrained
+    assert [line.split("(")[0] for line in first[2:]] == [line.split("(")[0] for line in second[2:]]
     assert len(list(trained["cache"].iterdir())) == 1
+
+
+def test_summary_counts_one_sentence_in_the_singular(tmp_path):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "sentences.txt").write_text("cat sees dog\n")
+    result = w2v_cli("train", "--corpus", str(folder), cwd=tmp_path, cache=tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert f"{folder}: 1 sentence, 3 tokens, 3 words" in result.stdout.splitlines()[0]
+    assert "analogies       n/a (no analogies.txt)" in result.stdout
+
+
+def test_train_without_analogy_tests(tmp_path):
+    """A corpus whose analogies.txt has only comments (or no analogies.txt) trains and says so."""
+    folder = write_tiny(tmp_path / "c")
+    (folder / "analogies.txt").write_text("# to do\n")
+    result = w2v_cli("train", "--corpus", str(folder), cwd=tmp_path, cache=tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert "analogies       n/a (analogies.txt has no tests)" in result.stdout
 
 
 def test_neighbors(trained):
@@ -102,6 +133,54 @@ def test_export_is_read_by_gensim(trained, matrix):
     assert kv.index_to_key == run.corpus.vocab
     assert np.array_equal(kv.vectors, expected)  # repr of each float32 round-trips exactly
     assert not [p for p in trained["root"].iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_export_to_standard_output(trained):
+    run = trained["run"]
+    result = w2v_cli("export", "-", "--corpus", str(trained["folder"]), cwd=trained["root"], cache=trained["cache"])
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{run.corpus.vocab_size} {run.config.dim}" and len(lines) == run.corpus.vocab_size + 1
+    assert lines[1].split()[0] == run.corpus.vocab[0]
+    assert not (trained["root"] / "-").exists()
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664)])
+def test_export_has_the_mode_of_any_new_file(trained, umask, mode):
+    path = trained["root"] / f"vectors-{umask:o}.txt"
+    previous = os.umask(umask)  # the child inherits it
+    try:
+        result = w2v_cli("export", str(path), "--corpus", str(trained["folder"]), cwd=trained["root"],
+                         cache=trained["cache"])
+    finally:
+        os.umask(previous)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_export_to_a_folder_is_refused_before_any_file_is_made(trained, tmp_path):
+    target = tmp_path / "a-folder"
+    target.mkdir()
+    result = w2v_cli("export", str(target), "--corpus", str(trained["folder"]), cwd=trained["root"],
+                     cache=trained["cache"])
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == f"w2v export: error: {target} is a folder; give a file name (such as " \
+                            f"{target / 'vectors.txt'}) or - for standard output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder"] and not list(target.iterdir())
+
+
+def test_a_damaged_cache_file_is_retrained(trained, tmp_path):
+    """The run's .npz cut to 1,000 bytes (a full disk, a killed copy): retrained, not a BadZipFile."""
+    cache = tmp_path / "cache"
+    shutil.copytree(trained["cache"], cache)
+    path = cache / f"run-{trained['run'].key}.npz"
+    path.write_bytes(path.read_bytes()[:1000])
+    word = trained["run"].corpus.vocab[0]
+    args = ("neighbors", word, "--corpus", str(trained["folder"]))
+    result = w2v_cli(*args, cwd=trained["root"], cache=cache)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == w2v_cli(*args, cwd=trained["root"], cache=trained["cache"]).stdout
+    assert path.stat().st_size > 1000
 
 
 # ---------------------------------------------------------------- bad input
@@ -145,12 +224,21 @@ def broken(tmp: Path, name: str) -> tuple[list[str], str]:
                              + f"\n{key} = {value}\n")
                 n = len(t.read_text().splitlines())
                 return train, f"{t}:{n}: {key} must be"
+    if name == "window = 1000":
+        t.write_text(TOML + "window = 1000\n")
+        return train, f"{t}:6: window must be at most 4"
+    if name == "default corpus missing":
+        return ["train"], f"corpus: corpus folder not found (--corpus is relative to the current folder, {tmp})"
     if name == "unwritable cache dir":
         return train, "--cache-dir"  # the cache dir given is a path under a regular file
     if name == "unknown word neighbors":
         return ["neighbors", "unicorn", "--corpus", str(folder)], "'unicorn' is not in the vocabulary"
     if name == "unknown word analogy":
         return ["analogy", "cat", "unicorn", "red", "--corpus", str(folder)], "'unicorn' is not in the vocabulary"
+    if name == "analogy of one word":
+        return ["analogy", "cat", "cat", "cat", "--corpus", str(folder)], "three different words, got cat cat cat"
+    if name == "analogy with a repeated word":
+        return ["analogy", "cat", "dog", "cat", "--corpus", str(folder)], "must be three different words"
     if name == "k out of range":
         return ["neighbors", "cat", "-k", "16", "--corpus", str(folder)], "-k must be between 1 and 15"
     if name == "diverging lr":
@@ -161,8 +249,9 @@ def broken(tmp: Path, name: str) -> tuple[list[str], str]:
 
 BAD = ["missing folder", "empty sentences", "non-utf8 sentences", "one distinct word", "groups missing a word",
        "groups repeating a word", "analogy word outside vocab", "unknown key",
-       "steps = 0", "steps = -2", "dim = 0", "window = 0", "lr = 0", "lr = -2",
-       "unwritable cache dir", "unknown word neighbors", "unknown word analogy", "k out of range", "diverging lr"]
+       "steps = 0", "steps = -2", "dim = 0", "window = 0", "lr = 0", "lr = -2", "window = 1000",
+       "default corpus missing", "unwritable cache dir", "unknown word neighbors", "unknown word analogy",
+       "analogy of one word", "analogy with a repeated word", "k out of range", "diverging lr"]
 
 
 @pytest.mark.parametrize("name", BAD)
@@ -188,12 +277,32 @@ def test_bad_input_is_one_clear_line(tmp_path, name):
         assert "not finite" in lines[0] and "lower lr (now 50.0)" in lines[0]
 
 
-@pytest.mark.parametrize("args", [[], ["fly"], ["neighbors"], ["neighbors", "cat", "-k", "x"], ["export", "p", "--matrix", "Q"]])
+@pytest.mark.parametrize("args", [["fly"], ["neighbors"], ["neighbors", "cat", "-k", "x"],
+                                  ["export", "p", "--matrix", "Q"]])
 def test_bad_command_line_is_one_line(tmp_path, args):
     result = w2v_cli(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert "error" in result.stderr
+
+
+def test_bare_command_lists_the_commands(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "w2v"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    listed = [line.split()[0] for line in result.stderr.splitlines() if line.startswith("    ")]
+    assert listed == ["train", "neighbors", "analogy", "export"], result.stderr
+
+
+@pytest.mark.parametrize("command, names", [("neighbors", ["word"]), ("analogy", ["a", "b", "c"]),
+                                            ("export", ["path"])])
+def test_every_positional_argument_has_help(tmp_path, command, names):
+    result = subprocess.run([sys.executable, "-m", "w2v", command, "--help"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0
+    section = result.stdout.split("positional arguments:\n")[1].split("\n\n")[0]
+    entries = [line.split() for line in section.splitlines() if line.startswith("  ") and line[2] != " "]
+    assert [entry[0] for entry in entries] == names
+    assert all(len(entry) > 3 for entry in entries), section  # each name and a phrase
 
 
 def test_export_into_a_missing_folder(trained):
@@ -202,6 +311,54 @@ def test_export_into_a_missing_folder(trained):
                      cache=trained["cache"])
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "no-such-dir" in result.stderr
     assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("w2v export: error: ") and result.stderr.count("export") == 1
+
+
+# ---------------------------------------------------------------- the progress bar on a terminal
+
+def train_on_a_terminal(folder: Path, cache: Path, interrupt: bool = False) -> str:
+    """`python -m w2v train` with stderr on a pseudo-terminal (so the bar is drawn); what the
+    terminal shows. With `interrupt`, Ctrl-C (SIGINT) once the bar has been drawn."""
+    terminal, child_end = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "w2v", "train", "--corpus", str(folder), "--cache-dir", str(cache)],
+                             cwd=folder.parent, stdout=subprocess.DEVNULL, stderr=child_end)
+    os.close(child_end)
+    shown, deadline = b"", time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(terminal, 4096)
+                except OSError:  # EIO: the child has closed the terminal
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            elif child.poll() is not None:
+                break
+            if interrupt and b"training [" in shown and child.returncode is None:
+                child.send_signal(signal.SIGINT)
+                interrupt = False
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+        os.close(terminal)
+    return shown.decode().replace("\r\n", "\n")
+
+
+def test_the_bar_ends_its_line_when_steps_are_not_a_multiple_of_250(tmp_path):
+    folder = write_tiny(tmp_path / "c", TOML.replace("steps = 400", "steps = 1001"))
+    shown = train_on_a_terminal(folder, tmp_path / "cache")
+    assert shown.endswith("  1001/1001\n"), repr(shown[-80:])
+
+
+def test_the_bar_ends_its_line_on_ctrl_c(tmp_path):
+    folder = write_tiny(tmp_path / "c", TOML.replace("steps = 400", "steps = 200000"))
+    shown = train_on_a_terminal(folder, tmp_path / "cache", interrupt=True)
+    lines = shown.split("\n")
+    assert lines[-2:] == ["w2v train: interrupted", ""], repr(shown[-120:])
+    assert lines[-3].split("\r")[-1].startswith("training [") and "/200000" in lines[-3]
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
 
 
 def test_output_piped_into_a_closed_reader_ends_without_traceback(tmp_path):

@@ -178,6 +178,56 @@ def test_reader_error_non_utf8_names_the_line(tmp_path):
         load_corpus(folder)
 
 
+
+def test_reader_error_non_utf8_after_a_byte_order_mark_names_the_line_and_byte(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "sentences.txt").write_bytes(b"\xef\xbb\xbfa b\nc d\ne \xff f\n")
+    with pytest.raises(CorpusError, match=r"sentences\.txt:3: not valid UTF-8 \(byte 0xff\)"):
+        load_corpus(folder)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_word(tmp_path):
+    """Some editors start a UTF-8 file with U+FEFF; it must not turn 'cat' into '\\ufeffcat'."""
+    folder = write_corpus(tmp_path / "c", "\ufeffcat sees dog\ndog sees cat\n",
+                          groups="\ufeffcat\tanimal\ndog\tanimal\nsees\tverb\n", analogies="\ufeffcat dog dog cat\n")
+    assert (folder / "sentences.txt").read_bytes().startswith(b"\xef\xbb\xbfcat")
+    corpus = load_corpus(folder)
+    assert sorted(corpus.vocab) == ["cat", "dog", "sees"]
+    assert corpus.sentences[0] == ["cat", "sees", "dog"]
+    assert corpus.group_of("cat") == "animal" and corpus.analogies == [("cat", "dog", "dog", "cat")]
+
+
+def test_windows_line_ends_are_read_as_line_ends(tmp_path):
+    corpus = load_corpus(write_corpus(tmp_path / "c", "cat sees dog\r\ndog sees cat\r\n"))
+    assert corpus.sentences == [["cat", "sees", "dog"], ["dog", "sees", "cat"]]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1e", "\r"])
+def test_only_a_newline_ends_a_line(tmp_path, separator):
+    """str.splitlines() also splits at U+2028 and friends: a sentence was cut in two, and every
+    later line number in an error message was off by one (a tab on line 63 reported as :64)."""
+    lines = ["cat sees dog"] * 70
+    lines[62] = "cat\tsees dog"
+    lines[4] = f"cat sees{separator}dog"
+    folder = write_corpus(tmp_path / "c", "\n".join(lines) + "\n")
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder)
+    assert str(info.value) == (f"{folder / 'sentences.txt'}:5: tokens must be separated by single spaces "
+                               f"(found U+{ord(separator):04X})")
+    lines[4] = "cat sees dog"  # without it, the tab is reported at its own line
+    folder = write_corpus(tmp_path / "c", "\n".join(lines) + "\n")
+    with pytest.raises(CorpusError, match=r"sentences\.txt:63: tokens must be separated by single spaces"):
+        load_corpus(folder)
+
+
+def test_a_line_separator_in_a_comment_does_not_shift_later_line_numbers(tmp_path):
+    groups = "# animals\u2028and the verb\ncat\tanimal\ndog\tanimal\nsees\tverb\ncat\tanimal\n"
+    folder = write_corpus(tmp_path / "c", "cat sees dog\n", groups=groups)
+    with pytest.raises(CorpusError, match=r"groups\.tsv:5: 'cat' is listed twice \(first at line 2\)"):
+        load_corpus(folder)
+
+
 def test_reader_error_missing_folder(tmp_path):
     with pytest.raises(CorpusError, match="corpus folder not found"):
         load_corpus(tmp_path / "nowhere")

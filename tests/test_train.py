@@ -7,8 +7,12 @@ cache itself uses a tiny hand-made corpus of 16 words and 400 steps.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
+import os
 import shutil
+import stat
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +20,7 @@ import pytest
 
 import w2v
 import w2v.train as train_mod
-from w2v.analysis import analogy_results, nearest_neighbors, neighbor_purity, block_contrast
+from w2v.analysis import analogy_results, nearest_neighbors, neighbor_purity, block_contrast, summary
 from w2v.corpus import CorpusError
 from w2v.step import training_step
 from w2v.train import TrainConfig, load_config, run_key, source_fingerprint, train_or_load
@@ -94,6 +98,67 @@ def test_damaged_artifact_is_retrained_and_replaced(tmp_path):
     assert np.load(path)["losses"].shape == (400,)
 
 
+@pytest.mark.parametrize("damage", ["cut to 1,000 bytes", "cut in half", "64 bytes overwritten"])
+def test_a_damaged_zip_is_retrained_and_replaced(tmp_path, damage):
+    """A cut-off or overwritten .npz raises zipfile.BadZipFile, which is neither OSError nor ValueError."""
+    folder, cache = write_tiny(tmp_path / "c"), tmp_path / "cache"
+    good = train_or_load(folder, cache)
+    path = cache / f"run-{good.key}.npz"
+    data = path.read_bytes()
+    middle = len(data) // 2
+    damaged = {"cut to 1,000 bytes": data[:1000], "cut in half": data[:middle],
+               "64 bytes overwritten": data[:middle] + b"\xff" * 64 + data[middle + 64:]}[damage]
+    path.write_bytes(damaged)
+    again = train_or_load(folder, cache)
+    assert not again.from_cache
+    assert array_hashes(again) == array_hashes(good)
+    replaced = train_or_load(folder, cache)  # the file was written again, whole
+    assert replaced.from_cache and array_hashes(replaced) == array_hashes(good)
+    assert sorted(p.name for p in cache.iterdir()) == [path.name]
+
+
+def refuse_writes_in(folder: Path, monkeypatch) -> None:
+    """Make `folder` read-only. chmod binds no one running as root (as CI does), so creating a
+    file in it is refused here the way the kernel refuses it to anyone else."""
+    folder.chmod(0o555)
+
+    def refused(original):
+        def create(*args, dir=None, **kwargs):
+            if dir is not None and Path(dir) == folder:
+                raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+            return original(*args, dir=dir, **kwargs)
+        return create
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused(tempfile.mkstemp))
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused(tempfile.TemporaryFile))
+
+
+def test_a_read_only_cache_serves_its_runs_and_refuses_only_a_new_one(tmp_path, monkeypatch):
+    folder, cache = write_tiny(tmp_path / "c"), tmp_path / "cache"
+    trained = train_or_load(folder, cache)
+    try:
+        refuse_writes_in(cache, monkeypatch)
+        loaded = train_or_load(folder, cache)
+        assert loaded.from_cache and array_hashes(loaded) == array_hashes(trained)
+        other = write_tiny(tmp_path / "other", TINY_TOML + "seed = 1\n")  # not in the cache: must be trained
+        with pytest.raises(CorpusError, match=rf"^--cache-dir {cache}: not writable \(Permission denied\)"):
+            train_or_load(other, cache)
+        assert [p.name for p in cache.iterdir()] == [f"run-{trained.key}.npz"]
+    finally:
+        cache.chmod(0o755)
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_the_artifact_has_the_mode_of_any_new_file(tmp_path, umask, mode):
+    """Not mkstemp's 0600: a cache shared by a group, or read by a web server, must stay readable."""
+    previous = os.umask(umask)
+    try:
+        run = train_or_load(write_tiny(tmp_path / "c"), tmp_path / "cache")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "cache" / f"run-{run.key}.npz").stat().st_mode) == mode
+
+
 def test_loading_a_cached_run_does_not_retrain(tmp_path, monkeypatch):
     folder, cache = write_tiny(tmp_path / "c"), tmp_path / "cache"
     trained = train_or_load(folder, cache)
@@ -104,6 +169,7 @@ def test_loading_a_cached_run_does_not_retrain(tmp_path, monkeypatch):
     monkeypatch.setattr(train_mod, "train", no_training)
     monkeypatch.setattr(train_mod, "record_analysis", no_training)
     loaded = train_or_load(folder, cache)
+    assert loaded.from_cache and not trained.from_cache
     assert array_hashes(loaded) == array_hashes(trained)
     assert loaded.key == trained.key and loaded.seconds == trained.seconds
     assert loaded.config == trained.config
@@ -201,6 +267,56 @@ def test_diverging_lr_is_a_clear_error_and_leaves_nothing(tmp_path):
     with pytest.raises(CorpusError, match=r"train\.toml: training diverged at step \d+ .*lower lr"):
         train_or_load(folder, cache)
     assert list(cache.iterdir()) == []
+
+
+def test_a_window_wider_than_every_sentence_names_the_line(tmp_path):
+    folder = write_tiny(tmp_path / "c", TINY_TOML + "window = 1000\n")  # the tiny corpus has 4-word sentences
+    with pytest.raises(CorpusError) as info:
+        train_or_load(folder, tmp_path / "cache")
+    assert str(info.value).startswith(f"{folder / 'train.toml'}:6: window must be at most 4 ")
+    assert str(info.value).endswith("got 1000")
+    assert not (tmp_path / "cache").exists()
+    write_tiny(folder, TINY_TOML + "window = 4\n")  # as wide as the longest sentence: fine
+    assert train_or_load(folder, tmp_path / "cache").config.window == 4
+
+
+def test_one_word_sentences_only_say_there_are_no_pairs(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "sentences.txt").write_text("cat\ndog\n")  # the window (2) is wider, but that is not the point
+    with pytest.raises(CorpusError, match=r"sentences\.txt: no sentence has two words"):
+        train_or_load(folder, tmp_path / "cache")
+
+
+def test_a_byte_order_mark_in_train_toml_is_ignored(tmp_path):
+    folder = write_tiny(tmp_path / "c")
+    (folder / "train.toml").write_text("\ufeff" + TINY_TOML, encoding="utf-8")
+    assert load_config(folder).steps == 400
+
+
+def test_progress_ends_at_the_last_step_when_steps_are_not_a_multiple_of_250(tmp_path):
+    calls = []
+    folder = write_tiny(tmp_path / "c", TINY_TOML.replace("steps = 400", "steps = 401"))
+    train_or_load(folder, tmp_path / "cache", progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(250, 401), (401, 401)]
+
+
+@pytest.mark.parametrize("analogies", [None, "# no tests yet\n\n"], ids=["no analogies.txt", "only a comment"])
+@pytest.mark.parametrize("groups", [True, False], ids=["groups", "no groups"])
+def test_a_corpus_without_analogy_tests_trains_and_loads(tmp_path, analogies, groups):
+    folder = write_tiny(tmp_path / "c")
+    if analogies is None:
+        (folder / "analogies.txt").unlink()
+    else:
+        (folder / "analogies.txt").write_text(analogies)
+    if not groups:
+        (folder / "groups.tsv").unlink()
+    run = train_or_load(folder, tmp_path / "cache")
+    C = len(run.checkpoint_steps)
+    assert run.analogy_answers.shape == run.analogy_ranks.shape == (C, 0)
+    assert summary(run)["analogies"] == summary(run)["analogies_correct"] == 0
+    loaded = train_or_load(folder, tmp_path / "cache")
+    assert loaded.from_cache and loaded.analogy_ranks.shape == (C, 0)
 
 
 # ---------------------------------------------------------------- what the book run records

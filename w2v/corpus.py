@@ -100,11 +100,23 @@ def _read_lines(path: Path) -> list[str]:
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark some editors put first is not part of the first word
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(f"{path}:{line}: not valid UTF-8 (byte {data[exc.start]:#04x})") from None
-    return text.splitlines()
+        start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        line = data[:start].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line}: not valid UTF-8 (byte {data[start]:#04x})") from None
+    # Lines end at \n (or \r\n) only: splitlines() would also split at U+2028, U+0085, \f, ...
+    # and every later line number in an error message would be off.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def _odd_space(line: str) -> str | None:
+    """The first whitespace character in `line` other than a plain space, as U+XXXX."""
+    odd = next((ch for ch in line if ch.isspace() and ch != " "), None)
+    return None if odd is None else f"U+{ord(odd):04X}"
 
 
 def _read_sentences(path: Path) -> list[list[str]]:
@@ -112,8 +124,10 @@ def _read_sentences(path: Path) -> list[list[str]]:
     for n, line in enumerate(_read_lines(path), 1):
         if not line.strip():
             continue  # blank lines separate nothing; they are allowed and skipped
-        if line != line.strip() or "  " in line or "\t" in line:
-            raise CorpusError(f"{path}:{n}: tokens must be separated by single spaces")
+        odd = _odd_space(line)
+        if line != line.strip() or "  " in line or odd:
+            found = f" (found {odd})" if odd else ""
+            raise CorpusError(f"{path}:{n}: tokens must be separated by single spaces{found}")
         sentences.append(line.split(" "))
     if not sentences:
         raise CorpusError(f"{path}: no sentences (the file is empty)")

@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 import tomllib
+import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -68,38 +70,53 @@ _RULES: dict[str, tuple[type, Callable[[object], bool], str]] = {
 }
 
 
+def _read_config_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")  # an editor's byte-order mark is not TOML
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: not valid UTF-8") from None
+
+
+def config_line(folder: str | Path, key: str) -> str:
+    """'<folder>/train.toml:<line>' where `key` is set, for error messages (the file alone if not set)."""
+    path = Path(folder) / "train.toml"
+    text = _read_config_text(path) if path.exists() else ""
+    for n, line in enumerate(text.split("\n"), 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return f"{path}:{n}"
+    return str(path)
+
+
 def load_config(folder: str | Path) -> TrainConfig:
     """Read ``train.toml`` from a corpus folder (defaults when absent), checking every value."""
     path = Path(folder) / "train.toml"
     if not path.exists():
         return TrainConfig()
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise CorpusError(f"{path}: not valid UTF-8") from None
-    try:
-        values = tomllib.loads(text)
+        values = tomllib.loads(_read_config_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise CorpusError(f"{path}: invalid TOML ({exc})") from None
 
-    def where(key: str) -> str:
-        for n, line in enumerate(text.splitlines(), 1):
-            if re.match(rf"\s*{re.escape(key)}\s*=", line):
-                return f"{path}:{n}"
-        return str(path)
-
     for key, value in values.items():
         if key not in _RULES:
-            raise CorpusError(f"{where(key)}: unknown key '{key}' (known: {', '.join(_RULES)})")
+            raise CorpusError(f"{config_line(folder, key)}: unknown key '{key}' (known: {', '.join(_RULES)})")
         kind, ok, wanted = _RULES[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = values[key] = float(value)
         if not isinstance(value, kind) or isinstance(value, bool) or not ok(value):
-            raise CorpusError(f"{where(key)}: {key} must be {wanted}, got {value!r}")
+            raise CorpusError(f"{config_line(folder, key)}: {key} must be {wanted}, got {value!r}")
     config = TrainConfig(**values)
     if config.neighbors_k >= 10**6:
-        raise CorpusError(f"{where('neighbors_k')}: neighbors_k is too large")
+        raise CorpusError(f"{config_line(folder, 'neighbors_k')}: neighbors_k is too large")
     return config
+
+
+def check_config_fits(config: TrainConfig, corpus: Corpus) -> None:
+    """Settings that only make sense against the corpus: a window wider than every sentence is a typo."""
+    longest = max(len(s) for s in corpus.sentences)
+    if longest >= 2 and config.window > longest:  # one-word sentences only: train() says there are no pairs
+        raise CorpusError(f"{config_line(corpus.folder, 'window')}: window must be at most {longest} (the longest "
+                          f"sentence has {longest} words; a wider window adds nothing), got {config.window}")
 
 
 @dataclass
@@ -123,6 +140,7 @@ class Run:
     analogy_answers: np.ndarray     # (C, A) word id the model answers
     analogy_ranks: np.ndarray       # (C, A) rank of the right answer (1 = correct)
     recent_loss: np.ndarray         # (C,) mean loss of the steps since the previous checkpoint
+    from_cache: bool = False        # loaded from the cache (True) or trained by this call (False)
 
     @property
     def centers(self) -> np.ndarray:
@@ -210,14 +228,14 @@ def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], No
                 W_out.add_(W_out.grad, alpha=-lrs[t])
             W.grad = None
             W_out.grad = None
-            losses.append(loss.detach())
-            if progress is not None and (t + 1) % 250 == 0:
+            losses.append(loss.item())  # a float: keeping each loss tensor grew memory ~80 KB a step at V = 5,000
+            if progress is not None and ((t + 1) % 250 == 0 or t + 1 == config.steps):  # the bar ends at the end
                 progress(t + 1, config.steps)
         seconds = time.perf_counter() - started
     finally:
         torch.set_num_threads(threads)
 
-    losses = torch.stack(losses).numpy()
+    losses = np.array(losses, dtype=np.float32)  # the loss is float32: exact both ways
     if not np.isfinite(losses).all():
         first = int(np.argmin(np.isfinite(losses)))
         raise CorpusError(f"{corpus.folder / 'train.toml'}: training diverged at step {first} (the loss is not "
@@ -252,12 +270,12 @@ def record_analysis(corpus: Corpus, config: TrainConfig, raw: dict) -> dict:
         ranks.append(rank)
         window = losses[max(0, step - config.checkpoint_every): step] if step > 0 else losses[:1]
         recent.append(float(window.mean()))
-    n_tests = len(corpus.analogies)
+    shape = (len(raw["checkpoint_steps"]), len(corpus.analogies))  # explicit: (C, 0) when there are no tests
     return dict(
         neighbors=np.stack(neighbors).astype(np.int32),
         neighbor_cosines=np.stack(cosines).astype(np.float32),
-        analogy_answers=np.array(answers, dtype=np.int32).reshape(-1, n_tests),
-        analogy_ranks=np.array(ranks, dtype=np.int32).reshape(-1, n_tests),
+        analogy_answers=np.array(answers, dtype=np.int32).reshape(shape),
+        analogy_ranks=np.array(ranks, dtype=np.int32).reshape(shape),
         recent_loss=np.array(recent, dtype=np.float64),
     )
 
@@ -287,33 +305,56 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "w2v"
 
 
-def _writable_cache(cache_dir: Path) -> Path:
+def _check_writable(cache_dir: Path) -> None:
+    """Refuse before training, not after it, when the run could not be saved."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=cache_dir):
             pass
     except OSError as exc:
-        raise CorpusError(f"--cache-dir {cache_dir}: not writable ({exc.strerror})") from None
-    return cache_dir
+        raise CorpusError(f"--cache-dir {cache_dir}: not writable ({exc.strerror}), and the run must be "
+                          f"trained and saved") from None
 
 
-def save_run(path: Path, meta: dict, arrays: dict) -> None:
-    """Write the artifact atomically: a temp file in the same folder, then a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+def _new_file_mode() -> int:
+    """The mode open() gives a new file: 0o666 minus the umask (read, then put back)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def replace_atomically(path: Path):
+    """A binary file to write `path` through: a temp file in the same folder, renamed onto `path`
+    only when the block ends without an exception, so a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
+        os.fchmod(fd, _new_file_mode())  # mkstemp makes 0600; the file should look like any other
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
+            yield f
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def save_run(path: Path, meta: dict, arrays: dict) -> None:
+    """Write the artifact atomically (see `replace_atomically`)."""
+    with replace_atomically(path) as f:
+        np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
+
+
+# What reading a damaged .npz can raise: a cut-off or overwritten zip (BadZipFile, EOFError),
+# a bad array header (ValueError), a missing member (KeyError), a read error (OSError).
+DAMAGED_ARTIFACT = (zipfile.BadZipFile, EOFError, ValueError, KeyError, OSError)
+
+
 def load_run_file(path: Path, corpus: Corpus, config: TrainConfig) -> Run:
+    """The recorded run in `path`; a damaged file raises one of DAMAGED_ARTIFACT."""
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
         arrays = {name: data[name] for name in data.files if name != "meta"}
-    return Run(corpus=corpus, config=config, key=meta["key"], seconds=meta["seconds"], **arrays)
+    return Run(corpus=corpus, config=config, key=meta["key"], seconds=meta["seconds"], from_cache=True, **arrays)
 
 
 def train_or_load(corpus_dir: str | Path = "corpus", cache_dir: str | Path | None = None,
@@ -325,26 +366,19 @@ def train_or_load(corpus_dir: str | Path = "corpus", cache_dir: str | Path | Non
     folder = Path(corpus_dir)
     corpus = load_corpus(folder)
     config = load_config(folder)
-    cache = _writable_cache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
+    check_config_fits(config, corpus)
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     key = run_key(folder, config)
     path = cache / f"run-{key}.npz"
-    if path.exists():
+    if path.is_file():  # loading needs only read access: a read-only cache still serves its runs
         try:
             return load_run_file(path, corpus, config)
-        except (OSError, ValueError, KeyError):
+        except DAMAGED_ARTIFACT:
             pass  # a damaged artifact is retrained and replaced, never trusted
+    _check_writable(cache)
     raw = train(corpus, config, progress)
     raw.update(record_analysis(corpus, config, raw))
     seconds = raw.pop("seconds")
     save_run(path, {"key": key, "seconds": seconds, "config": dataclasses.asdict(config)}, raw)
     return Run(corpus=corpus, config=config, key=key, seconds=seconds, **raw)
 
-
-def text_progress(done: int, total: int) -> None:
-    """A one-line progress bar on stderr."""
-    width = 30
-    filled = width * done // total
-    sys.stderr.write(f"\rtraining [{'#' * filled}{'.' * (width - filled)}] {done:>6}/{total}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()

@@ -1,0 +1,90 @@
+"""How training scales with the vocabulary: time and peak memory of `python -m w2v train`.
+
+Run: python benchmarks/scale.py [--repo DIR] [--case NAME]. Each case is a generated corpus (the
+default recipe: 15,000 steps, dim 8, window 2), trained by a fresh child process
+`python -m w2v train` with an empty cache, as a user would. Reports per case the wall-clock time
+of the child, the training time it prints, and its peak memory (ru_maxrss from os.wait4).
+
+  one-sentence-5000   one sentence of 5,000 distinct words (V = 5,000)
+  3000-words          20,000 sentences of 4 to 12 words over a vocabulary of 3,000
+
+Each corpus has 5 analogy tests (words of the corpus), no groups.
+
+The record keeps each word's nearest neighbours at every checkpoint (31 of them); that analysis,
+not the SGD loop, is what grows with V². --repo runs the w2v package of another checkout (for
+example an older commit, to compare before and after a change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def analogies(folder: Path, words: list[str], n: int = 5) -> None:
+    """A few analogy tests, so that the run records answers as the book's does."""
+    lines = [" ".join(words[4 * i: 4 * i + 4]) for i in range(n)]
+    (folder / "analogies.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def one_sentence(folder: Path, n_words: int = 5_000) -> None:
+    folder.mkdir(parents=True)
+    words = [f"w{i:05d}" for i in range(n_words)]
+    (folder / "sentences.txt").write_text(" ".join(words) + "\n", encoding="utf-8")
+    analogies(folder, words)
+
+
+def many_sentences(folder: Path, n_sentences: int = 20_000, n_words: int = 3_000, seed: int = 0) -> None:
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(seed)
+    words = [f"w{i:04d}" for i in range(n_words)]
+    lines = [" ".join(words[j] for j in rng.integers(0, n_words, rng.integers(4, 13))) for _ in range(n_sentences)]
+    lines[: n_words // 10] = [" ".join(words[i: i + 10]) for i in range(0, n_words, 10)]  # every word occurs
+    (folder / "sentences.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    analogies(folder, words)
+
+
+CASES = {"one-sentence-5000": one_sentence, "3000-words": many_sentences}
+
+
+def measure(repo: Path, corpus: Path, cache: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak memory in MB and stdout of one `python -m w2v train` child."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "w2v", "train", "--corpus", str(corpus), "--cache-dir", str(cache)],
+                             cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)  # the rusage of this child alone
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{corpus}: python -m w2v train failed ({child.returncode}):\n{output}")
+    return seconds, usage.ru_maxrss / 1024, output  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, default=ROOT, help="checkout whose w2v/ is run (default: this one)")
+    parser.add_argument("--case", choices=list(CASES), action="append", help="run only this case (repeatable)")
+    args = parser.parse_args()
+    print(f"w2v from {args.repo.resolve()}")
+    for name in args.case or list(CASES):
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = Path(tmp) / "corpus"
+            CASES[name](corpus)
+            seconds, peak_mb, output = measure(args.repo, corpus, Path(tmp) / "cache")
+        trained = next((line.split()[1] for line in output.splitlines() if line.startswith("seconds")), "?")
+        print(f"{name:<20} {seconds:7.1f} s wall (training loop {trained} s)   peak memory {peak_mb:8.1f} MB",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
