@@ -62,9 +62,18 @@ class Figure:
     def __init__(self, layout, caption: str, alt: str, name: str):
         self.layout, self.caption, self.alt, self.name = layout, caption, alt, name
 
+    def bundles(self) -> list[str]:
+        """The BokehJS bundles this figure needs besides bokeh.min.js ("widgets", "tables"), as
+        Bokeh decides for its own standalone pages. book/_ext/w2v_book.py loads only these."""
+        from bokeh.embed.bundle import _use_tables, _use_widgets
+
+        models = self.layout.references()
+        return [name for name, used in (("widgets", _use_widgets(models)), ("tables", _use_tables(models))) if used]
+
     def html(self) -> str:
         script, div = components(self.layout)
         return (f'<figure class="w2v-bokeh" id="fig-{html.escape(self.name)}" role="group" '
+                f'data-bokeh-bundles="{" ".join(self.bundles())}" '
                 f'aria-label="{html.escape(self.alt)}">{div}{script}'
                 f'<figcaption>{html.escape(self.caption)}</figcaption></figure>')
 
