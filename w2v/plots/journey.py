@@ -427,10 +427,15 @@ if (toggle.active) {
   for (const id of toggle.tags) clearInterval(id)
   toggle.tags = []
 }
-if (hadFocus) {
-  const view = viewOf()
-  const button = view && (view.button_el ?? view.shadow_el.querySelector('button'))
-  if (button) button.focus()
+if (hadFocus) {  // BokehJS redraws the button after this callback: focus the new one then
+  const refocus = (tries) => {
+    const view = viewOf()
+    const button = view && view.shadow_el && view.shadow_el.querySelector('button')
+    const lost = document.activeElement == null || document.activeElement === document.body
+    if (button && lost) button.focus()
+    if (tries > 0) setTimeout(() => refocus(tries - 1), 50)
+  }
+  requestAnimationFrame(() => setTimeout(() => refocus(4), 0))
 }
 """
 
