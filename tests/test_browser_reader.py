@@ -189,3 +189,44 @@ def test_a_refused_compare_step_is_explained_beside_the_box_on_a_phone(open_page
     page.press("#wt-compare-input", "Enter")
     assert not message.is_visible()
     assert log.problems() == []
+
+
+# Layout shifts while the page loads, as the browser reports them (Lighthouse's CLS): the value of
+# each shift not caused by the reader, and what moved.
+SHIFTS_INIT = """window.__w2vShifts = []
+new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput)
+  window.__w2vShifts.push([e.value, (e.sources || []).map(s => s.node ? s.node.nodeName + '#' + (s.node.id || '')
+                                                                   + '.' + String(s.node.className || '').slice(0, 30) : '?')])
+}).observe({type: 'layout-shift', buffered: true})"""
+
+
+# Not yet under 0.1: MathJax typesets these pages' inline maths a second after the text is drawn,
+# and the lines around each formula reflow (measured 0.12 and 0.21; see benchmarks/lighthouse.py).
+# Rendering the maths at build time would remove it. Until then, a ceiling that catches anything new.
+MATHJAX_REFLOW = {"book/journey.html": 0.2, "book/two-faces.html": 0.3}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_page_does_not_jump_while_it_loads(browser, server, path):
+    """The figures have their room before BokehJS draws them, and the walkthrough's script styles
+    nothing outside its own boxes (it once gave the whole page a border and a margin): the
+    cumulative layout shift stays under 0.1, Lighthouse's "good"."""
+    context = browser.new_context(viewport={"width": 1350, "height": 940})
+    try:
+        context.add_init_script(SHIFTS_INIT)
+        page = context.new_page()
+        page.goto(f"{server}/{path}")
+        page.wait_for_load_state("networkidle")
+        if page.locator("figure.w2v-bokeh").count():
+            wait_for_bokeh(page)
+        page.evaluate("() => window.MathJax?.startup?.promise")
+        page.wait_for_timeout(1_000)
+        shifts = page.evaluate("window.__w2vShifts")
+        total = sum(value for value, _ in shifts)
+        print(f"\nlayout shift {path}: {total:.3f}")
+        limit = MATHJAX_REFLOW.get(path, 0.1)
+        assert total < limit, [s for s in shifts if s[0] > 0.005]
+        assert page.evaluate("""() => { const s = getComputedStyle(document.documentElement)
+            return [s.marginTop, s.borderLeftWidth, s.paddingTop] }""") == ["0px", "0px", "0px"]
+    finally:
+        context.close()

@@ -103,7 +103,9 @@ def _page_assets(app, pagename, templatename, context, doctree) -> None:
         needed = {"bokeh.min.js"} | {f"bokeh-{b}.min.js" for m in BUNDLES.findall(body) for b in m.split()}
         for name in BOKEH_FILES:
             if name in needed:
-                app.add_js_file(f"bokeh/{name}", priority=200)  # before the page's own inline scripts
+                # deferred, so that the page's text is drawn first; they run in order, before the
+                # DOMContentLoaded event on which the figures' inline scripts embed themselves
+                app.add_js_file(f"bokeh/{name}", priority=200, loading_method="defer")
     if not MATH_MARKER.search(body) and "script_files" in context:
         # sphinx.ext.mathjax adds MathJax to a page whose toctree children have maths, too
         context["script_files"] = [js for js in context["script_files"]

@@ -837,7 +837,7 @@
     compared = stepOfRun(DATA, DATA.compare_step);
     $("wt-compare-input").value = String(DATA.compare_step);
     setStep(DATA.default_step);
-    document.documentElement.classList.add("wt-live");
+    document.documentElement.classList.add("wt-running");  // not "wt-live": that styles the stage boxes
     keepAnchorsClearOfControls();
     whenBokehReady(200);
   }

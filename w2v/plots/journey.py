@@ -471,7 +471,7 @@ def weight_animation(corpus, snapshot_steps, W_snapshots: np.ndarray, order: np.
     mapper = LinearColorMapper(palette=list(DIVERGING), low=-half, high=half)
     p = figure(name="journey-weights", height=340, sizing_mode="stretch_width",
                x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -1.9), tools="", toolbar_location=None,
-               x_axis_label="word (sorted by group; the strip on top marks the group)", y_axis_label="dimension",
+               x_axis_label="word (sorted by group)", y_axis_label="dimension",
                title=f"W at step {steps[0]:,} (snapshot 1 of {S})")
     r = p.rect("x", "y", 1, 1, source=cells, line_color=None, fill_color={"field": "v", "transform": mapper})
     strip = p.rect(x=list(range(V)), y=-1.1, width=1, height=0.8, line_color=None,
