@@ -163,8 +163,11 @@ def _mathjax_dir() -> Path:
     return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
 
 
-# tex-chtml.js, its fonts, and what it loads on demand (TeX extensions, menu, assistive tools).
-MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y", "sre/speech-worker.js",
+# The components the pages load (startup.js loads core, TeX input, HTML output and assistive
+# MathML: see mathjax3_config in _config.yml), their fonts, and what they load on demand (TeX
+# extensions); tex-chtml.js, the menu and the assistive tools stay available.
+MATHJAX_PARTS = ("startup.js", "core.js", "input/tex.js", "output/chtml.js", "tex-chtml.js", "output/chtml",
+                 "input/tex/extensions", "ui", "a11y", "sre/speech-worker.js",
                  "sre/mathmaps/en.json", "sre/mathmaps/base.json", "sre/mathmaps/nemeth.json")
 
 
