@@ -1,13 +1,22 @@
 # make book: set up .venv with the pinned versions and build the book into _build/html.
-# make test: every test (engine, built HTML, real browser). Needs /usr/bin/chromium (Debian's chromium).
+# make test: every test (engine, built HTML, real browser). Needs /usr/bin/chromium (Debian's chromium)
+# and Node.js with npm (the page checkers in tools/package.json).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: venv book test test-engine bench clean
+.PHONY: venv tools book test test-engine bench lighthouse clean
+NODE_STAMP := tools/node_modules/.installed-$(shell cat tools/package-lock.json | sha256sum | cut -c1-12)
 
 venv: $(STAMP)
+
+# The page checkers (html-validate, axe-core, Lighthouse 12), exact versions from tools/package-lock.json.
+tools: $(NODE_STAMP)
+
+$(NODE_STAMP): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	rm -f tools/node_modules/.installed-* && touch $@
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +26,7 @@ $(STAMP):
 book: venv
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: book
+test: book tools
 	$(BIN)/python -m pytest tests
 
 test-engine: venv
@@ -27,6 +36,10 @@ bench: venv
 	$(BIN)/python benchmarks/train_speed.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/build_time.py
+
+# Lighthouse 12 on every chapter (performance, accessibility), Debian's chromium; needs `make book`.
+lighthouse: venv tools
+	$(BIN)/python benchmarks/lighthouse.py
 
 clean:
 	rm -rf _build

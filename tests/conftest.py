@@ -7,6 +7,7 @@ a failure, never a skip: `make test` builds the book first and .ci/run installs 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
 import socketserver
@@ -49,19 +50,53 @@ def book_html() -> Path:
     return BUILD
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".map")
+
+
+class BookHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the build as a static host does: text files gzip-compressed for a browser that asks
+    (every static host the book is published on compresses; Lighthouse expects it), fonts and
+    images as they are. What a page transfers is then what a reader downloads."""
+
+    _gzipped: dict = {}
+
     def log_message(self, *args):
         pass
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (path.suffix in COMPRESSIBLE and path.is_file()
+                and "gzip" in self.headers.get("Accept-Encoding", "")):
+            key = (str(path), path.stat().st_mtime_ns)
+            body = self._gzipped.get(key)
+            if body is None:
+                body = self._gzipped[key] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+def serve(directory: Path):
+    """Start a local static server for `directory` → (base URL, server); server.shutdown() stops it."""
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(BookHandler, directory=str(directory)))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}", httpd
 
 
 @pytest.fixture(scope="session")
 def server(book_html):
-    """http://127.0.0.1:<port>/ serving _build/html."""
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(book_html)))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    """http://127.0.0.1:<port>/ serving _build/html (gzip for text, as a static host does)."""
+    base, httpd = serve(book_html)
+    yield base
     httpd.shutdown()
 
 
@@ -97,11 +132,14 @@ class PageLog:
 
 @pytest.fixture
 def open_page(browser, server):
-    """open_page('book/weights.html', width=1280) → (page, log); the page is closed after the test."""
+    """open_page('book/weights.html', width=1280, theme='dark') → (page, log); the page is closed
+    after the test. `theme` is the mode the reader picked with the theme's switch (light, dark)."""
     opened = []
 
-    def _open(path: str, width: int = 1280, height: int = 900):
+    def _open(path: str, width: int = 1280, height: int = 900, theme: str | None = None):
         context = browser.new_context(viewport={"width": width, "height": height})
+        if theme is not None:  # the theme's own switch stores the reader's choice here
+            context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}')")
         page = context.new_page()
         log = PageLog(server)
         page.on("console", lambda m: log.console.append(f"{m.type}: {m.text}"))
@@ -160,3 +198,21 @@ def assert_figures_render(page, figure_ids, width: int) -> None:
         assert sizes and all(w > 0 and h > 0 for w, h in sizes), f"#{fig_id}: empty canvas {sizes}"
         box = figure.bounding_box()
         assert box["width"] <= width, f"#{fig_id} is wider ({box['width']}) than the window ({width})"
+
+
+AXE = ROOT / "tools" / "node_modules" / "axe-core" / "axe.min.js"  # pinned in tools/package-lock.json
+AXE_JS = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']})
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t).join(' '),
+                              html: n.html.slice(0, 160), summary: n.failureSummary}))}))
+}"""
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core's violations on the page as it is now (light DOM and Bokeh's open shadow roots)."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} missing: run `make tools` (npm ci in tools/; make test does)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_JS)

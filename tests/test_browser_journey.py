@@ -174,3 +174,59 @@ def test_visible_code_fits_its_box(open_page):
     assert page.evaluate("() => document.querySelectorAll('.cell_input pre').length") > 0
     assert wide == [], f"code lines overflow their box: {wide}"
     assert log.problems() == []
+
+
+def test_analogy_tooltip_names_the_expected_word_and_separates_thousands(journey, book_run):
+    """The grid's tooltip once read "rank of @expected: 4" (a placeholder Bokeh does not fill in a
+    label) and "step: 15000"."""
+    step = int(book_run.checkpoint_steps[-1])
+    point = journey.evaluate(POINT_JS, ["journey-analogies", step, 0])
+    journey.mouse.move(*point)
+    tooltip = journey.locator(".bk-tooltip-content").filter(has_text=re.compile(r"model answers"))
+    tooltip.first.wait_for(state="visible", timeout=5_000)
+    text = " ".join(" ".join(tooltip.all_inner_texts()).split())
+    expected = book_run.corpus.analogies[0][3]
+    assert "@" not in text and "$" not in text, text
+    assert f"{expected}, ranked {int(book_run.analogy_ranks[-1, 0])}" in text, text
+    assert f"step: {step:,}" in text, text
+
+
+def _deep_active(page) -> dict:
+    return page.evaluate("""() => { let el = document.activeElement
+        while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement
+        return {tag: el ? el.tagName : null, text: el ? el.textContent.trim().slice(0, 40) : ''} }""")
+
+
+def test_play_keeps_keyboard_focus_so_space_pauses(journey):
+    button = journey.locator("#fig-weight-animation .bk-btn").filter(has_text="Play")
+    button.focus()
+    journey.keyboard.press("Enter")
+    journey.wait_for_timeout(300)
+    active = _deep_active(journey)
+    assert active["tag"] == "BUTTON" and "Pause" in active["text"], f"focus went to {active}"
+    journey.wait_for_timeout(1_000)
+    journey.keyboard.press("Space")
+    journey.wait_for_timeout(200)
+    active = _deep_active(journey)
+    assert active["tag"] == "BUTTON" and "Play" in active["text"], f"focus went to {active}"
+    paused = state(journey)["snapshot"]
+    assert paused >= 1
+    journey.wait_for_timeout(1_200)
+    assert state(journey)["snapshot"] == paused, "Space did not pause the animation"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_weight_animation_word_labels_do_not_overlap(open_page, book_run, width):
+    """96 words under the heatmap: every word or every few words labelled, at least 9 px apart (8 px
+    labels 6 px apart on a laptop, 3 px on a phone, ran into an unreadable band)."""
+    page, log = open_page(PAGE, width=width)
+    wait_for_bokeh(page)
+    page.wait_for_timeout(300)
+    inner, ticks = page.evaluate("""() => { for (const d of Bokeh.documents) { const p = d.get_model_by_name('journey-weights')
+        if (p) return [p.inner_width, Array.from(p.below.concat(p.above, p.left, p.right).find(a => a.major_label_overrides
+            && a.major_label_overrides.size > 50 || a.major_label_overrides && Object.keys(a.major_label_overrides).length > 50).ticker.ticks)] } }""")
+    V = book_run.corpus.vocab_size
+    spacing = inner / V * (ticks[1] - ticks[0])
+    assert spacing >= 9, f"{width} px: labels {spacing:.1f} px apart ({len(ticks)} of {V} words, plot {inner} px)"
+    assert len(ticks) >= V // 4, f"{width} px: only {len(ticks)} words labelled"
+    assert log.problems() == []

@@ -40,7 +40,9 @@ def type_step(page, step, box="#wt-step-input"):
 
 
 def shown(page, element_id: str) -> float:
-    return wt.parse_shown(page.inner_text(f"#{element_id}"))
+    element = page.locator(f"#{element_id}")
+    assert element.count() == 1, f"#{element_id} is on the page {element.count()} times"
+    return wt.parse_shown(element.inner_text())
 
 
 def agrees(shown_value: float, value: float) -> bool:
@@ -62,14 +64,19 @@ def read_numbers(page, run, r) -> dict[str, list[tuple[float, float]]]:
     o, c = r.context, r.center
     js = sorted({0, c, o, V // 2, V - 1, int(np.argmax(r.p))})
     # all of it in one round trip: id → text
-    ids = (["wt-loss", "wt-p-context", "wt-u-context", "wt-e-context", "wt-lr", "wt-gh-norm", "wt-gWo-norm"]
+    ids = (["wt-loss-value", "wt-p-context", "wt-u-context", "wt-e-context", "wt-lr", "wt-gh-norm", "wt-gWo-norm"]
            + [f"wt-h-{d}" for d in range(D)] + [f"wt-gh-{d}" for d in range(D)]
            + [f"wt-Wrow-{d}" for d in range(D)] + [f"wt-Wo-after-{d}" for d in range(D)]
            + [f"wt-gWo-{d}" for d in range(D)]
            + [f"wt-all-{n}-{j}" for n in "upe" for j in js])
-    text = page.evaluate("ids => ids.map(id => document.getElementById(id).textContent)", ids)
+    # each id names one element (test_html_validity.py checks the built pages, this the live one)
+    text = page.evaluate("""ids => ids.map(id => {
+        const all = document.querySelectorAll('#' + CSS.escape(id))
+        return all.length === 1 ? all[0].textContent : `on the page ${all.length} times`
+    })""", ids)
+    assert not [i for i, t in zip(ids, text) if t.startswith("on the page")], dict(zip(ids, text))
     got = dict(zip(ids, (wt.parse_shown(t) for t in text)))
-    expected = {"wt-loss": r.loss, "wt-p-context": r.p[o], "wt-u-context": r.u[o], "wt-e-context": r.e[o],
+    expected = {"wt-loss-value": r.loss, "wt-p-context": r.p[o], "wt-u-context": r.u[o], "wt-e-context": r.e[o],
                 "wt-lr": r.lr, "wt-gh-norm": np.linalg.norm(r.grad_h), "wt-gWo-norm": np.linalg.norm(r.grad_W_out)}
     for d in range(D):
         expected |= {f"wt-h-{d}": r.h[d], f"wt-gh-{d}": r.grad_h[d], f"wt-Wrow-{d}": r.W_row_next[d],
@@ -184,7 +191,7 @@ def test_compare_two_steps(open_walkthrough_page, book_run):
     r = step_of_run(book_run, other)
     assert agrees(shown(page, "wt-cmp-b-loss"), r.loss)
     type_step(page, "nope", "#wt-compare-input")
-    assert page.locator("#wt-message").is_visible()
+    assert page.locator("#wt-compare-message").is_visible()
     assert agrees(shown(page, "wt-cmp-b-loss"), r.loss)
     assert log.problems() == []
 

@@ -63,7 +63,8 @@ def test_mathjax_is_served_from_the_build(book_html):
     sources = re.findall(r'<script\b[^>]*src="([^"]*mathjax[^"]*)"', text, re.I)
     assert sources, "the blueprint page has display maths but loads no MathJax"
     assert all(s.startswith("../_static/mathjax/") for s in sources), sources
-    assert (book_html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    for part in ("startup.js", "core.js", "input/tex.js", "output/chtml.js", "a11y/assistive-mml.js"):
+        assert (book_html / "_static" / "mathjax" / part).is_file(), part
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

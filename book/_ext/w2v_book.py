@@ -1,7 +1,9 @@
 """The book's own Sphinx extension.
 
 1. BokehJS, offline: the installed bokeh package's own JS files are copied into the build and
-   loaded once, only on pages that embed a figure, so the JS always matches the Python package.
+   loaded once, only on pages that embed a figure, so the JS always matches the Python package;
+   bokeh-widgets and bokeh-tables only where a figure has a widget or a table (each figure names
+   the bundles it needs in data-bokeh-bundles, see w2v.plots.Figure).
 2. Never stale: myst-nb's jupyter-cache only notices edits to code cells. A stamp of w2v/ and
    corpus/ is kept beside the cache; when it changes the cache is emptied and every page re-read.
 3. MathJax, offline: Sphinx would load MathJax from a CDN; the pinned package
@@ -13,17 +15,25 @@
 5. Bibliography labels in the author-year form the text cites ("Mikolov et al., 2013a"),
    not pybtex's default alpha labels ("MCCD3a").
 6. The blueprint's per-line notes: a script and stylesheet of the book's own (w2v.js, w2v.css).
+7. What each page loads, and the markup a reader's tools see (issue 8): MathJax only on pages with
+   maths (Sphinx would load it on the index, whose toctree includes maths); the theme's Font
+   Awesome script (1.5 MB) nowhere, as the theme's stylesheet already draws every icon the pages
+   use from its web font; and a few fixes of other extensions' markup that accessibility checkers
+   (axe-core) and the HTML validator flag: see `_fix_body` and `_fix_page`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BOKEH_FILES = ("bokeh.min.js", "bokeh-widgets.min.js", "bokeh-tables.min.js")
 FIGURE_MARKER = 'class="w2v-bokeh'  # written by w2v.plots.embed around every figure
+BUNDLES = re.compile(r'data-bokeh-bundles="([^"]*)"')  # the extra bundles a figure needs
+MATH_MARKER = re.compile(r'class="math\b|class="[^"]*\bmath\b')  # Sphinx's maths, inline or display
 
 
 def inputs_stamp() -> str:
@@ -90,8 +100,61 @@ def _outdated(app, env, added, changed, removed):
 def _page_assets(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if FIGURE_MARKER in body:
+        needed = {"bokeh.min.js"} | {f"bokeh-{b}.min.js" for m in BUNDLES.findall(body) for b in m.split()}
         for name in BOKEH_FILES:
-            app.add_js_file(f"bokeh/{name}", priority=200)  # before the page's own inline scripts
+            if name in needed:
+                # deferred, so that the page's text is drawn first; they run in order, before the
+                # DOMContentLoaded event on which the figures' inline scripts embed themselves
+                app.add_js_file(f"bokeh/{name}", priority=200, loading_method="defer")
+    if not MATH_MARKER.search(body) and "script_files" in context:
+        # sphinx.ext.mathjax adds MathJax to a page whose toctree children have maths, too
+        context["script_files"] = [js for js in context["script_files"]
+                                   if "mathjax" not in str(getattr(js, "filename", js))]
+    context["body"] = _fix_body(body)
+
+
+# myst-nb's hidden-cell toggles: an aria-label that differs from the visible text ("Show code cell
+# source"), which hides that text from speech input (axe: label-content-name-mismatch), and <p>
+# inside <summary>, which HTML does not allow; spans keep myst-nb's show/hide rules (w2v.css).
+_SUMMARY = re.compile(r'<summary aria-label="Toggle hidden content">\s*<p class="collapsed admonition-title">(.*?)</p>'
+                      r'\s*<p class="expanded admonition-title">(.*?)</p>', re.S)
+# docutils' citation list: role="list" whose children are role="doc-biblioentry" (deprecated in
+# ARIA 1.2, and not a list item: axe's critical aria-required-children). Entries become list items.
+_BIBLIOENTRY = 'role="doc-biblioentry"'
+
+
+def _fix_body(body: str) -> str:
+    body = _SUMMARY.sub(r'<summary><span class="collapsed admonition-title">\1</span>'
+                        r'<span class="expanded admonition-title">\2</span>', body)
+    return body.replace(_BIBLIOENTRY, 'role="listitem"')
+
+
+# The theme's own markup, fixed in the written pages (it is outside the page body).
+_PAGE_FIXES = (
+    # Font Awesome's 1.5 MB script: the theme's stylesheet already draws its icons with the web font
+    (re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'), ""),
+    # the search field's button reads "Search Ctrl + K" but is named "Search": a reader who says
+    # what is on screen cannot reach it (axe: label-content-name-mismatch); its text names it
+    (re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"'), r"\1"),
+    # sphinx-book-theme's print-only title, empty on pages without a title (the general index)
+    (re.compile(r'(<div id="jb-print-docs-body" class="onlyprint">)\s*<h1></h1>'), r"\1"),
+)
+
+
+def _fix_page(text: str) -> str:
+    for pattern, replacement in _PAGE_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _fix_written_pages(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = _fix_page(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
 
 
 def _mathjax_dir() -> Path:
@@ -100,8 +163,11 @@ def _mathjax_dir() -> Path:
     return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
 
 
-# tex-chtml.js, its fonts, and what it loads on demand (TeX extensions, menu, assistive tools).
-MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y", "sre/speech-worker.js",
+# The components the pages load (startup.js loads core, TeX input, HTML output and assistive
+# MathML: see mathjax3_config in _config.yml), their fonts, and what they load on demand (TeX
+# extensions); tex-chtml.js, the menu and the assistive tools stay available.
+MATHJAX_PARTS = ("startup.js", "core.js", "input/tex.js", "output/chtml.js", "tex-chtml.js", "output/chtml",
+                 "input/tex/extensions", "ui", "a11y", "sre/speech-worker.js",
                  "sre/mathmaps/en.json", "sre/mathmaps/base.json", "sre/mathmaps/nemeth.json")
 
 
@@ -158,8 +224,9 @@ def setup(app):
     app.connect("config-inited", _refresh_execution_cache, priority=100)
     app.connect("builder-inited", _refresh_static_copies)
     app.connect("env-get-outdated", _outdated)
-    app.connect("html-page-context", _page_assets)
+    app.connect("html-page-context", _page_assets, priority=900)  # after sphinx.ext.mathjax's
     app.connect("build-finished", _copy_static_libraries)
+    app.connect("build-finished", _fix_written_pages)
     app.add_css_file("w2v.css")
     app.add_js_file("w2v.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

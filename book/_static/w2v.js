@@ -108,6 +108,35 @@
     blocks.forEach((block) => setUp(block, notes));
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", main);
-  else main();
+  // Bokeh's sliders (noUiSlider) draw their handle as a <div role="slider"> with no name, so a
+  // screen reader announces only "slider". Each handle is named by its slider's title ("Checkpoint",
+  // "Snapshot"), once BokehJS has drawn the page's figures.
+  function nameBokehSliders(tries) {
+    const figures = document.querySelectorAll("figure.w2v-bokeh").length;
+    if (figures === 0) return;
+    const ready = window.Bokeh && Bokeh.index && Bokeh.documents && Bokeh.documents.length >= figures;
+    let named = 0, pending = 0;
+    if (ready) {
+      for (const view of Bokeh.index.all_views()) {
+        const root = view.shadow_el;
+        if (!root || typeof view.model.title !== "string" || !("value_throttled" in view.model)) continue;
+        const handles = root.querySelectorAll('[role="slider"]');
+        if (handles.length === 0) pending++;
+        handles.forEach((handle) => {
+          if (!handle.getAttribute("aria-label")) handle.setAttribute("aria-label", view.model.title || "slider");
+          named++;
+        });
+      }
+    }
+    if ((!ready || pending > 0) && tries > 0) setTimeout(() => nameBokehSliders(tries - 1), 100);
+    else document.documentElement.dataset.w2vSliders = String(named);
+  }
+
+  function start() {
+    main();
+    nameBokehSliders(150);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

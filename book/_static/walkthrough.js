@@ -520,7 +520,7 @@
     setText("wt-p-uniform", fmt(1 / V));
     showTopList("wt-p-top", r.p, 5);
     // 7. loss
-    setText("wt-loss", fmt(r.loss));
+    setText("wt-loss-value", fmt(r.loss));
     // 8. e = p − y
     fillStrip(STRIPS.e, r.e, undefined, o);
     setText("wt-e-context", fmt(r.e[o]));
@@ -588,7 +588,7 @@
 
   // The side-by-side comparison of the shown step and the compared step.
   function showCompare() {
-    if (!compared || !$("wt-compare")) return;
+    if (!compared || !$("wt-compare-table")) return;
     [["a", current], ["b", compared]].forEach(([side, r]) => {
       setText(`wt-cmp-${side}-step`, r.step.toLocaleString("en-US"));
       setText(`wt-cmp-${side}-pair`, `${DATA.vocab[r.center]} → ${DATA.vocab[r.context]}`);
@@ -684,11 +684,17 @@
     return { step: n };
   }
 
-  function message(text) {
-    const box = $("wt-message");
+  // A refusal is shown beside the box that was typed in (on a phone the controls' message box is
+  // thousands of pixels above the comparison).
+  function message(text, id = "wt-message") {
+    const box = $(id);
     if (!box) return;
     box.textContent = text || "";
     box.hidden = !text;
+    if (text) {  // on a phone the keyboard and the box's own position may leave it just off screen
+      const rect = box.getBoundingClientRect();
+      if (rect.top < 0 || rect.bottom > window.innerHeight) box.scrollIntoView({ block: "nearest" });
+    }
   }
 
   // Show `step`: compute it (replaying from its checkpoint) and redraw everything, in place.
@@ -719,15 +725,15 @@
 
   // Wire a text box: Enter (or its button) applies a valid step; anything else is refused with a
   // message and the page keeps what it shows.
-  function wireBox(input, button, apply) {
+  function wireBox(input, button, apply, messageId) {
     const submit = () => {
       const parsed = parseStep(input.value);
       if (parsed.error) {
-        message(parsed.error);
+        message(parsed.error, messageId);
         input.setAttribute("aria-invalid", "true");
         return;
       }
-      message("");
+      message("", messageId);
       input.removeAttribute("aria-invalid");
       apply(parsed.step);
     };
@@ -780,6 +786,19 @@
     if (tries > 0) setTimeout(() => whenBokehReady(tries - 1), 50);
   }
 
+  // On wide screens the controls stick below the header: a section reached by an anchor link
+  // (#the-loss) must land below them, not under them. walkthrough.css pads the page's scroll
+  // snapport by the controls' height, which is measured here (it wraps with the window).
+  function keepAnchorsClearOfControls() {
+    const controls = $("wt-controls");
+    const root = document.documentElement;
+    const measure = () => root.style.setProperty("--wt-controls-height", `${Math.ceil(controls.offsetHeight)}px`);
+    measure();
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(controls);
+    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) target.scrollIntoView();  // the browser scrolled before the padding was known
+  }
+
   function init() {
     DATA = readData();
     if (!DATA || !$("wt-controls")) return;
@@ -813,12 +832,13 @@
     });
     $("wt-prev").addEventListener("click", () => current.step > 0 && setStep(current.step - 1));
     $("wt-next").addEventListener("click", () => current.step < last && setStep(current.step + 1));
-    wireBox($("wt-step-input"), $("wt-go"), setStep);
-    wireBox($("wt-compare-input"), $("wt-compare-go"), setCompare);
+    wireBox($("wt-step-input"), $("wt-go"), setStep, "wt-message");
+    wireBox($("wt-compare-input"), $("wt-compare-go"), setCompare, "wt-compare-message");
     compared = stepOfRun(DATA, DATA.compare_step);
     $("wt-compare-input").value = String(DATA.compare_step);
     setStep(DATA.default_step);
-    document.documentElement.classList.add("wt-live");
+    document.documentElement.classList.add("wt-running");  // not "wt-live": that styles the stage boxes
+    keepAnchorsClearOfControls();
     whenBokehReady(200);
   }
 

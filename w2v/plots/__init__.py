@@ -62,14 +62,53 @@ class Figure:
     def __init__(self, layout, caption: str, alt: str, name: str):
         self.layout, self.caption, self.alt, self.name = layout, caption, alt, name
 
+    def bundles(self) -> list[str]:
+        """The BokehJS bundles this figure needs besides bokeh.min.js ("widgets", "tables"), as
+        Bokeh decides for its own standalone pages. book/_ext/w2v_book.py loads only these."""
+        from bokeh.embed.bundle import _use_tables, _use_widgets
+
+        models = self.layout.references()
+        return [name for name, used in (("widgets", _use_widgets(models)), ("tables", _use_tables(models))) if used]
+
+    def space(self) -> str:
+        """CSS that reserves the figure's room on the page before BokehJS draws it, so that the text
+        below does not jump when it does (Lighthouse's cumulative layout shift): the layout's
+        height where its parts have fixed heights, or its aspect ratio where it scales with the width."""
+        layout = self.layout
+        if getattr(layout, "sizing_mode", None) == "scale_width" and layout.width and layout.height:
+            return f"aspect-ratio: {layout.width} / {layout.height}; max-width: 100%"
+        return f"min-height: {layout_height(layout)}px"
+
     def html(self) -> str:
         script, div = components(self.layout)
-        return (f'<figure class="w2v-bokeh" id="fig-{html.escape(self.name)}" role="group" '
-                f'aria-label="{html.escape(self.alt)}">{div}{script}'
-                f'<figcaption>{html.escape(self.caption)}</figcaption></figure>')
+        return (f'<figure class="w2v-bokeh" id="fig-{html.escape(self.name)}" '
+                f'data-bokeh-bundles="{" ".join(self.bundles())}" '
+                f'aria-label="{html.escape(self.alt)}"><div class="w2v-bokeh-room" style="{self.space()}">{div}</div>'
+                f'{script}<figcaption>{html.escape(self.caption)}</figcaption></figure>')
 
     def _repr_html_(self) -> str:
         return self.html()
+
+
+# Heights of widgets as BokehJS 3 draws them with the book's fonts (a title line and the control),
+# rounded down: a reservation a little short lets the page move a few pixels, never leaves a gap.
+_WIDGET_HEIGHTS = {"Select": 50, "Slider": 36, "RadioButtonGroup": 30, "Toggle": 30, "Button": 30, "Div": 20}
+
+
+def layout_height(model) -> int:
+    """A lower bound of the height in pixels of a Bokeh layout: fixed plot heights, widgets'
+    usual heights, and the spacing of rows and columns."""
+    from bokeh.models import Column, Row
+
+    if isinstance(model, Column):
+        kids = [layout_height(child) for child in model.children]
+        return sum(kids) + (model.spacing or 0) * max(len(kids) - 1, 0)
+    if isinstance(model, Row):
+        return max((layout_height(child) for child in model.children), default=0)
+    height = getattr(model, "height", None)
+    if height:
+        return int(height)
+    return _WIDGET_HEIGHTS.get(type(model).__name__, 0)
 
 
 def embed(layout, caption: str, alt: str, name: str) -> Figure:

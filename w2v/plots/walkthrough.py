@@ -204,7 +204,7 @@ def loss_figure(run, step: int, loss: float, compare_step: int, compare_loss: fl
                                                                                color=CENTER_COLOR)),
                               ("this step", NAMES["marker_legend"], dict(size=12, color=CONTEXT_COLOR))):
         p.scatter(x=[math.nan], y=[math.nan], line_color="white", legend_label=label, name=name, **look)
-    p.add_tools(HoverTool(renderers=[r], tooltips=[("step", "@x"), ("loss", "@y{0.0000}")]))
+    p.add_tools(HoverTool(renderers=[r], tooltips=[("step", "@x{0,0}"), ("loss", "@y{0.0000}")]))
     p.legend.location = "top_right"
     p.legend.label_text_font_size = "11px"
     p.legend.background_fill_alpha = 0.7

@@ -1,0 +1,72 @@
+"""Page weight, in a real browser: what each chapter transfers from the local server (which
+compresses text as a static host does), summed over every response, is printed and at most
+2.5 MB; and each library is loaded only on pages that use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import CHAPTERS, wait_for_bokeh
+
+MAX_TRANSFER = 2_500_000
+PAGES = [f"book/{name}.html" for name in CHAPTERS]
+
+
+def load_and_weigh(open_page, path: str):
+    """Open the page, let it settle, and return (page, log, {url: (transferred, decoded bytes)})."""
+    sizes: dict[str, tuple[int, int]] = {}
+    page, log = open_page(path)
+    if page.locator("figure.w2v-bokeh").count():
+        wait_for_bokeh(page)
+    page.evaluate("() => window.MathJax?.startup?.promise")
+    page.wait_for_timeout(500)
+    for entry in page.evaluate("""() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+        .map(e => [e.name, e.transferSize, e.decodedBodySize, e.encodedBodySize])"""):
+        url, transferred, decoded, encoded = entry
+        sizes[url] = (max(transferred, encoded), decoded)
+    return page, log, sizes
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_transfers_at_most_2_5_megabytes(open_page, server, path):
+    page, log, sizes = load_and_weigh(open_page, path)
+    transferred = sum(t for t, _ in sizes.values())
+    decoded = sum(d for _, d in sizes.values())
+    largest = sorted(sizes.items(), key=lambda kv: -kv[1][0])[:5]
+    print(f"\nweight {path}: {transferred / 1e6:.2f} MB transferred ({decoded / 1e6:.2f} MB uncompressed) in "
+          f"{len(sizes)} responses; largest: "
+          + ", ".join(f"{u.replace(server, '').split('?')[0]} {t / 1e3:.0f} kB" for u, (t, _) in largest))
+    assert transferred <= MAX_TRANSFER, f"{path}: {transferred:,} bytes"
+    assert log.problems() == []
+
+
+def _loaded(sizes) -> set[str]:
+    return {url.split("?")[0].rsplit("/_static/", 1)[-1] for url in sizes if "/_static/" in url}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_library_is_loaded_only_where_it_is_used(open_page, path):
+    page, log, sizes = load_and_weigh(open_page, path)
+    loaded = _loaded(sizes)
+    # the theme draws its icons with its stylesheet's web font: Font Awesome's 1.5 MB script, never
+    assert "scripts/fontawesome.js" not in loaded
+    figures = page.locator("figure.w2v-bokeh")
+    bundles = {b for f in figures.all() for b in (f.get_attribute("data-bokeh-bundles") or "").split()}
+    assert ("bokeh/bokeh.min.js" in loaded) == (figures.count() > 0)
+    assert ("bokeh/bokeh-widgets.min.js" in loaded) == ("widgets" in bundles)
+    assert ("bokeh/bokeh-tables.min.js" in loaded) == ("tables" in bundles)
+    if "widgets" in bundles:  # the figure that asks for widgets has one
+        assert page.evaluate("""() => Bokeh.documents.some(d => [...d.all_models].some(m =>
+            ['Select', 'Slider', 'Toggle', 'RadioButtonGroup', 'Div'].includes(m.type)))""")
+    maths = page.locator(".math, mjx-container").count()
+    mathjax = sorted(name for name in loaded if name.startswith("mathjax/"))
+    assert bool(mathjax) == (maths > 0), f"{path}: {maths} formulas, MathJax files loaded: {mathjax}"
+    # the menu (400 kB) stays unloaded: the pages load startup, core, TeX input, HTML output, assistive MathML
+    assert not [name for name in mathjax if name.startswith(("mathjax/ui/", "mathjax/tex-chtml"))], mathjax
+    assert log.problems() == []
+
+
+def test_no_chapter_uses_a_bokeh_table(book_html):
+    """So bokeh-tables.min.js (302 kB) is loaded by no page at all."""
+    for path in PAGES:
+        assert "bokeh-tables" not in (book_html / path).read_text(encoding="utf-8"), path
