@@ -170,20 +170,15 @@ def test_reader_errors(tmp_path, sentences, groups, analogies, where, words):
     assert f"{folder / where.split(':')[0]}" in message and where in message and words in message
 
 
-def test_reader_error_non_utf8_names_the_line(tmp_path):
+@pytest.mark.parametrize("start, pattern", [
+    (b"", r"sentences\.txt:3: not valid UTF-8"),
+    (b"\xef\xbb\xbf", r"sentences\.txt:3: not valid UTF-8 \(byte 0xff\)"),   # after a byte order mark
+])
+def test_reader_error_non_utf8_names_the_line_and_byte(tmp_path, start, pattern):
     folder = tmp_path / "c"
     folder.mkdir()
-    (folder / "sentences.txt").write_bytes(b"a b\nc d\ne \xff f\n")
-    with pytest.raises(CorpusError, match=r"sentences\.txt:3: not valid UTF-8"):
-        load_corpus(folder)
-
-
-
-def test_reader_error_non_utf8_after_a_byte_order_mark_names_the_line_and_byte(tmp_path):
-    folder = tmp_path / "c"
-    folder.mkdir()
-    (folder / "sentences.txt").write_bytes(b"\xef\xbb\xbfa b\nc d\ne \xff f\n")
-    with pytest.raises(CorpusError, match=r"sentences\.txt:3: not valid UTF-8 \(byte 0xff\)"):
+    (folder / "sentences.txt").write_bytes(start + b"a b\nc d\ne \xff f\n")
+    with pytest.raises(CorpusError, match=pattern):
         load_corpus(folder)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import CorpusError
-from .train import default_cache_dir, replace_atomically, train_or_load
+from .train import default_cache_dir, replace_atomically, run_path, train_or_load
 
 
 class _Parser(argparse.ArgumentParser):
@@ -170,7 +170,7 @@ def run_command(args: argparse.Namespace, progress: ProgressBar | None = None) -
     corpus = run.corpus
     if args.command == "train":
         cache = Path(args.cache_dir) if args.cache_dir is not None else default_cache_dir()
-        print("\n".join(_summary_lines(run, cache / f"run-{run.key}.npz")))
+        print("\n".join(_summary_lines(run, run_path(cache, run.key))))
     elif args.command == "neighbors":
         (w,) = corpus.ids([args.word])
         ids, cos = nearest_neighbors(run.W, args.k)

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import analysis
 from .corpus import CORPUS_FILES, corpus_fingerprint
-from .train import Run, default_cache_dir, load_config, run_key, train_or_load
+from .train import Run, default_cache_dir, load_config, run_key, run_path, train_or_load
 
 SEEDS = tuple(range(20))  # the seeds every spread in the book is taken over
 
@@ -55,7 +55,7 @@ def seed_runs(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None 
     own = load_config(corpus_dir).seed
     folders = [Path(corpus_dir) if int(s) == own else derived_corpus(corpus_dir, cache_dir, seed=int(s)) for s in seeds]
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    missing = [f for f in folders if not (cache / f"run-{run_key(f, load_config(f))}.npz").exists()]
+    missing = [f for f in folders if not run_path(cache, run_key(f, load_config(f))).exists()]
     workers = min(len(missing), os.cpu_count() or 1)
     if workers > 1:  # "spawn": a fresh interpreter, never a fork of a process that already runs torch
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:

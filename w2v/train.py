@@ -298,6 +298,11 @@ def run_key(folder: Path, config: TrainConfig) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
 
+def run_path(cache_dir: Path, key: str) -> Path:
+    """Where the run with `key` is cached (one file per run)."""
+    return Path(cache_dir) / f"run-{key}.npz"
+
+
 def default_cache_dir() -> Path:
     env = os.environ.get("W2V_CACHE_DIR")
     if env:
@@ -369,7 +374,7 @@ def train_or_load(corpus_dir: str | Path = "corpus", cache_dir: str | Path | Non
     check_config_fits(config, corpus)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     key = run_key(folder, config)
-    path = cache / f"run-{key}.npz"
+    path = run_path(cache, key)
     if path.is_file():  # loading needs only read access: a read-only cache still serves its runs
         try:
             return load_run_file(path, corpus, config)
