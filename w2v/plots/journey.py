@@ -526,7 +526,7 @@ def seed_bands(steps, purity: np.ndarray, analogies: np.ndarray, own: int, n_tes
         p.add_layout(Legend(items=[LegendItem(label="range over seeds", renderers=[band]),
                                    LegendItem(label="median", renderers=[median]),
                                    LegendItem(label="this book's run", renderers=[mine])],
-                            location="bottom_right", label_text_font_size="11px", background_fill_alpha=0.7))
+                            location="top_left", label_text_font_size="11px", background_fill_alpha=0.7))
         fmt = "0.0" if name == "purity" else "0"
         p.add_tools(HoverTool(renderers=[mine], mode="vline", tooltips=[
             ("step", "@step{0,0}"), ("this run", f"@own{{{fmt}}}"), ("median", f"@median{{{fmt}}}"),
