@@ -43,7 +43,7 @@ def test_count_heatmap_hover_names_the_two_words_and_the_count(open_page, book_r
     order = analysis.group_order(corpus.word_group)
     position = np.argsort(order)                      # word id → row/column in the sorted heatmap
     c, o = np.unravel_index(np.argmax(table), table.shape)
-    text = hover_text(page, "counts-heatmap", position[o], position[c])
+    text = hover_text(page, "counts-heatmap", int(position[o]), int(position[c]))
     p = table[c, o] / table[c].sum()
     assert corpus.vocab[c] in text and corpus.vocab[o] in text, text
     assert str(int(table[c, o])) in text and f"{p:.4f}" in text, (table[c, o], p, text)
@@ -59,7 +59,7 @@ def test_fit_heatmaps_hover_shows_the_learned_value(open_page, book_run, table):
     learned = counts.learned_conditional(book_run.W, book_run.W_out)
     row, col = V // 3, V // 2
     c, o = order[row], order[col]
-    text = hover_text(page, "counts-fit-heatmaps", V + 4 + col, row)   # the right half, 4 columns apart
+    text = hover_text(page, "counts-fit-heatmaps", int(V + 4 + col), int(row))   # the right half, 4 columns apart
     assert corpus.vocab[c] in text and corpus.vocab[o] in text and "learned" in text, text
     assert f"{learned[c, o]:.4f}" in text, (learned[c, o], text)
     assert log.problems() == []

@@ -68,8 +68,9 @@ def _matrix(p, values: np.ndarray, order: np.ndarray, mapper, x0: float = 0.0, o
     return p.rect("x", "y", 1, 1, source=source, line_color=None, fill_color={"field": "v", "transform": mapper})
 
 
-def _group_marks(p, corpus, order: np.ndarray, x0s=(0.0,), label_rows: bool = True) -> None:
-    """Group colour strips along the top and left, lines between groups, group names on y."""
+def _group_marks(p, corpus, order: np.ndarray, x0s=(0.0,), names: bool = True) -> None:
+    """Group colour strips along the top and left, lines between groups, and (if `names`) the
+    group names on the y axis."""
     V = len(order)
     groups_in_order = corpus.word_group[order]
     colors = [GROUP_COLORS[g] for g in groups_in_order]
@@ -81,7 +82,7 @@ def _group_marks(p, corpus, order: np.ndarray, x0s=(0.0,), label_rows: bool = Tr
         p.segment(x0=[x0 + e for e in edges], x1=[x0 + e for e in edges], y0=-0.5, y1=V - 0.5,
                   line_color="#222222", line_width=0.6)
         p.segment(x0=x0 - 0.5, x1=x0 + V - 0.5, y0=edges, y1=edges, line_color="#222222", line_width=0.6)
-    centres = {(first + last) / 2: corpus.groups[g] for g, first, last in spans}
+    centres = {(first + last) / 2: corpus.groups[g] for g, first, last in spans} if names else {}
     p.yaxis.ticker = FixedTicker(ticks=list(centres))
     p.yaxis.major_label_overrides = {float(k): v for k, v in centres.items()}
     p.yaxis.major_tick_line_color = None
@@ -110,7 +111,7 @@ def count_heatmap(corpus, counts: np.ndarray, order: np.ndarray):
     p.add_tools(HoverTool(renderers=[cells], formatters={"@c": word_of, "@o": word_of},
                           tooltips=[("centre", "@c{word} (@c{group})"), ("context", "@o{word} (@o{group})"),
                                     ("count", "@v{0,0}"), ("p(o|c)", "@prob{0.0000}")]))
-    _color_bar(p, mapper, "pairs with this centre and context word (log scale)")
+    _color_bar(p, mapper, "pairs (log scale)")
     _style(p)
     return p
 
@@ -123,16 +124,19 @@ def fit_heatmaps(corpus, empirical: np.ndarray, learned: np.ndarray, order: np.n
     high = float(max(empirical.max(), learned.max()))
     mapper = LogColorMapper(palette=list(SEQUENTIAL), low=low, high=high, low_color=SEQUENTIAL[0])
     right = V + gap
-    p = figure(name="counts-fit-heatmaps", width=900, height=540, sizing_mode="scale_width",
-               x_range=Range1d(-2.2, right + V - 0.5), y_range=Range1d(V - 0.5, -6), tools="",
-               toolbar_location=None, x_axis_label="context word o (sorted by group)", y_axis_label="centre word c")
+    p = figure(name="counts-fit-heatmaps", width=900, height=520, sizing_mode="scale_width",
+               x_range=Range1d(-2.2, right + V - 0.5), y_range=Range1d(V - 0.5, -2.2), tools="",
+               toolbar_location=None, x_axis_label="context word o (sorted by group)",
+               y_axis_label="centre word c (sorted by group)")
     left_cells = _matrix(p, empirical, order, mapper, only_seen=empirical > 0)
     right_cells = _matrix(p, learned, order, mapper, x0=right)
-    _group_marks(p, corpus, order, x0s=(0.0, float(right)))
-    for x, text in ((V / 2, "in the corpus"), (right + V / 2, "learned by the model")):
-        p.add_layout(Label(x=x, y=-2.4, text=text, text_align="center", text_baseline="bottom",
-                           text_font_size="13px"))
-    p.xaxis.ticker = FixedTicker(ticks=[])
+    _group_marks(p, corpus, order, x0s=(0.0, float(right)), names=False)
+    # the two panels are named under them, where the axis keeps room for text at any width
+    titles = {(V - 1) / 2: "in the corpus", right + (V - 1) / 2: "learned by the model"}
+    p.xaxis.ticker = FixedTicker(ticks=list(titles))
+    p.xaxis.major_label_overrides = titles
+    p.xaxis.major_tick_line_color = None
+    p.xaxis.minor_tick_line_color = None
     word_of = _word_of(corpus)
     for cells, what in ((left_cells, "p(o|c) in the corpus"), (right_cells, "learned p(o|c)")):
         p.add_tools(HoverTool(renderers=[cells], formatters={"@c": word_of, "@o": word_of},
@@ -140,6 +144,7 @@ def fit_heatmaps(corpus, empirical: np.ndarray, learned: np.ndarray, order: np.n
                                         (what, "@v{0.0000}")]))
     _color_bar(p, mapper, "p(o | c) (log scale)")
     _style(p)
+    p.xaxis.major_label_text_font_size = "12px"
     return p
 
 
