@@ -58,8 +58,10 @@ def _step_formatter(steps) -> CustomJSTickFormatter:
 
 # ------------------------------------------------------------------ loss
 
-def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5):
-    """Per-step loss (every `every`-th step, light) and its trailing `window`-step mean (bold)."""
+def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5, floor: float | None = None):
+    """Per-step loss (every `every`-th step, light) and its trailing `window`-step mean (bold);
+    `floor`, if given, is drawn as a line: the lowest mean loss any model can reach on the
+    pairs, H(o|c) (w2v.counts.loss_floor)."""
     n = len(losses)
     steps = np.arange(0, n, every)
     mean = running_mean(losses, window)
@@ -78,6 +80,12 @@ def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5)
     p.add_layout(Label(x=n, y=float(np.log(vocab_size)), text=f"uniform guess: ln {vocab_size}",
                        text_align="right", text_baseline="bottom", text_font_size="12px",
                        text_color="#C0392B", x_offset=-4, y_offset=2))
+    if floor is not None:
+        p.add_layout(Span(location=float(floor), dimension="width", line_color="#006D4E", line_dash="dotdash",
+                          line_width=2))
+        p.add_layout(Label(x=n, y=float(floor), text=f"floor H(o|c) = {floor:.2f}", text_align="right",
+                           text_baseline="top", text_font_size="12px", text_color="#006D4E", x_offset=-4,
+                           y_offset=-3, background_fill_color="white", background_fill_alpha=0.8))
     p.add_tools(HoverTool(renderers=[line], mode="vline",
                           tooltips=[("step", "@step{0,0}"), ("mean loss", "@loss{0.000}")]))
     _steps_axis(p.xaxis)
