@@ -247,3 +247,54 @@ def offset_cosines(X: np.ndarray, tests: np.ndarray) -> np.ndarray:
     first, second = X[b] - X[a], X[d] - X[c]
     norms = np.linalg.norm(first, axis=-1) * np.linalg.norm(second, axis=-1)
     return np.sum(first * second, axis=-1) / np.where(norms == 0, 1, norms)
+
+
+def plane_neighbor_purity(coords: np.ndarray, word_group: np.ndarray, k: int = 3) -> float:
+    """Neighbour purity on the map: the mean share of each word's k nearest points in the plane
+    (Euclidean; ties by word id) that sit in its own group. coords is (V, 2)."""
+    coords = np.asarray(coords, dtype=np.float64)
+    dist = np.linalg.norm(coords[:, None, :] - coords[None, :, :], axis=-1)
+    np.fill_diagonal(dist, np.inf)
+    nearest = np.argsort(dist, axis=-1, kind="stable")[:, :k]
+    return neighbor_purity(nearest, word_group, k)
+
+
+def map_facts(run, top: int = 3) -> dict:
+    """The numbers "Training journey" states about the map (the map takes shape), as plain values:
+    shares of variance in percent, steps, the most and least parallel analogy offsets at the end."""
+    m = embedding_map(run.W_checkpoints)
+    share, steps = 100 * m["share"], np.asarray(run.checkpoint_steps)
+    C = len(steps)
+    mid, peak = C // 2, int(np.argmax(share))
+    facts = dict(map_share_end=float(share[-1]), map_axis_1=float(100 * m["axis_share"][0]),
+                 map_axis_2=float(100 * m["axis_share"][1]), map_share_0=float(share[0]),
+                 map_share_mid=float(share[mid]), map_mid_step=int(steps[mid]),
+                 map_share_peak=float(share[peak]), map_peak_step=int(steps[peak]),
+                 map_random_share=float(200 / run.W.shape[1]))
+    if run.corpus.has_groups:
+        groups = run.corpus.word_group
+        facts.update(map_purity_0=100 * plane_neighbor_purity(m["coords"][0], groups, top),
+                     map_purity_end=100 * plane_neighbor_purity(m["coords"][-1], groups, top),
+                     purity_end=100 * neighbor_purity(run.neighbors[-1], groups, top))
+    tests = run.corpus.ids_of_analogies()
+    if len(tests):
+        cos = offset_cosines(normalize_rows(run.W), tests)
+        best, worst = int(np.argmax(cos)), int(np.argmin(cos))
+        alone = baseline_answers(run.W, tests)["nearest_of_c"]
+        name = lambda t: "{} : {} :: {} : {}".format(*run.corpus.analogies[t])   # noqa: E731
+        facts.update(map_parallel_test=name(best), map_parallel_cos=float(cos[best]),
+                     map_broken_test=name(worst), map_broken_cos=float(cos[worst]),
+                     map_broken_right=bool(run.analogy_ranks[-1, worst] == 1),
+                     map_broken_c_alone=bool(alone[worst] == tests[worst, 3]))
+    return facts
+
+
+def two_table_facts(W: np.ndarray, W_out: np.ndarray) -> dict:
+    """The numbers "Two faces of every word" states about its map: the share of the joint spread
+    in the plane, and how many words have their own context vector as the context vector nearest
+    (by cosine, in all dimensions) to their centre vector."""
+    m = two_table_map(W, W_out)
+    cos = normalize_rows(W) @ normalize_rows(np.asarray(W_out).T).T            # (V, V) W[w] · W′[:, j]
+    own = int(np.sum(np.argmax(cos, axis=1) == np.arange(len(W))))
+    return dict(two_map_share=100 * m["share"], two_map_axis_1=float(100 * m["axis_share"][0]),
+                two_map_axis_2=float(100 * m["axis_share"][1]), two_map_own_nearest=own)
