@@ -270,12 +270,12 @@ def map_facts(run, top: int = 3) -> dict:
                  map_axis_2=float(100 * m["axis_share"][1]), map_share_0=float(share[0]),
                  map_share_mid=float(share[mid]), map_mid_step=int(steps[mid]),
                  map_share_peak=float(share[peak]), map_peak_step=int(steps[peak]),
-                 map_random_share=float(200 / run.W.shape[1]))
+                 map_random_share=float(200 / run.W.shape[1]), map_top=int(top))
     if run.corpus.has_groups:
         groups = run.corpus.word_group
         facts.update(map_purity_0=100 * plane_neighbor_purity(m["coords"][0], groups, top),
                      map_purity_end=100 * plane_neighbor_purity(m["coords"][-1], groups, top),
-                     purity_end=100 * neighbor_purity(run.neighbors[-1], groups, top))
+                     map_purity_W_end=100 * neighbor_purity(run.neighbors[-1], groups, top))
     tests = run.corpus.ids_of_analogies()
     if len(tests):
         cos = offset_cosines(normalize_rows(run.W), tests)
