@@ -174,10 +174,10 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
     corners = _square_ranges(p, limit)
     arrows = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[], color=[]), name="map-arrows")
     wrong = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[], word=[]), name="map-wrong")
-    wrong_arrow = Arrow(x_start="x0", y_start="y0", x_end="x1", y_end="y1", source=wrong, line_color=WRONG_INK,
+    wrong_arrow = Arrow(name="map-arrow-wrong", x_start="x0", y_start="y0", x_end="x1", y_end="y1", source=wrong, line_color=WRONG_INK,
                         line_width=1.5, line_dash="dashed", visible=False,
                         end=VeeHead(size=9, line_color=WRONG_INK, fill_color=WRONG_INK))
-    arrow = Arrow(x_start="x0", y_start="y0", x_end="x1", y_end="y1", source=arrows, line_color="color",
+    arrow = Arrow(name="map-arrow-pairs", x_start="x0", y_start="y0", x_end="x1", y_end="y1", source=arrows, line_color="color",
                   line_width=2, visible=False, end=VeeHead(size=10, line_color="color", fill_color="color"))
     p.add_layout(wrong_arrow)
     p.add_layout(arrow)
