@@ -197,7 +197,8 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
     play = Toggle(name="map-play", label="▶ Play", active=False, width=90, button_type="primary",
                   stylesheets=[_PLAY_CSS])
     toggle = Toggle(name="map-analogies", label="Show analogies", active=False, width=130)
-    options = [("all", "all tests")] + [(str(t), " : ".join(corpus.analogies[t])) for t in range(len(tests))]
+    options = [("all", "all tests")] + [(str(t), "{} : {} :: {} : {}".format(*corpus.analogies[t]))
+                                       for t in range(len(tests))]
     pick = Select(name="map-analogy-pick", value="all", options=options, visible=False,
                   sizing_mode="stretch_width", min_width=120)
     update = CustomJS(args=dict(slider=slider, coords=flat.ravel(), ids=neighbors.astype(np.int16).ravel(), k=k,
@@ -205,7 +206,7 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
                                 plot=p, tests=tests.astype(np.int16).ravel().tolist(),
                                 answers=answers.astype(np.int16).ravel().tolist(), arrows=arrows, wrong=wrong,
                                 inks=list(ARROW_INKS), toggle=toggle, extra=extra, pick=pick, corners=corners,
-                                limit=limit, minSpan=0.3 * limit), code=_MAP_JS)
+                                limit=limit, minSpan=0.12 * limit), code=_MAP_JS)
     slider.js_on_change("value", update)
     toggle.js_on_change("active", update)
     pick.js_on_change("value", update)
