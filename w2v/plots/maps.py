@@ -70,7 +70,7 @@ for (let w = 0; w < V; w++) {
 }
 points.data = {x: xs, y: ys, word: points.data.word, group: points.data.group, color: points.data.color, nb}
 const share = (100 * shares[c]).toFixed(0)
-plot.title.text = `step ${steps[c].toLocaleString('en')}: the plane holds ${share}% of the spread`
+plot.title.text = `step ${steps[c].toLocaleString('en')}: plane holds ${share}% of spread`
 // analogy arrows: a→b and c→d for each test; c→(the model's answer) when it is wrong
 const arr = {x0: [], y0: [], x1: [], y1: [], color: []}, bad = {x0: [], y0: [], x1: [], y1: [], word: []}
 const named = new Set()
@@ -169,7 +169,7 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
                x_range=DataRange1d(range_padding=0.02), y_range=DataRange1d(range_padding=0.02),
                x_axis_label=f"axis 1 ({100 * axis_share[0]:.0f}% of the final spread)",
                y_axis_label=f"axis 2 ({100 * axis_share[1]:.0f}%)",
-               title=f"step {steps[c0]:,}: the plane holds {100 * share[c0]:.0f}% of the spread")
+               title=f"step {steps[c0]:,}: plane holds {100 * share[c0]:.0f}% of spread")
     limit = float(np.abs(coords).max()) * 1.08
     corners = _square_ranges(p, limit)
     arrows = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[], color=[]), name="map-arrows")
@@ -254,6 +254,5 @@ def two_table_map(corpus, coords_W: np.ndarray, coords_W_out: np.ndarray, axis_s
     p.yaxis.ticker.desired_num_ticks = 4
     style_plot(p)
     p.axis.major_label_text_font_size = "11px"
-    key = ('<span style="white-space:nowrap">● row of W (centre vector), '
-           '◆ column of W′ (context vector, label ends in ′)</span>')
+    key = '<span>● row of W (centre vector), ◆ column of W′ (context vector, label ends in ′)</span>' 
     return column(p, _legend(corpus, key), sizing_mode="stretch_width", spacing=6)
