@@ -131,17 +131,21 @@ def census_chart(sizes: list[tuple[str, int]]):
 
     names = [name for name, _ in sizes]
     counts = [int(count) for _, count in sizes]
+    # A long bar carries its count inside its end, in white; a short one just after it.
+    inside = [c >= 1e6 for c in counts]
     source = ColumnDataSource(dict(name=names, count=counts, label=[count_words(c) for c in counts],
-                                   color=[CENTER_COLOR] + [GROUP_COLORS[4]] * (len(sizes) - 1)))
-    top = 10 ** np.ceil(np.log10(max(counts)) + 1.5)
-    p = figure(y_range=names[::-1], x_axis_type="log", x_range=(1, top), height=70 + 46 * len(sizes),
+                                   color=[CENTER_COLOR] + [GROUP_COLORS[4]] * (len(sizes) - 1),
+                                   align=["right" if i else "left" for i in inside],
+                                   offset=[-6 if i else 6 for i in inside],
+                                   text_color=["#ffffff" if i else "#222222" for i in inside]))
+    top = 10 ** (np.ceil(np.log10(max(counts))) + 0.3)
+    p = figure(y_range=names[::-1], x_axis_type="log", x_range=(1, top), height=50 + 46 * len(sizes),
                sizing_mode="stretch_width", min_width=300, x_axis_label="trainable parameters (log scale)",
-               title="Parameters: this model beside published ones", tools="", toolbar_location=None,
-               name="parameter-census")
+               tools="", toolbar_location=None, name="parameter-census")
     p.hbar(y="name", left=1, right="count", height=0.6, color="color", line_color="#333333", line_width=0.5,
            source=source)
-    p.add_layout(LabelSet(x="count", y="name", text="label", x_offset=5, y_offset=-7, source=source,
-                          text_font_size="12px", text_color="#222222"))
+    p.add_layout(LabelSet(x="count", y="name", text="label", x_offset="offset", y_offset=-7, source=source,
+                          text_align="align", text_font_size="12px", text_color="text_color"))
     p.yaxis.major_label_text_font_size = "12px"
     p.xaxis.major_label_text_font_size = "11px"
     style_plot(p)
