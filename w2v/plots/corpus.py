@@ -79,11 +79,14 @@ def groups_table(corpus) -> str:
 
 
 def samples_for_group(corpus, group: str, n: int = 2) -> list[int]:
-    """The n sentences with the most distinct words of `group`; ties go to the longer, then the earlier
-    sentence. Deterministic."""
+    """The n sentences with the most distinct words of `group`, real sentences before bare lists
+    ("cat and dog" shows a group but not how its words are used); ties go to the longer, then the
+    earlier sentence. Deterministic."""
+    from w2v.corpus import is_bare_list
+
     members = set(corpus.words_in_group(group))
-    scored = [(-len(members.intersection(s)), -len(s), i) for i, s in enumerate(corpus.sentences)]
-    return [i for hits, length, i in sorted(scored) if hits < 0][:n]
+    scored = [(is_bare_list(s), -len(members.intersection(s)), -len(s), i) for i, s in enumerate(corpus.sentences)]
+    return [i for bare, hits, length, i in sorted(scored) if hits < 0][:n]
 
 
 def samples_table(corpus, samples: dict[str, list[int]]) -> str:
@@ -99,7 +102,7 @@ def samples_table(corpus, samples: dict[str, list[int]]) -> str:
             shown.append(f'<span class="w2v-sentence">{" ".join(words)}</span>')
         rows.append([swatch(colors[group]) + html.escape(group), "<br>".join(shown)])
     return html_table(["group", "sample sentences (the group's words in bold)"], rows, raw=(0, 1),
-                      caption="Sentences with the most words of each group", table_id="samples-table")
+                      caption="Two sentences for each group, the group's words in bold", table_id="samples-table")
 
 
 def analogies_table(corpus) -> str:

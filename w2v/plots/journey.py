@@ -523,10 +523,12 @@ def seed_bands(steps, purity: np.ndarray, analogies: np.ndarray, own: int, n_tes
         band = p.varea("step", "low", "high", source=source, fill_color="#0072B2", fill_alpha=0.2)
         median = p.line("step", "median", source=source, line_width=2, color="#0072B2", line_dash="dashed")
         mine = p.line("step", "own", source=source, line_width=2.5, color="#222222")
-        p.add_layout(Legend(items=[LegendItem(label="range over seeds", renderers=[band]),
-                                   LegendItem(label="median", renderers=[median]),
-                                   LegendItem(label="this book's run", renderers=[mine])],
-                            location="top_left", label_text_font_size="11px", background_fill_alpha=0.7))
+        if not plots:  # one legend, above the first chart: inside either chart it covers the curves at 390 px
+            p.add_layout(Legend(items=[LegendItem(label="range over seeds", renderers=[band]),
+                                       LegendItem(label="median", renderers=[median]),
+                                       LegendItem(label="this book's run", renderers=[mine])],
+                                orientation="horizontal", label_text_font_size="11px", spacing=10,
+                                padding=4, margin=0), "above")
         fmt = "0.0" if name == "purity" else "0"
         p.add_tools(HoverTool(renderers=[mine], mode="vline", tooltips=[
             ("step", "@step{0,0}"), ("this run", f"@own{{{fmt}}}"), ("median", f"@median{{{fmt}}}"),
