@@ -1,0 +1,148 @@
+"""The book's corpus trained three ways, over the same seeds: the full softmax, SGNS, and gensim.
+
+The full-softmax and SGNS runs are the book's recipe trained and cached by w2v.seeds (SGNS is the
+recipe with ``negatives = k``). gensim's own ``Word2Vec`` is trained on the same sentences with the
+book's dim, window and learning rates, and as many updates as the book's steps (`gensim_params`);
+its vectors are cached like a run. Every metric comes from w2v.analysis. Shown in "Negative sampling".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from . import analysis
+from .corpus import Corpus, corpus_fingerprint, load_corpus, pairs
+from .seeds import SEEDS, derived_corpus, seed_runs
+from .train import DAMAGED_ARTIFACT, TrainConfig, default_cache_dir, load_config, replace_atomically
+
+GENSIM_FORMAT = 1
+GENSIM_NEGATIVES = 5  # gensim's default k, and word2vec.c's
+
+# What word2vec.c and gensim do beyond SGNS, each switched on alone over the base row's settings.
+GENSIM_VARIANTS = {
+    "base": {},                               # SGNS, every word kept, the dynamic window (gensim's default)
+    "subsampling": dict(sample=1e-3),         # frequent words dropped at random (gensim's default threshold)
+    "fixed_window": dict(shrink_windows=False),  # every context word up to `window`, never fewer
+    "cbow": dict(sg=0),                       # CBOW: the mean of the context vectors predicts the centre word
+}
+
+
+def gensim_epochs(corpus: Corpus, config: TrainConfig) -> int:
+    """Passes over the corpus that give gensim's skip-gram about `config.steps` updates: one
+    pass makes one update per (center, context) pair, as many as the book's pairs table has."""
+    return max(1, round(config.steps / len(pairs(corpus, config.window))))
+
+
+def gensim_params(corpus: Corpus, config: TrainConfig, seed: int, **changes) -> dict:
+    """The arguments of gensim.models.Word2Vec for the base row, with `changes` on top."""
+    params = dict(sg=1, hs=0, negative=GENSIM_NEGATIVES, sample=0.0, shrink_windows=True,
+                  vector_size=config.dim, window=config.window, min_count=1,
+                  alpha=config.lr, min_alpha=config.lr_final,  # the book's linear decay, lr → lr_final
+                  epochs=gensim_epochs(corpus, config), workers=1, seed=int(seed))
+    params.update(changes)
+    return params
+
+
+def _gensim_key(folder: Path, params: dict) -> str:
+    import gensim
+
+    parts = [corpus_fingerprint(folder), json.dumps(params, sort_keys=True), gensim.__version__,
+             np.__version__, str(GENSIM_FORMAT)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+def _gensim_path(cache: Path, folder: Path, params: dict) -> Path:
+    return cache / f"gensim-{_gensim_key(folder, params)}.npz"
+
+
+def train_gensim(corpus: Corpus, params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """gensim's Word2Vec on the corpus's sentences: (W, W_out) in the corpus's vocabulary order,
+    W (V, D) its input vectors and W_out (D, V) its output vectors (syn1neg)."""
+    from gensim.models import Word2Vec
+
+    model = Word2Vec(sentences=corpus.sentences, **params)
+    rows = [model.wv.key_to_index[w] for w in corpus.vocab]
+    W = np.array(model.wv.vectors[rows], dtype=np.float32)
+    out = model.syn1neg if params.get("negative") else model.syn1
+    return W, np.array(out[rows], dtype=np.float32).T
+
+
+def gensim_vectors(corpus_dir: str | Path, params: dict, cache_dir: str | Path | None = None):
+    """(W, W_out) of gensim trained with `params`, loaded from the cache or trained and cached."""
+    folder = Path(corpus_dir)
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    path = _gensim_path(cache, folder, params)
+    if path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return data["W"], data["W_out"]
+        except DAMAGED_ARTIFACT:
+            pass
+    W, W_out = train_gensim(load_corpus(folder), params)
+    cache.mkdir(parents=True, exist_ok=True)
+    with replace_atomically(path) as f:
+        np.savez(f, W=W, W_out=W_out)
+    return W, W_out
+
+
+def gensim_runs(corpus_dir: str | Path, variant: str = "base", seeds=SEEDS,
+                cache_dir: str | Path | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """gensim's (W, W_out) for every seed with one of GENSIM_VARIANTS, missing ones trained in parallel."""
+    folder = Path(corpus_dir)
+    corpus, config = load_corpus(folder), load_config(folder)
+    all_params = [gensim_params(corpus, config, s, **GENSIM_VARIANTS[variant]) for s in seeds]
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    missing = [p for p in all_params if not _gensim_path(cache, folder, p).is_file()]
+    workers = min(len(missing), os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(gensim_vectors, [folder] * len(missing), missing, [cache_dir] * len(missing)))
+    return [gensim_vectors(folder, p, cache_dir) for p in all_params]
+
+
+def scores(corpus: Corpus, W: np.ndarray, W_out: np.ndarray) -> dict[str, float]:
+    """The table's four metrics of one set of vectors: top-3 neighbour purity, analogies right
+    (3CosAdd), block contrast and the mean cosine between a word's two vectors."""
+    groups = corpus.word_group
+    neighbors, _ = analysis.nearest_neighbors(W, min(3, corpus.vocab_size - 1))
+    return dict(purity=analysis.neighbor_purity(neighbors, groups, 3) if corpus.has_groups else float("nan"),
+                analogies=float(analysis.baseline_scores(W, corpus.ids_of_analogies())["three_cos_add"]),
+                block_contrast=analysis.block_contrast(W, groups) if corpus.has_groups else float("nan"),
+                two_face=float(analysis.two_vector_cosine(W, W_out).mean()))
+
+
+def spread(rows: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    """For each metric: median, min and max over the seeds."""
+    return {k: dict(median=float(np.median([r[k] for r in rows])), min=float(min(r[k] for r in rows)),
+                    max=float(max(r[k] for r in rows))) for k in rows[0]}
+
+
+def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None,
+               negatives=(2, 5)) -> dict:
+    """Everything "Negative sampling" compares, over `seeds`: for each method its per-seed scores
+    and their spread, and the runs' training seconds per step.
+
+    Methods: "softmax" (the book's recipe), "sgns<k>" for each k of `negatives` (the recipe with
+    ``negatives = k``), and "gensim_<variant>" for each of GENSIM_VARIANTS.
+    """
+    folder = Path(corpus_dir)
+    corpus = load_corpus(folder)
+    out = {}
+    runs = {"softmax": seed_runs(folder, seeds, cache_dir)}
+    for k in negatives:
+        runs[f"sgns{k}"] = seed_runs(derived_corpus(folder, cache_dir, negatives=k), seeds, cache_dir)
+    for name, rs in runs.items():
+        rows = [scores(corpus, r.W, r.W_out) for r in rs]
+        out[name] = dict(rows=rows, spread=spread(rows),
+                         seconds_per_step=float(np.median([r.seconds / r.config.steps for r in rs])))
+    for variant in GENSIM_VARIANTS:
+        rows = [scores(corpus, W, W_out) for W, W_out in gensim_runs(folder, variant, seeds, cache_dir)]
+        out[f"gensim_{variant}"] = dict(rows=rows, spread=spread(rows))
+    return out
