@@ -36,7 +36,7 @@ def autograd_step(W, W_out, center, context, negatives, lr):
     with torch.no_grad():
         model.W.copy_(torch.from_numpy(W))
         model.W_out.copy_(torch.from_numpy(W_out))
-    loss = model(torch.tensor([center]), torch.tensor([context]), torch.tensor([negatives]))
+    loss = model(torch.tensor([center]), torch.tensor([context]), torch.from_numpy(np.asarray(negatives, dtype=np.int64)[None]))
     loss.backward()
     return loss.item(), model.W.grad.numpy(), model.W_out.grad.numpy()
 

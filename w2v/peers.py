@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -94,17 +91,12 @@ def gensim_vectors(corpus_dir: str | Path, params: dict, cache_dir: str | Path |
 
 def gensim_runs(corpus_dir: str | Path, variant: str = "base", seeds=SEEDS,
                 cache_dir: str | Path | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
-    """gensim's (W, W_out) for every seed with one of GENSIM_VARIANTS, missing ones trained in parallel."""
+    """gensim's (W, W_out) for every seed with one of GENSIM_VARIANTS, each cached. Trained one
+    after the other: a run takes a few hundredths of a second here, less than starting a process."""
     folder = Path(corpus_dir)
     corpus, config = load_corpus(folder), load_config(folder)
-    all_params = [gensim_params(corpus, config, s, **GENSIM_VARIANTS[variant]) for s in seeds]
-    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    missing = [p for p in all_params if not _gensim_path(cache, folder, p).is_file()]
-    workers = min(len(missing), os.cpu_count() or 1)
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            list(pool.map(gensim_vectors, [folder] * len(missing), missing, [cache_dir] * len(missing)))
-    return [gensim_vectors(folder, p, cache_dir) for p in all_params]
+    return [gensim_vectors(folder, gensim_params(corpus, config, s, **GENSIM_VARIANTS[variant]), cache_dir)
+            for s in seeds]
 
 
 def scores(corpus: Corpus, W: np.ndarray, W_out: np.ndarray) -> dict[str, float]:
@@ -146,3 +138,35 @@ def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None
         rows = [scores(corpus, W, W_out) for W, W_out in gensim_runs(folder, variant, seeds, cache_dir)]
         out[f"gensim_{variant}"] = dict(rows=rows, spread=spread(rows))
     return out
+
+
+def kept_share(counts: np.ndarray, sample: float) -> float:
+    """The share of tokens gensim's subsampling keeps, in expectation: a word of count v is kept
+    with probability (√(v / (sample·N)) + 1) · sample·N / v, capped at 1 (N tokens in all)."""
+    counts = np.asarray(counts, dtype=np.float64)
+    threshold = sample * counts.sum()
+    keep = np.minimum(1.0, (np.sqrt(counts / threshold) + 1) * threshold / counts)
+    return float((keep * counts).sum() / counts.sum())
+
+
+def table_facts(table: dict) -> dict[str, float]:
+    """`comparison`'s spreads as flat names for glue: '<method>_<metric>_<median|min|max>', purity
+    in percent. Glued by "Negative sampling"."""
+    facts = {}
+    for method, entry in table.items():
+        for metric, s in entry["spread"].items():
+            for stat, value in s.items():
+                facts[f"{method}_{metric}_{stat}"] = 100 * value if metric == "purity" else value
+    return facts
+
+
+def cost_facts(vocab_size: int, dim: int, negatives: int, big_vocab: int = 3_000_000, big_dim: int = 300) -> dict:
+    """Multiply-adds of a step, full softmax against SGNS, at the book's size and at Google's
+    (3,000,000 words, 300 dimensions). Glued by "Negative sampling"."""
+    from .sgns import multiply_adds
+
+    small = multiply_adds(vocab_size, dim), multiply_adds(vocab_size, dim, negatives)
+    big = multiply_adds(big_vocab, big_dim), multiply_adds(big_vocab, big_dim, negatives)
+    return dict(madds_softmax=small[0], madds_sgns=small[1], madds_ratio=small[0] / small[1],
+                big_vocab=big_vocab, big_dim=big_dim, big_madds_softmax=big[0], big_madds_sgns=big[1],
+                big_madds_ratio=big[0] / big[1])
