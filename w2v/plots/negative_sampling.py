@@ -12,11 +12,23 @@ from bokeh.layouts import column
 from bokeh.models import HoverTool, Range1d
 from bokeh.plotting import figure
 
-from . import FONT, embed
+from . import FONT
 from .walkthrough import LOG_DECADES, _heatmap_source
 
 
-def update_comparison(corpus, dW_out_softmax: np.ndarray, dW_out_sgns: np.ndarray, caption: str, alt: str):
+def figure_step(run) -> int:
+    """The SGNS step the chapter draws: the first from the middle of the run on whose negatives
+    are k different words, none of them the centre or the context word, so that exactly k + 1
+    columns of W′ move and none of the words is drawn twice."""
+    k = run.config.negatives
+    for t in range(run.config.steps // 2, run.config.steps):
+        words = {int(run.centers[t]), int(run.contexts[t]), *map(int, run.negatives[t])}
+        if len(words) == k + 2:
+            return t
+    raise ValueError("no step of the run has k different negatives apart from its centre and context words")
+
+
+def update_comparison(corpus, dW_out_softmax: np.ndarray, dW_out_sgns: np.ndarray):
     """ΔW′ (D, V) of the same pair from the same state: the full softmax's, then SGNS's, on one
     colour scale and one word axis."""
     D, V = dW_out_softmax.shape
@@ -41,7 +53,7 @@ def update_comparison(corpus, dW_out_softmax: np.ndarray, dW_out_sgns: np.ndarra
         figs.append(f)
     figs[0].xaxis.visible = False
     figs[1].x_range = figs[0].x_range
-    return embed(column(*figs, sizing_mode="stretch_width"), caption, alt, "sgns-update")
+    return column(*figs, sizing_mode="stretch_width")
 
 
-__all__ = ["update_comparison", "LOG_DECADES"]
+__all__ = ["figure_step", "update_comparison", "LOG_DECADES"]
