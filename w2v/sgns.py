@@ -21,14 +21,17 @@ NOISE_POWER = 0.75  # word2vec.c's exponent: counts^0.75 draws rare words more o
 
 
 class SkipGramNS(SkipGram):
-    """model.py's SkipGram (same W, same W_out, same start) with the negative-sampling loss."""
+    """model.py's SkipGram (same W, W_out and start), another loss."""
 
-    def forward(self, center: torch.Tensor, context: torch.Tensor, negatives: torch.Tensor) -> torch.Tensor:
+    def forward(self, center, context, negatives):
         h = self.W[center]  # (B, D) the hidden layer, as in model.py
-        words = torch.cat([context[:, None], negatives], dim=1)  # (B, 1 + k) true word, then k negatives
-        u = torch.einsum("bd,dbj->bj", h, self.W_out[:, words])  # (B, 1 + k) only these scores
-        loss = -F.logsigmoid(u[:, 0]) - F.logsigmoid(-u[:, 1:]).sum(-1)  # (B,) true up, negatives down
-        return loss.mean()  # () loss averaged over the batch
+        # (B, 1 + k) the true context word, then its k negatives
+        words = torch.cat([context[:, None], negatives], dim=1)
+        # (B, 1 + k) scores of these words only: h · W′[:, word]
+        u = torch.einsum("bd,dbj->bj", h, self.W_out[:, words])
+        # (B,) pull the true word's score up, the negatives' down
+        loss = -F.logsigmoid(u[:, 0]) - F.logsigmoid(-u[:, 1:]).sum(-1)
+        return loss.mean()  # () averaged over the batch
 
 
 def noise_distribution(counts: np.ndarray) -> np.ndarray:
@@ -37,11 +40,14 @@ def noise_distribution(counts: np.ndarray) -> np.ndarray:
     return weights / weights.sum()
 
 
-def draw_negatives(counts: np.ndarray, steps: int, k: int, seed: int) -> np.ndarray:
-    """(steps, k) the negatives of every step, drawn from `noise_distribution` with their own
-    random stream of `seed` (the pair order's stream is untouched: same seed, same pairs)."""
+def draw_negatives(counts, steps: int, k: int, seed: int) -> np.ndarray:
+    """(steps, k) every step's negatives, from `noise_distribution`.
+
+    A random stream of its own (`seed`, 1): the stream that orders
+    the pairs is untouched, so same seed, same pairs."""
     rng = np.random.default_rng([seed, 1])
-    return rng.choice(len(counts), size=(steps, k), p=noise_distribution(counts)).astype(np.int32)
+    p = noise_distribution(counts)                       # (V,)
+    return rng.choice(len(p), size=(steps, k), p=p).astype(np.int32)
 
 
 @dataclass
@@ -65,31 +71,35 @@ class SGNSStepRecord:
     W_out_next: np.ndarray   # (D, V) W′ after the step: only the columns of `words` differ
 
 
-def sgns_step(W: np.ndarray, W_out: np.ndarray, center: int, context: int, negatives, lr: float) -> SGNSStepRecord:
-    """One SGD step of SGNS on one (center, context) pair and its k negatives, in float32 like torch."""
+def sgns_step(W, W_out, center: int, context: int, negatives,
+              lr: float) -> SGNSStepRecord:
+    """One SGD step of SGNS on one (center, context) pair and its
+    k negatives, in float32 like torch."""
     W = W.astype(np.float32, copy=False)
     W_out = W_out.astype(np.float32, copy=False)
     lr32 = np.float32(lr)
     negatives = np.asarray(negatives, dtype=np.int64)
 
-    words = np.concatenate([[context], negatives])      # (1 + k,)
+    words = np.concatenate([[context], negatives])   # (1 + k,)
     label = np.zeros(len(words), np.float32)
-    label[0] = 1
-    h = W[center].copy()                                 # (D,)
-    u = h @ W_out[:, words]                              # (1 + k,) k + 1 dot products, not V
-    s = 1 / (1 + np.exp(-u))                             # σ(u)
-    sign = 2 * label - 1                                 # +1 for the true word, −1 for negatives
-    loss = float(np.logaddexp(0, -sign * u).sum())       # −Σ log σ(sign · u), computed stably
-    e = s - label                                        # (1 + k,)
-    grad_W_out = np.zeros_like(W_out)
-    np.add.at(grad_W_out.T, words, np.outer(e, h))       # a word drawn twice gets both updates
-    grad_h = W_out[:, words] @ e                         # (D,)
+    label[0] = 1                            # 1 for the true word
+    h = W[center].copy()                    # (D,)
+    u = h @ W_out[:, words]                 # (1 + k,) not V scores
+    s = 1 / (1 + np.exp(-u))                # σ(u)
+    sign = 2 * label - 1                    # +1 true word, −1 noise
+    loss = float(np.logaddexp(0, -sign * u).sum())  # −Σ log σ(±u)
+    e = s - label                           # (1 + k,) ∂L/∂u
+    grad_W_out = np.zeros_like(W_out)       # (D, V)
+    # column j gets e_j · h; a word drawn twice gets both
+    np.add.at(grad_W_out.T, words, np.outer(e, h))
+    grad_h = W_out[:, words] @ e            # (D,)
 
     W_next = W.copy()
     W_next[center] = h - lr32 * grad_h
-    W_out_next = W_out - lr32 * grad_W_out
-    return SGNSStepRecord(center, context, negatives, lr, words, label, h, u, s, loss, e,
-                          grad_W_out, grad_h, W_next, W_out_next)
+    W_out_next = W_out - lr32 * grad_W_out  # k + 1 columns move
+    return SGNSStepRecord(center, context, negatives, lr, words, label,
+                          h, u, s, loss, e, grad_W_out, grad_h,
+                          W_next, W_out_next)
 
 
 def multiply_adds(vocab_size: int, dim: int, negatives: int = 0) -> int:
