@@ -70,7 +70,7 @@ def test_table_carries_gensims_own_runs(open_page):
     analogies = np.median([r["analogies"] for r in rows])
     table = page.locator("section:has(> span#sgns-results) table").first
     gensim_row = table.locator("tr", has_text="gensim").inner_text()
-    assert gensim_row.split("\t")[1].startswith(f"{purity:.0f} ("), gensim_row
-    assert gensim_row.split("\t")[2].startswith(f"{analogies:g} ("), gensim_row
+    assert gensim_row.split("\t")[1].startswith(f"{purity:.0f} ["), gensim_row
+    assert gensim_row.split("\t")[2].startswith(f"{analogies:g} ["), gensim_row
     assert table.locator("tbody tr").count() == 4
     assert log.problems() == []

@@ -36,9 +36,9 @@ def update_comparison(corpus, dW_out_softmax: np.ndarray, dW_out_sgns: np.ndarra
     vocab = list(corpus.vocab)
     moved = [int((d != 0).any(axis=0).sum()) for d in (dW_out_softmax, dW_out_sgns)]
     figs = []
-    for title, delta, name in ((f"ΔW′, full softmax: {moved[0]} of {V} columns move", dW_out_softmax,
+    for title, delta, name in ((f"ΔW′ softmax: {moved[0]} of {V} columns move", dW_out_softmax,
                                 "ns-dW-out-softmax"),
-                               (f"ΔW′, negative sampling: {moved[1]} of {V} columns move", dW_out_sgns,
+                               (f"ΔW′ SGNS: {moved[1]} of {V} columns move", dW_out_sgns,
                                 "ns-dW-out-sgns")):
         f = figure(height=150, sizing_mode="stretch_width", title=title, toolbar_location=None, tools="",
                    x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -0.5), y_axis_label="dim",
