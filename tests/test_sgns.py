@@ -159,8 +159,13 @@ def test_comparison_table(tmp_path):
         for metric, s in entry["spread"].items():
             assert s["min"] <= s["median"] <= s["max"], (name, metric)
     assert 0 <= table["softmax"]["spread"]["purity"]["max"] <= 1
-    assert table["sgns2"]["seconds_per_step"] > 0
     corpus = load_corpus(folder)
     first = peers.gensim_runs(folder, "base", (0,), tmp_path / "cache")[0]
     assert table["gensim_base"]["rows"][0] == peers.scores(corpus, *first)
     assert table["gensim_cbow"]["rows"] != table["gensim_base"]["rows"]
+
+
+def test_step_seconds_times_both_models():
+    seconds = peers.step_seconds(12, 4, 3, steps=50, repeats=2)
+    assert set(seconds) == {"softmax", "sgns"}
+    assert all(0 < s < 1 for s in seconds.values())
