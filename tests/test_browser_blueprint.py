@@ -105,7 +105,7 @@ def test_tap_on_a_phone_shows_the_note(browser, server):
         other_number, other_code = LINES[11]
         page.locator(f'.w2v-line[data-line="{other_number}"]').tap()
         assert visible_notes(page) == [NOTES[other_code]]
-        page.get_by_text("The notes live in").tap()
+        page.get_by_text("In symbols, for a centre word").tap()
         page.wait_for_timeout(100)
         assert visible_notes(page) == []
         assert problems == [], problems

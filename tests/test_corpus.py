@@ -276,3 +276,18 @@ def test_check_corpus_script(tmp_path):
     assert "bare lists (67%)" in bad.stderr and "'runs'" not in bad.stderr   # no verbs group: no verb rule
     missing = subprocess.run([sys.executable, str(script), str(tmp_path / "nope")], capture_output=True, text=True)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_sample_sentences_prefer_real_sentences_to_lists():
+    """The corpus chapter's samples show how a group's words are used, not a bare list, where the
+    corpus has such a sentence; each sample holds a word of its group."""
+    from w2v.plots.corpus import samples_for_group
+
+    corpus = load_corpus(w2v.BOOK_CORPUS)
+    for group in corpus.groups:
+        members = set(corpus.words_in_group(group))
+        ids = samples_for_group(corpus, group)
+        assert len(ids) == 2 and all(members & set(corpus.sentences[i]) for i in ids)
+        real = [i for i, s in enumerate(corpus.sentences) if members & set(s) and not is_bare_list(s)]
+        if len(real) >= 2:
+            assert not any(is_bare_list(corpus.sentences[i]) for i in ids), group

@@ -171,3 +171,130 @@ def summary(run) -> dict:
         purity_at_0=neighbor_purity(run.neighbors[0], groups, k) if has_groups else float("nan"),
         block_contrast=block_contrast(run.W, groups) if has_groups else float("nan"),
     )
+
+
+# ---------------------------------------------------------------- the map
+
+def map_axes(X: np.ndarray, n: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """The first `n` principal axes of the rows of X (N, D): axes (D, n), orthonormal, and the
+    share of X's variance each holds (n,), largest first.
+
+    Each axis is signed so that the row reaching furthest along it lands on its positive side: an
+    SVD may return either sign, and this makes the picture the same on every machine.
+    """
+    centred = np.asarray(X, dtype=np.float64) - np.mean(X, axis=0)
+    _, sing, vt = np.linalg.svd(centred, full_matrices=False)       # vt: (D, D), rows are the axes
+    axes = vt[:n].T                                                 # (D, n)
+    scores = centred @ axes                                         # (N, n)
+    far = np.argmax(np.abs(scores), axis=0)
+    axes = axes * np.sign(scores[far, np.arange(n)])
+    total = float(np.sum(sing ** 2))
+    return axes, (sing[:n] ** 2 / total if total > 0 else np.zeros(n))
+
+
+def variance_share(X: np.ndarray, axes: np.ndarray) -> float:
+    """The share of the variance of the rows of X (N, D) that lies in the plane of `axes` (D, n)."""
+    centred = np.asarray(X, dtype=np.float64) - np.mean(X, axis=0)
+    total = float(np.sum(centred ** 2))
+    return float(np.sum((centred @ axes) ** 2) / total) if total > 0 else 0.0
+
+
+def embedding_map(W_checkpoints: np.ndarray) -> dict:
+    """The 2-D map of the words at every checkpoint: a PCA of the unit rows of W.
+
+    Unit rows, because cosine neighbours and 3CosAdd analogies are computed on unit rows: the map
+    shows the vectors those read. (The raw rows also grow several times longer during training,
+    which would shrink the first checkpoints to a dot.)
+
+    One plane for every checkpoint, fitted on the final W, rather than each checkpoint's own best
+    plane aligned to the next by orthogonal Procrustes: in a fixed plane a word moves on the map
+    only when its own vector moves, and the axes can neither flip nor spin between frames. The
+    cost is that an early checkpoint is seen in the final plane, not in its own best one; its
+    `share` says how much of it that plane holds.
+
+    Returns coords (C, V, 2), each checkpoint's unit rows (minus their mean) in the plane; axes
+    (D, 2); axis_share (2,), the share of the final variance on each axis; share (C,), the share
+    of each checkpoint's variance in the plane. Shown in "Training journey" (the map).
+    """
+    unit = normalize_rows(W_checkpoints)                             # (C, V, D)
+    axes, axis_share = map_axes(unit[-1])
+    centred = unit - unit.mean(axis=1, keepdims=True)
+    coords = centred @ axes                                          # (C, V, 2)
+    share = np.array([variance_share(frame, axes) for frame in unit])
+    return dict(coords=coords, axes=axes, axis_share=axis_share, share=share)
+
+
+def two_table_map(W: np.ndarray, W_out: np.ndarray) -> dict:
+    """One map of both tables: a PCA of the unit rows of W and the unit columns of W′ together.
+
+    Returns coords_W (V, 2), coords_W_out (V, 2), axis_share (2,) of the joint variance, and
+    share, the joint variance in the plane. Shown in "Two faces of every word" (the map).
+    """
+    both = np.concatenate([normalize_rows(W), normalize_rows(np.asarray(W_out).T)])   # (2V, D)
+    axes, axis_share = map_axes(both)
+    coords = (both - both.mean(axis=0)) @ axes
+    V = len(W)
+    return dict(coords_W=coords[:V], coords_W_out=coords[V:], axis_share=axis_share,
+                share=float(axis_share.sum()))
+
+
+def offset_cosines(X: np.ndarray, tests: np.ndarray) -> np.ndarray:
+    """(A,) for each analogy test (a, b, c, d) the cosine between the offsets X[b] − X[a] and
+    X[d] − X[c]: 1 when the two arrows are parallel and point the same way. X is unit rows in D
+    dimensions, or their map coordinates. Shown in "Training journey" (the map)."""
+    X = np.asarray(X, dtype=np.float64)
+    a, b, c, d = np.asarray(tests, dtype=np.int64).reshape(-1, 4).T
+    first, second = X[b] - X[a], X[d] - X[c]
+    norms = np.linalg.norm(first, axis=-1) * np.linalg.norm(second, axis=-1)
+    return np.sum(first * second, axis=-1) / np.where(norms == 0, 1, norms)
+
+
+def plane_neighbor_purity(coords: np.ndarray, word_group: np.ndarray, k: int = 3) -> float:
+    """Neighbour purity on the map: the mean share of each word's k nearest points in the plane
+    (Euclidean; ties by word id) that sit in its own group. coords is (V, 2)."""
+    coords = np.asarray(coords, dtype=np.float64)
+    dist = np.linalg.norm(coords[:, None, :] - coords[None, :, :], axis=-1)
+    np.fill_diagonal(dist, np.inf)
+    nearest = np.argsort(dist, axis=-1, kind="stable")[:, :k]
+    return neighbor_purity(nearest, word_group, k)
+
+
+def map_facts(run, top: int = 3) -> dict:
+    """The numbers "Training journey" states about the map (the map takes shape), as plain values:
+    shares of variance in percent, steps, the most and least parallel analogy offsets at the end."""
+    m = embedding_map(run.W_checkpoints)
+    share, steps = 100 * m["share"], np.asarray(run.checkpoint_steps)
+    C = len(steps)
+    mid, peak = C // 2, int(np.argmax(share))
+    facts = dict(map_share_end=float(share[-1]), map_axis_1=float(100 * m["axis_share"][0]),
+                 map_axis_2=float(100 * m["axis_share"][1]), map_share_0=float(share[0]),
+                 map_share_mid=float(share[mid]), map_mid_step=int(steps[mid]),
+                 map_share_peak=float(share[peak]), map_peak_step=int(steps[peak]),
+                 map_random_share=float(200 / run.W.shape[1]), map_top=int(top))
+    if run.corpus.has_groups:
+        groups = run.corpus.word_group
+        facts.update(map_purity_0=100 * plane_neighbor_purity(m["coords"][0], groups, top),
+                     map_purity_end=100 * plane_neighbor_purity(m["coords"][-1], groups, top),
+                     map_purity_W_end=100 * neighbor_purity(run.neighbors[-1], groups, top))
+    tests = run.corpus.ids_of_analogies()
+    if len(tests):
+        cos = offset_cosines(normalize_rows(run.W), tests)
+        best, worst = int(np.argmax(cos)), int(np.argmin(cos))
+        alone = baseline_answers(run.W, tests)["nearest_of_c"]
+        name = lambda t: "{} : {} :: {} : {}".format(*run.corpus.analogies[t])   # noqa: E731
+        facts.update(map_parallel_test=name(best), map_parallel_cos=float(cos[best]),
+                     map_broken_test=name(worst), map_broken_cos=float(cos[worst]),
+                     map_broken_right=bool(run.analogy_ranks[-1, worst] == 1),
+                     map_broken_c_alone=bool(alone[worst] == tests[worst, 3]))
+    return facts
+
+
+def two_table_facts(W: np.ndarray, W_out: np.ndarray) -> dict:
+    """The numbers "Two faces of every word" states about its map: the share of the joint spread
+    in the plane, and how many words have their own context vector as the context vector nearest
+    (by cosine, in all dimensions) to their centre vector."""
+    m = two_table_map(W, W_out)
+    cos = normalize_rows(W) @ normalize_rows(np.asarray(W_out).T).T            # (V, V) W[w] · W′[:, j]
+    own = int(np.sum(np.argmax(cos, axis=1) == np.arange(len(W))))
+    return dict(two_map_share=100 * m["share"], two_map_axis_1=float(100 * m["axis_share"][0]),
+                two_map_axis_2=float(100 * m["axis_share"][1]), two_map_own_nearest=own)

@@ -135,3 +135,32 @@ def html_table(headers: list[str], rows: list[list[object]], caption: str = "", 
     ident = f' id="{html.escape(table_id)}"' if table_id else ""
     return (f'<div class="w2v-table-wrap"><table class="w2v-table"{ident}>{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
+
+
+# ---------------------------------------------------------------- the parameter census's scale
+
+# Published models the census sets beside this one: (name, trainable parameters, bibliography key).
+PUBLISHED_SIZES: tuple[tuple[str, int, str], ...] = (
+    # The pre-trained GoogleNews vectors: 3,000,000 words and phrases × 300 dimensions. The file
+    # holds the input vectors only; training also had output vectors (word2vec's project page,
+    # code.google.com/archive/p/word2vec, and Mikolov et al. 2013b).
+    ("word2vec News", 3_000_000 * 300, "google2013word2vec"),
+    ("GPT-2", 1_500_000_000, "radford2019language"),      # 1.5B: Radford et al. 2019, Table 2 (1,542M)
+    ("GPT-3", 175_000_000_000, "brown2020language"),      # 175B: Brown et al. 2020, Table 2.1
+)
+
+
+def parameter_scale(vocab_size: int, dim: int) -> list[tuple[str, int]]:
+    """(name, parameters) of this model, 2·V·D (W and W′), then of the published models in
+    PUBLISHED_SIZES, smallest first. Used by book/blueprint.md (#parameter-census)."""
+    return [("this model", 2 * int(vocab_size) * int(dim))] + [(name, n) for name, n, _ in PUBLISHED_SIZES]
+
+
+def count_words(n: float) -> str:
+    """A count as a reader says it: 1,536; 900 million; 1.5 billion; 175 billion."""
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if n >= size:
+            value = n / size
+            text = f"{value:.1f}" if value < 10 else f"{value:,.0f}"
+            return f"{text.removesuffix('.0')} {word}"
+    return f"{round(n):,}"

@@ -97,3 +97,32 @@ def evidence_table(corpus: Corpus, window: int, pair_list, **limits) -> dict[str
         table[f"{a},{b}"] = [e.together, e.n_together, e.shared, e.n_shared,
                              [n for example in e.examples for n in example]]
     return table
+
+
+def sharing_rates(index: EvidenceIndex, pair_list, n_common: int = 2) -> dict[str, float]:
+    """How often two words share a context word, for `pair_list` and, as the base rate, for every
+    pair of distinct words; once counting every context word, once leaving out the `n_common` most
+    frequent words of the corpus (function words that stand beside almost everything).
+
+    Shown in "Training journey": neighbours that never co-occur share context words, but so do most
+    pairs of words, so the evidence is only how much more often they share *specific* ones.
+    """
+    corpus = index.corpus
+    V = corpus.vocab_size
+    common = np.argsort(-corpus.counts, kind="stable")[:n_common]
+    seen = index.context_counts > 0                          # (V, V) [w, c]: c is ever in w's window
+    rare_seen = seen.copy()
+    rare_seen[:, common] = False
+
+    def shares(a: np.ndarray, b: np.ndarray, table: np.ndarray) -> np.ndarray:
+        both = table[a] & table[b]                            # (P, V) context words both see
+        both[np.arange(len(a)), a] = False                    # a and b are not "third" words
+        both[np.arange(len(a)), b] = False
+        return both.any(axis=1)
+
+    a, b = (np.array(x, dtype=np.int64) for x in zip(*pair_list)) if len(pair_list) else (np.zeros(0, int),) * 2
+    all_a, all_b = np.triu_indices(V, k=1)
+    return dict(pairs_any=float(shares(a, b, seen).mean()), pairs_specific=float(shares(a, b, rare_seen).mean()),
+                all_any=float(shares(all_a, all_b, seen).mean()),
+                all_specific=float(shares(all_a, all_b, rare_seen).mean()),
+                common_words=[corpus.vocab[i] for i in common])

@@ -118,3 +118,11 @@ def embed(layout, caption: str, alt: str, name: str) -> Figure:
     figure a stable anchor (#fig-<name>) that a syllabus can link to.
     """
     return Figure(layout, caption, alt, name)
+
+
+def static_figure(body: str, caption: str, alt: str, name: str) -> str:
+    """A static drawing (inline SVG or HTML, no script) as the page's <figure>: like `embed`, with
+    a caption under it, alt text for screen readers and a stable anchor #fig-<name>."""
+    return (f'<figure class="w2v-static" id="fig-{html.escape(name)}" aria-label="{html.escape(alt)}">'
+            f'<div class="w2v-static-body">{body}</div>'
+            f'<figcaption>{html.escape(caption)}</figcaption></figure>')

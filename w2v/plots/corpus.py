@@ -79,11 +79,14 @@ def groups_table(corpus) -> str:
 
 
 def samples_for_group(corpus, group: str, n: int = 2) -> list[int]:
-    """The n sentences with the most distinct words of `group`; ties go to the longer, then the earlier
-    sentence. Deterministic."""
+    """The n sentences with the most distinct words of `group`, real sentences before bare lists
+    ("cat and dog" shows a group but not how its words are used); ties go to the longer, then the
+    earlier sentence. Deterministic."""
+    from w2v.corpus import is_bare_list
+
     members = set(corpus.words_in_group(group))
-    scored = [(-len(members.intersection(s)), -len(s), i) for i, s in enumerate(corpus.sentences)]
-    return [i for hits, length, i in sorted(scored) if hits < 0][:n]
+    scored = [(is_bare_list(s), -len(members.intersection(s)), -len(s), i) for i, s in enumerate(corpus.sentences)]
+    return [i for bare, hits, length, i in sorted(scored) if hits < 0][:n]
 
 
 def samples_table(corpus, samples: dict[str, list[int]]) -> str:
@@ -99,7 +102,7 @@ def samples_table(corpus, samples: dict[str, list[int]]) -> str:
             shown.append(f'<span class="w2v-sentence">{" ".join(words)}</span>')
         rows.append([swatch(colors[group]) + html.escape(group), "<br>".join(shown)])
     return html_table(["group", "sample sentences (the group's words in bold)"], rows, raw=(0, 1),
-                      caption="Sentences with the most words of each group", table_id="samples-table")
+                      caption="Two sentences for each group, the group's words in bold", table_id="samples-table")
 
 
 def analogies_table(corpus) -> str:
@@ -116,3 +119,63 @@ def token_shares(corpus) -> np.ndarray:
     """(G,) fraction of all tokens that belong to each group."""
     totals = np.bincount(corpus.word_group, weights=corpus.counts, minlength=len(corpus.groups))
     return totals / totals.sum()
+
+
+# ------------------------------------------------------------------ the window, drawn
+
+WORD_FONT = 14          # px; words are set in monospace, so a word of k letters is 0.6·k·14 px wide
+CHAR_PX = 0.6 * WORD_FONT
+
+
+def window_pairs_figure(sentence: list[str], window: int) -> str:
+    """How the window cuts one sentence into (centre, context) pairs, as static HTML with inline SVG.
+
+    One row per centre word: the sentence with that word highlighted, an arc to every word at
+    most `window` positions away (data-center and data-context give the two positions), and the
+    pairs it yields. Colours come from the page's text colour (currentColor) and two group
+    colours at partial opacity, so the drawing reads in the light and the dark theme.
+    Used by book/corpus.md (#window-pairs).
+    """
+    from . import GROUP_COLORS
+
+    center_color, context_color = GROUP_COLORS[0], GROUP_COLORS[1]
+    widths = [len(w) * CHAR_PX + 14 for w in sentence]
+    gap = 12.0
+    xs = np.concatenate([[0.0], np.cumsum(np.array(widths) + gap)])[:-1] + 2
+    total = float(xs[-1] + widths[-1] + 2)
+    box_h, top = 26.0, 12 + 12 * min(window, len(sentence) - 1) + 6
+    height = top + box_h + 3
+    rows = []
+    for i, center in enumerate(sentence):
+        inside = [j for j in range(len(sentence)) if j != i and abs(j - i) <= window]
+        parts = []
+        for j, word in enumerate(sentence):
+            x, w = xs[j], widths[j]
+            if j == i:
+                style = f'fill="{center_color}" fill-opacity="0.35" stroke="{center_color}" stroke-width="2"'
+            elif j in inside:
+                style = f'fill="{context_color}" fill-opacity="0.25" stroke="{context_color}" stroke-width="2"'
+            else:
+                style = 'fill="none" stroke="currentColor" stroke-opacity="0.4" stroke-dasharray="3 3"'
+            parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="{w:.1f}" height="{box_h}" rx="4" {style}/>')
+            opacity = "" if j == i or j in inside else ' fill-opacity="0.6"'
+            weight = "bold" if j == i else "normal"
+            parts.append(f'<text x="{x + w / 2:.1f}" y="{top + 18:.1f}" text-anchor="middle" font-weight="{weight}" '
+                         f'fill="currentColor"{opacity}>{html.escape(word)}</text>')
+        cx = xs[i] + widths[i] / 2
+        for j in inside:
+            tx = xs[j] + widths[j] / 2
+            lift = 12 + 12 * abs(j - i)
+            parts.append(f'<path class="w2v-arc" data-center="{i}" data-context="{j}" '
+                         f'd="M{cx:.1f},{top - 1:.1f} Q{(cx + tx) / 2:.1f},{top - 2 * lift + 6:.1f} {tx:.1f},{top - 7:.1f}" '
+                         f'fill="none" stroke="currentColor" stroke-width="1.5"/>'
+                         f'<polygon points="{tx - 4:.1f},{top - 8:.1f} {tx + 4:.1f},{top - 8:.1f} {tx:.1f},{top - 1:.1f}" '
+                         f'fill="currentColor"/>')
+        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total:.0f} {height:.0f}" width="{total:.0f}" '
+               f'height="{height:.0f}" font-size="{WORD_FONT}" aria-hidden="true" '
+               f'font-family="var(--pst-font-family-monospace, monospace)">' + "".join(parts) + "</svg>")
+        chips = " ".join(f'<code class="w2v-pair" data-center="{i}" data-context="{j}">'
+                         f'({html.escape(center)}, {html.escape(sentence[j])})</code>' for j in inside)
+        rows.append(f'<li class="w2v-window-row">{svg}<span class="w2v-window-pairs">'
+                    f'<span class="w2v-window-arrow" aria-hidden="true">→</span> {chips}</span></li>')
+    return f'<ol class="w2v-window" data-window="{int(window)}">' + "".join(rows) + "</ol>"

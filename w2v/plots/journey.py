@@ -58,8 +58,10 @@ def _step_formatter(steps) -> CustomJSTickFormatter:
 
 # ------------------------------------------------------------------ loss
 
-def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5):
-    """Per-step loss (every `every`-th step, light) and its trailing `window`-step mean (bold)."""
+def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5, floor: float | None = None):
+    """Per-step loss (every `every`-th step, light) and its trailing `window`-step mean (bold);
+    `floor`, if given, is drawn as a line: the lowest mean loss any model can reach on the
+    pairs, H(o|c) (w2v.counts.loss_floor)."""
     n = len(losses)
     steps = np.arange(0, n, every)
     mean = running_mean(losses, window)
@@ -78,6 +80,12 @@ def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5)
     p.add_layout(Label(x=n, y=float(np.log(vocab_size)), text=f"uniform guess: ln {vocab_size}",
                        text_align="right", text_baseline="bottom", text_font_size="12px",
                        text_color="#C0392B", x_offset=-4, y_offset=2))
+    if floor is not None:
+        p.add_layout(Span(location=float(floor), dimension="width", line_color="#006D4E", line_dash="dotdash",
+                          line_width=2))
+        p.add_layout(Label(x=n, y=float(floor), text=f"floor H(o|c) = {floor:.2f}", text_align="right",
+                           text_baseline="top", text_font_size="12px", text_color="#006D4E", x_offset=-4,
+                           y_offset=-3, background_fill_color="white", background_fill_alpha=0.8))
     p.add_tools(HoverTool(renderers=[line], mode="vline",
                           tooltips=[("step", "@step{0,0}"), ("mean loss", "@loss{0.000}")]))
     _steps_axis(p.xaxis)
@@ -523,10 +531,12 @@ def seed_bands(steps, purity: np.ndarray, analogies: np.ndarray, own: int, n_tes
         band = p.varea("step", "low", "high", source=source, fill_color="#0072B2", fill_alpha=0.2)
         median = p.line("step", "median", source=source, line_width=2, color="#0072B2", line_dash="dashed")
         mine = p.line("step", "own", source=source, line_width=2.5, color="#222222")
-        p.add_layout(Legend(items=[LegendItem(label="range over seeds", renderers=[band]),
-                                   LegendItem(label="median", renderers=[median]),
-                                   LegendItem(label="this book's run", renderers=[mine])],
-                            location="top_left", label_text_font_size="11px", background_fill_alpha=0.7))
+        if not plots:  # one legend, above the first chart: inside either chart it covers the curves at 390 px
+            p.add_layout(Legend(items=[LegendItem(label="range over seeds", renderers=[band]),
+                                       LegendItem(label="median", renderers=[median]),
+                                       LegendItem(label="this book's run", renderers=[mine])],
+                                orientation="horizontal", label_text_font_size="11px", spacing=10,
+                                padding=4, margin=0), "above")
         fmt = "0.0" if name == "purity" else "0"
         p.add_tools(HoverTool(renderers=[mine], mode="vline", tooltips=[
             ("step", "@step{0,0}"), ("this run", f"@own{{{fmt}}}"), ("median", f"@median{{{fmt}}}"),
