@@ -8,6 +8,7 @@ the one `Run` every chapter uses: its recipe is shown in "Model blueprint", its 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -36,6 +37,7 @@ class TrainConfig:
     steps: int = 15_000          # optimisation steps, one (center, context) pair each
     dim: int = 8                 # embedding dimension D
     window: int = 2              # context words taken on each side of the centre word
+    negatives: int = 0           # 0: the full softmax (model.py); k ≥ 1: negative sampling with k (sgns.py)
     lr: float = 0.5              # learning rate at step 0
     lr_final: float = 0.05       # learning rate at the last step; linear decay in between
     optimizer: str = "sgd"       # plain SGD: exactly the update the walkthrough shows
@@ -60,6 +62,7 @@ _RULES: dict[str, tuple[type, Callable[[object], bool], str]] = {
     "steps": (int, lambda v: v >= 1, "a whole number ≥ 1"),
     "dim": (int, lambda v: v >= 1, "a whole number ≥ 1"),
     "window": (int, lambda v: v >= 1, "a whole number ≥ 1"),
+    "negatives": (int, lambda v: 0 <= v <= 1000, "a whole number ≥ 0 (0 is the full softmax; at most 1000)"),
     "lr": (float, lambda v: 0 < v <= 100, "a number > 0 (and ≤ 100)"),
     "lr_final": (float, lambda v: 0 < v <= 100, "a number > 0 (and ≤ 100)"),
     "optimizer": (str, lambda v: v == "sgd", "'sgd' (the only optimiser the walkthrough can show)"),
@@ -160,6 +163,13 @@ class Run:
         """(D, V) final context-word vectors (W′)."""
         return self.W_out_checkpoints[-1]
 
+    @functools.cached_property
+    def negatives(self) -> np.ndarray:
+        """(steps, k) the negatives of every step, redrawn from the seed (k = 0 for the full softmax)."""
+        from .sgns import draw_negatives
+
+        return draw_negatives(self.corpus.counts, self.config.steps, self.config.negatives, self.config.seed)
+
     @property
     def analogy_correct(self) -> np.ndarray:
         return self.analogy_ranks == 1
@@ -169,6 +179,7 @@ class Run:
 
     def state_before(self, step: int) -> tuple[np.ndarray, np.ndarray]:
         """(W, W_out) as they were before `step`, replayed from the nearest earlier checkpoint."""
+        from .sgns import sgns_step
         from .step import training_step  # step.py builds on this module
 
         if not 0 <= step <= self.config.steps:
@@ -176,7 +187,11 @@ class Run:
         c = int(np.searchsorted(self.checkpoint_steps, step, side="right") - 1)
         W, W_out = self.W_checkpoints[c].copy(), self.W_out_checkpoints[c].copy()
         for t in range(int(self.checkpoint_steps[c]), step):
-            record = training_step(W, W_out, int(self.centers[t]), int(self.contexts[t]), self.config.lr_at(t))
+            if self.config.negatives:
+                record = sgns_step(W, W_out, int(self.centers[t]), int(self.contexts[t]), self.negatives[t],
+                                   self.config.lr_at(t))
+            else:
+                record = training_step(W, W_out, int(self.centers[t]), int(self.contexts[t]), self.config.lr_at(t))
             W, W_out = record.W_next, record.W_out_next
         return W, W_out
 
@@ -191,10 +206,12 @@ def sample_steps(n_pairs: int, steps: int, seed: int) -> np.ndarray:
 
 
 def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], None] | None = None) -> dict:
-    """Train SkipGram with plain SGD, one pair per step, and record the run's raw arrays."""
+    """Train SkipGram with plain SGD, one pair per step, and record the run's raw arrays.
+    With ``negatives = k`` the model is SkipGramNS (sgns.py): same start, same pairs, k negatives a step."""
     import torch
 
     from .model import SkipGram
+    from .sgns import SkipGramNS, draw_negatives
 
     table = pairs(corpus, config.window)
     if len(table) == 0:
@@ -202,6 +219,8 @@ def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], No
     step_pair = sample_steps(len(table), config.steps, config.seed)
     centers = torch.from_numpy(table[step_pair, 0].astype(np.int64)).split(1)
     contexts = torch.from_numpy(table[step_pair, 1].astype(np.int64)).split(1)
+    negatives = torch.from_numpy(draw_negatives(corpus.counts, config.steps, config.negatives,
+                                                config.seed).astype(np.int64)).split(1)
     lrs = [config.lr_at(t) for t in range(config.steps)]
     checkpoint_at = set(config.checkpoint_steps().tolist())
     snapshot_at = set(config.snapshot_steps().tolist())
@@ -210,7 +229,7 @@ def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], No
     torch.set_num_threads(1)  # 96×8 is far too small to gain from threads; one thread is also deterministic
     try:
         torch.manual_seed(config.seed)
-        model = SkipGram(corpus.vocab_size, config.dim)
+        model = (SkipGramNS if config.negatives else SkipGram)(corpus.vocab_size, config.dim)
         W, W_out = model.W, model.W_out
         checkpoints, snapshots, losses = {}, {}, []
         started = time.perf_counter()
@@ -221,7 +240,7 @@ def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], No
                 snapshots[t] = W.detach().clone()
             if t == config.steps:
                 break
-            loss = model(centers[t], contexts[t])
+            loss = model(centers[t], contexts[t], negatives[t]) if config.negatives else model(centers[t], contexts[t])
             loss.backward()
             with torch.no_grad():  # plain SGD, written out: p ← p − lr · ∂L/∂p
                 W.add_(W.grad, alpha=-lrs[t])
