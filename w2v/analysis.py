@@ -285,7 +285,10 @@ def map_facts(run, top: int = 3) -> dict:
         facts.update(map_parallel_test=name(best), map_parallel_cos=float(cos[best]),
                      map_broken_test=name(worst), map_broken_cos=float(cos[worst]),
                      map_broken_right=bool(run.analogy_ranks[-1, worst] == 1),
-                     map_broken_c_alone=bool(alone[worst] == tests[worst, 3]))
+                     map_broken_c_alone=bool(alone[worst] == tests[worst, 3]),
+                     map_broken_answer=run.corpus.vocab[int(run.analogy_answers[-1, worst])],
+                     map_broken_c=run.corpus.analogies[worst][2],
+                     map_broken_nearest_c=run.corpus.vocab[int(alone[worst])])
     return facts
 
 
