@@ -203,7 +203,7 @@ new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadR
 # Not yet under 0.1: MathJax typesets these pages' inline maths a second after the text is drawn,
 # and the lines around each formula reflow (measured 0.12 and 0.21; see benchmarks/lighthouse.py).
 # Rendering the maths at build time would remove it. Until then, a ceiling that catches anything new.
-MATHJAX_REFLOW = {"book/journey.html": 0.2, "book/two-faces.html": 0.3}
+MATHJAX_REFLOW = {"book/journey.html": 0.2, "book/two-faces.html": 0.3, "book/negative-sampling.html": 0.2}
 
 
 @pytest.mark.parametrize("path", PAGES)
