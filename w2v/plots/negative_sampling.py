@@ -8,12 +8,7 @@ sees every column move in one and only k + 1 in the other.
 from __future__ import annotations
 
 import numpy as np
-from bokeh.layouts import column
-from bokeh.models import HoverTool, Range1d
-from bokeh.plotting import figure
-
-from . import FONT
-from .walkthrough import LOG_DECADES, _heatmap_source
+from .walkthrough import LOG_DECADES, delta_heatmaps
 
 
 def figure_step(run) -> int:
@@ -35,25 +30,10 @@ def update_comparison(corpus, dW_out_softmax: np.ndarray, dW_out_sgns: np.ndarra
     top = float(max(np.abs(dW_out_softmax).max(), np.abs(dW_out_sgns).max()))
     vocab = list(corpus.vocab)
     moved = [int((d != 0).any(axis=0).sum()) for d in (dW_out_softmax, dW_out_sgns)]
-    figs = []
-    for title, delta, name in ((f"ΔW′ softmax: {moved[0]} of {V} columns move", dW_out_softmax,
-                                "ns-dW-out-softmax"),
-                               (f"ΔW′ SGNS: {moved[1]} of {V} columns move", dW_out_sgns,
-                                "ns-dW-out-sgns")):
-        f = figure(height=150, sizing_mode="stretch_width", title=title, toolbar_location=None, tools="",
-                   x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -0.5), y_axis_label="dim",
-                   x_axis_label="word (vocabulary index)", name=name)
-        r = f.image_rgba(image="image", x="x", y="y", dw="dw", dh="dh",
-                         source=_heatmap_source(delta, vocab, top, name + "-source"))
-        f.add_tools(HoverTool(renderers=[r], tooltips=[("word", "@word"), ("dim", "@dim"), ("Δ", "@value{0.000e}")]))
-        f.grid.visible = False
-        f.title.text_font_size = FONT
-        f.axis.axis_label_text_font_size = FONT
-        f.yaxis.ticker = list(range(D))
-        figs.append(f)
-    figs[0].xaxis.visible = False
-    figs[1].x_range = figs[0].x_range
-    return column(*figs, sizing_mode="stretch_width")
+    return delta_heatmaps([(f"ΔW′ softmax: {moved[0]} of {V} columns move", dW_out_softmax,
+                            "ns-dW-out-softmax-source", "ns-dW-out-softmax"),
+                           (f"ΔW′ SGNS: {moved[1]} of {V} columns move", dW_out_sgns,
+                            "ns-dW-out-sgns-source", "ns-dW-out-sgns")], vocab, top)
 
 
 __all__ = ["figure_step", "update_comparison", "LOG_DECADES"]

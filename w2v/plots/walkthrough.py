@@ -267,6 +267,30 @@ def _heatmap_source(delta: np.ndarray, vocab: list[str], top: float, name: str) 
                                  value=[delta.ravel().astype(np.float64)]), name=name)
 
 
+def delta_heatmaps(panels, vocab: list[str], top: float):
+    """Two (D, V) update heatmaps stacked on one word axis and one colour scale: `panels` is
+    [(title, delta, source name, figure name)] × 2. Used by "One training step" (ΔW, ΔW′) and
+    "Negative sampling" (ΔW′ of the full softmax and of SGNS)."""
+    figs = []
+    for title, delta, source_name, fig_name in panels:
+        D, V = delta.shape
+        f = figure(height=150, sizing_mode="stretch_width", title=title, toolbar_location=None, tools="",
+                   x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -0.5), y_axis_label="dim",
+                   x_axis_label="word (vocabulary index)", name=fig_name)
+        # row d of the image spans y ∈ [d − ½, d + ½]; the y range runs downwards (dimension 0 on top)
+        r = f.image_rgba(image="image", x="x", y="y", dw="dw", dh="dh",
+                         source=_heatmap_source(delta, vocab, top, source_name))
+        f.add_tools(HoverTool(renderers=[r], tooltips=[("word", "@word"), ("dim", "@dim"), ("Δ", "@value{0.000e}")]))
+        f.grid.visible = False
+        f.title.text_font_size = FONT
+        f.axis.axis_label_text_font_size = FONT
+        f.yaxis.ticker = list(range(D))
+        figs.append(f)
+    figs[0].xaxis.visible = False
+    figs[1].x_range = figs[0].x_range
+    return column(*figs, sizing_mode="stretch_width")
+
+
 def update_deltas(W: np.ndarray, W_out: np.ndarray, record) -> tuple[np.ndarray, np.ndarray]:
     """(ΔW, ΔW′) of a step: the weights after it minus the weights before it, in float32."""
     return record.W_next - W, record.W_out_next - W_out
@@ -274,28 +298,12 @@ def update_deltas(W: np.ndarray, W_out: np.ndarray, record) -> tuple[np.ndarray,
 
 def update_figure(run, W: np.ndarray, W_out: np.ndarray, record):
     """ΔW (drawn on its side, one column per word) above ΔW′, on the same word axis."""
-    V, D = run.corpus.vocab_size, run.config.dim
     dW, dW_out = update_deltas(W, W_out, record)
     top = max(float(np.abs(dW).max()), float(np.abs(dW_out).max()))
     vocab = list(run.corpus.vocab)
-    figs = []
-    for title, delta, name, fig_name in (
-            ("ΔW  (V×D on its side: a column per word)", dW.T, NAMES["dW_source"], NAMES["dW_figure"]),
-            ("ΔW′  (D×V)", dW_out, NAMES["dW_out_source"], NAMES["dW_out_figure"])):
-        src = _heatmap_source(delta, vocab, top, name)
-        f = figure(height=150, sizing_mode="stretch_width", title=title, toolbar_location=None, tools="",
-                   x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -0.5), y_axis_label="dim",
-                   x_axis_label="word (vocabulary index)", name=fig_name)
-        # row d of the image spans y ∈ [d − ½, d + ½]; the y range runs downwards (dimension 0 on top)
-        r = f.image_rgba(image="image", x="x", y="y", dw="dw", dh="dh", source=src)
-        f.add_tools(HoverTool(renderers=[r], tooltips=[("word", "@word"), ("dim", "@dim"), ("Δ", "@value{0.000e}")]))
-        f.grid.visible = False
-        f.title.text_font_size = FONT
-        f.yaxis.ticker = list(range(D))
-        figs.append(f)
-    figs[0].xaxis.visible = False
-    figs[1].x_range = figs[0].x_range
-    layout = column(*figs, sizing_mode="stretch_width")
+    layout = delta_heatmaps(
+        [("ΔW  (V×D on its side: a column per word)", dW.T, NAMES["dW_source"], NAMES["dW_figure"]),
+         ("ΔW′  (D×V)", dW_out, NAMES["dW_out_source"], NAMES["dW_out_figure"])], vocab, top)
     return embed(layout, f"The update of this step. Colour: red = increase, blue = decrease, on a log scale over "
                  f"{LOG_DECADES} decades so that small changes show; white = exactly zero. Only the centre word's "
                  "column of ΔW is coloured; every column of ΔW′ is. Hover a cell for its value.",
