@@ -3,17 +3,21 @@
 Modules follow the book: corpus → model → train (record, cache) → step → analysis → plots.
 """
 
+import os
 from pathlib import Path
 
 from .corpus import Corpus, CorpusError, load_corpus, pairs
 from .train import Run, TrainConfig, load_config, train_or_load
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BOOK_CORPUS = REPO_ROOT / "corpus"
+# The corpus the whole book is built on: the repository's corpus/, or the folder named by the
+# environment variable W2V_CORPUS (README, "The book on a corpus of your own").
+BOOK_CORPUS = Path(os.environ.get("W2V_CORPUS") or REPO_ROOT / "corpus").resolve()
 
 
 def book_run(progress=None) -> Run:
-    """The one run the whole book shows: the repository's corpus/, trained once and cached."""
+    """The one run the whole book shows: BOOK_CORPUS (corpus/ unless W2V_CORPUS names another
+    folder), trained once and cached."""
     return train_or_load(BOOK_CORPUS, progress=progress)
 
 

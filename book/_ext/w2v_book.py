@@ -5,7 +5,8 @@
    bokeh-widgets and bokeh-tables only where a figure has a widget or a table (each figure names
    the bundles it needs in data-bokeh-bundles, see w2v.plots.Figure).
 2. Never stale: myst-nb's jupyter-cache only notices edits to code cells. A stamp of w2v/ and
-   corpus/ is kept beside the cache; when it changes the cache is emptied and every page re-read.
+   the corpus (corpus/, or the folder W2V_CORPUS names) is kept beside the cache; when it
+   changes the cache is emptied and every page re-read.
 3. MathJax, offline: Sphinx would load MathJax from a CDN; the pinned package
    django-static-mathjax ships MathJax 3.2.2 (an empty `mathjax` module and its static files),
    and the parts the book uses are copied into _static/mathjax/ (mathjax_path in _config.yml).
@@ -39,10 +40,25 @@ MATH_MARKER = re.compile(r'class="math\b|class="[^"]*\bmath\b')  # Sphinx's math
 def inputs_stamp() -> str:
     """sha256 over everything a chapter's outputs depend on besides its own code cells."""
     digest = hashlib.sha256()
-    files = sorted((ROOT / "w2v").rglob("*.py")) + sorted(p for p in (ROOT / "corpus").rglob("*") if p.is_file())
-    for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    corpus = book_corpus()
+    digest.update(str(corpus).encode() + b"\0")
+    for base, pattern in ((ROOT / "w2v", "*.py"), (corpus, "*")):
+        for path in sorted(p for p in base.rglob(pattern) if p.is_file()):
+            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def book_corpus() -> Path:
+    """The corpus folder the book is built on: W2V_CORPUS if set (as w2v.BOOK_CORPUS reads it)."""
+    import os
+
+    named = os.environ.get("W2V_CORPUS")
+    folder = Path(named or ROOT / "corpus").resolve()
+    if named and not (folder / "sentences.txt").is_file():
+        from sphinx.errors import ConfigError
+
+        raise ConfigError(f"W2V_CORPUS={named}: no sentences.txt in {folder}")
+    return folder
 
 
 def _bokeh_js_dir() -> Path:
