@@ -1,12 +1,15 @@
 # make book: set up .venv with the pinned versions and build the book into _build/html.
-# make test: every test (engine, built HTML, real browser). Needs /usr/bin/chromium (Debian's chromium)
+# make test: every test (engine, built HTML, real browser), then the whole book built a second time on
+# the foreign corpus (tests/foreign_corpus) and every page test run again on that build. Needs /usr/bin/chromium (Debian's chromium)
 # and Node.js with npm (the page checkers in tools/package.json).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: venv tools book test test-engine bench lighthouse clean
+.PHONY: venv tools book book-foreign test test-foreign test-engine bench lighthouse clean
+FOREIGN := tests/foreign_corpus
+FOREIGN_OUT := _build/foreign
 NODE_STAMP := tools/node_modules/.installed-$(shell cat tools/package-lock.json | sha256sum | cut -c1-12)
 
 venv: $(STAMP)
@@ -23,11 +26,21 @@ $(STAMP):
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
+# W2V_CORPUS=DIR make book builds the whole book on the corpus folder DIR (README).
 book: venv
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# The same book on the foreign corpus, into _build/foreign/_build/html.
+book-foreign: venv
+	W2V_CORPUS=$(FOREIGN) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(FOREIGN_OUT)
+
 test: book tools
 	$(BIN)/python -m pytest tests
+	$(MAKE) test-foreign
+
+# Every test of the built pages (the `book` marker), on the foreign corpus's build.
+test-foreign: book-foreign tools
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(BIN)/python -m pytest tests -m book
 
 test-engine: venv
 	$(BIN)/python -m pytest tests -m "not book"

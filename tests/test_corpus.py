@@ -291,3 +291,23 @@ def test_sample_sentences_prefer_real_sentences_to_lists():
         real = [i for i, s in enumerate(corpus.sentences) if members & set(s) and not is_bare_list(s)]
         if len(real) >= 2:
             assert not any(is_bare_list(corpus.sentences[i]) for i in ids), group
+
+
+def test_about_text_is_the_folders_own_account(tmp_path):
+    from w2v.corpus import about_text
+
+    (tmp_path / "ABOUT.md").write_text("\ufeff<!-- a note for editors -->\nWritten *by hand*.\n", encoding="utf-8")
+    assert about_text(tmp_path) == "Written *by hand*."
+    (tmp_path / "ABOUT.md").unlink()
+    assert "no `ABOUT.md`" in about_text(tmp_path)
+
+
+def test_the_book_corpus_keeps_the_rules_its_about_states():
+    """corpus/ABOUT.md, shown in "The corpus", says every verb has a complement and no line repeats."""
+    from w2v import REPO_ROOT
+    from w2v.corpus import about_text, load_corpus, writing_facts
+
+    folder = REPO_ROOT / "corpus"
+    facts = writing_facts(load_corpus(folder))
+    assert "Every verb appears at least once with an object or a place" in about_text(folder)
+    assert facts["verbs_without_complement"] == [] and facts["n_repeated"] == 0

@@ -7,6 +7,7 @@ A corpus is any folder with a ``sentences.txt``; ``groups.tsv``, ``analogies.txt
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,6 +217,15 @@ def is_bare_list(sentence: list[str]) -> bool:
     ("bread and cheese", "the cat and the dog"). Not "he eats and drinks"."""
     content = [t for t in sentence if t not in LIST_WORDS]
     return "and" in sentence and len(content) == sentence.count("and") + 1
+
+
+def about_text(folder: str | Path) -> str:
+    """The corpus author's own account of how the text was made (ABOUT.md in the corpus folder,
+    without HTML comments), shown by "The corpus"; a folder without one says so."""
+    path = Path(folder) / "ABOUT.md"
+    if not path.is_file():
+        return f"This corpus folder ({Path(folder).name}) has no `ABOUT.md`."
+    return re.sub(r"<!--.*?-->\s*", "", path.read_text(encoding="utf-8-sig"), flags=re.S).strip()
 
 
 def writing_facts(corpus: Corpus, verbs_group: str = "verbs") -> dict:
