@@ -251,13 +251,14 @@
     setProgress(0, s.steps);
     setStatus(`Training ${s.steps.toLocaleString("en-US")} steps…`);
     const job = made.job;
-    if (!worker) {
+    if (!worker && DATA.worker_url) {
       try {
         worker = new Worker(DATA.worker_url);
         worker.onmessage = onMessage;
         worker.onerror = (event) => { event.preventDefault(); fallback(job); };
-      } catch (error) {
+      } catch (error) {  // a page opened from disk: Chromium refuses a worker there
         worker = null;
+        DATA.worker_url = null;
       }
     }
     if (worker) {
@@ -513,7 +514,7 @@
   }
 
   function showResults(result) {
-    const sc = result.scores, book = DATA.book;
+    const sc = result.scores;
     const last = sc.curve.loss[sc.curve.loss.length - 1];
     setText("pg-you-loss", fmt(last, 3));
     setText("pg-you-analogies", sc.tests.length ? `${sc.right} / ${sc.tests.length}` : "no test");
@@ -637,8 +638,15 @@
   }
 
   // For tests and the curious (in the browser console).
+  // scoreWeights(W): the page's scores of any final W of the book's vocabulary (a flat V·D array),
+  // with the book's groups and tests, to hold them to w2v.analysis on the same W.
+  function scoreWeights(W) {
+    return score({ vocab: DATA.vocab, W: Float32Array.from(W), losses: new Float32Array(1),
+                   settings: { dim: W.length / DATA.vocab.length, groups: readGroups(DATA.groups),
+                               tests: readAnalogies(DATA.analogies) } });
+  }
   window.w2vPlayground = { train, stop, result: () => lastResult, data: () => DATA, running: () => Boolean(running),
-                           score, wordMap, unitRows };
+                           scoreWeights };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

@@ -154,16 +154,13 @@
       const p = f32(Math.exp(f32(shifted[j] - logSum)));
       e[j] = f32(p - (j === context ? 1 : 0));
     }
-    for (let d = 0; d < D; d++) {                                    // ∂L/∂h = W′e (W′ before the step)
-      let sum = 0;
-      for (let j = 0; j < V; j++) sum = fma32(W_out[d * V + j], e[j], sum);
-      W[center * D + d] = f32(h[d] - f32(lr32 * sum));               // W[center] ← h − lr·∂L/∂h
-    }
-    for (let d = 0; d < D; d++) {                                    // W′ ← W′ − lr·(h ⊗ e)
-      const hd = h[d];
-      for (let j = 0; j < V; j++) {
-        const k = d * V + j;
-        W_out[k] = f32(W_out[k] - f32(lr32 * f32(hd * e[j])));
+    for (let d = 0; d < D; d++) {
+      const row = d * V, hd = h[d];
+      let sum = 0;                                                   // ∂L/∂h = W′e (row d of W′ before the step)
+      for (let j = 0; j < V; j++) sum = fma32(W_out[row + j], e[j], sum);
+      W[center * D + d] = f32(hd - f32(lr32 * sum));                 // W[center] ← h − lr·∂L/∂h
+      for (let j = 0; j < V; j++) {                                  // then row d of W′ ← W′ − lr·(h ⊗ e)
+        W_out[row + j] = f32(W_out[row + j] - f32(lr32 * f32(hd * e[j])));
       }
     }
     return -f32(shifted[context] - logSum);                          // loss = −log p[context]
