@@ -22,7 +22,7 @@ BUILD = Path(os.environ.get("W2V_BOOK_HTML", ROOT / "_build" / "html"))  # anoth
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-CHAPTERS = ["index", "blueprint", "corpus", "walkthrough", "journey", "counts", "negative-sampling", "weights", "two-faces", "references"]
+CHAPTERS = ["index", "blueprint", "corpus", "walkthrough", "journey", "counts", "negative-sampling", "weights", "two-faces", "playground", "references"]
 
 
 def pytest_collection_modifyitems(items):

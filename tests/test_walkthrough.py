@@ -155,5 +155,5 @@ def test_page_weight(book_html):
     """The chapter with all its data stays under 1 MB (the shared BokehJS files not counted)."""
     page = book_html / PAGE
     size = page.stat().st_size + sum((book_html / "_static" / name).stat().st_size
-                                     for name in ("walkthrough.js", "walkthrough.css"))
+                                     for name in ("w2v-step.js", "walkthrough.js", "walkthrough.css"))
     assert size <= MAX_PAGE_BYTES, size

@@ -163,7 +163,16 @@ _SUMMARY = re.compile(r'<summary aria-label="Toggle hidden content">\s*<p class=
 _BIBLIOENTRY = 'role="doc-biblioentry"'
 
 
+# sphinx-exercise 1.2.1: every exercise and solution body is a <section> with the same id
+# ("exercise-content", "solution-content": duplicate ids, linked from nowhere), and a solution's id
+# is its document's path ("book/playground-solution-1": a "/" is not valid in an id).
+_EXERCISE_IDS = re.compile(r' id="(?:exercise|solution)-content"')
+_SOLUTION_ID = re.compile(r'id="([\w-]+)/([\w-]*-solution-\d+)"')
+
+
 def _fix_body(body: str) -> str:
+    body = _EXERCISE_IDS.sub("", body)
+    body = _SOLUTION_ID.sub(r'id="\1-\2"', body)
     body = _SUMMARY.sub(r'<summary><span class="collapsed admonition-title">\1</span>'
                         r'<span class="expanded admonition-title">\2</span>', body)
     return body.replace(_BIBLIOENTRY, 'role="listitem"')

@@ -4,8 +4,8 @@
 // The page embeds the run's checkpoints (W and W′ before every 500th step) and the order in which
 // training took its (centre, context) pairs. To show step t, we take the nearest checkpoint at or
 // before t, replay the recorded steps up to t, then run step t itself and display every
-// intermediate. The arithmetic mirrors w2v/step.py line by line, in float32 like the Python
-// (NumPy float32) and torch: every result is rounded with Math.fround and stored in Float32Array.
+// intermediate. The step's arithmetic is _static/w2v-step.js (loaded first, and shared with the
+// worker of "Your turn"): it mirrors w2v/step.py line by line, in float32 like NumPy and torch.
 //
 // Sections: 1. reading the data · 2. the step (= w2v/step.py) · 3. the state before a step
 // (= Run.state_before) · 4. showing a step · 5. controls.
@@ -46,168 +46,17 @@
     return { center: P[row], context: P[row + 1], sentence: P[row + 2], position: P[row + 3] };
   }
 
-  // TrainConfig.lr_at, in float64 with Python's order of operations (a * b / c, then a + that).
+  // TrainConfig.lr_at of the book's recipe.
   function lrAt(data, step) {
-    return data.lr + ((data.lr_final - data.lr) * step) / Math.max(data.steps - 1, 1);
+    return w2vStep.lrAt(data.lr, data.lr_final, data.steps, step);
   }
 
   // ------------------------------------------------------------------ 2. the step (w2v/step.py)
 
-  // a·b + s rounded once to float32, like the fused multiply-adds of the BLAS behind NumPy's `@`
-  // (the product of two float32 numbers is exact in float64, so only the sum is rounded).
-  function fma32(a, b, s) {
-    return f32(s + a * b);
-  }
-
-  // x = one-hot of word i.
-  function oneHot(V, i) {
-    const x = new Float32Array(V);
-    x[i] = 1;
-    return x;
-  }
-
-  // np.sum of a float32 vector, in NumPy's order: for up to 128 numbers NumPy keeps eight running
-  // sums (elements i, i+8, i+16, … go to sum i mod 8), adds them pairwise, then adds the rest.
-  function numpySum(a) {
-    const n = a.length;
-    if (n < 8) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s = f32(s + a[i]);
-      return s;
-    }
-    if (n > 128) {  // NumPy splits longer arrays in halves; not needed for V ≤ 128, kept for safety
-      const half = (n >> 1) - ((n >> 1) % 8);
-      return f32(numpySum(a.subarray(0, half)) + numpySum(a.subarray(half)));
-    }
-    const r = Float32Array.from(a.subarray(0, 8));
-    let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let k = 0; k < 8; k++) r[k] = f32(r[k] + a[i + k]);
-    let s = f32(f32(f32(r[0] + r[1]) + f32(r[2] + r[3])) + f32(f32(r[4] + r[5]) + f32(r[6] + r[7])));
-    for (; i < n; i++) s = f32(s + a[i]);
-    return s;
-  }
-
-  // log p = log softmax(u). As in step.py: shift by max(u) first (softmax is unchanged by a shift,
-  // and exp can no longer overflow), then log p = shifted − log Σ exp(shifted).
-  function logSoftmax(u) {
-    let max = -Infinity;
-    for (let j = 0; j < u.length; j++) if (u[j] > max) max = u[j];
-    const shifted = new Float32Array(u.length);
-    const expShifted = new Float32Array(u.length);
-    for (let j = 0; j < u.length; j++) {
-      shifted[j] = f32(u[j] - max);
-      expShifted[j] = f32(Math.exp(shifted[j]));
-    }
-    const logSum = f32(Math.log(numpySum(expShifted)));
-    const logP = new Float32Array(u.length);
-    for (let j = 0; j < u.length; j++) logP[j] = f32(shifted[j] - logSum);
-    return logP;
-  }
-
-  // p = softmax(u) = exp(log p); log p is kept too, since the loss is −log p[context].
-  function softmax(u) {
-    const logP = logSoftmax(u);
-    const p = logP.map((v) => f32(Math.exp(v)));
-    return { logP, p };
-  }
-
-  // Forward pass: h = xᵀW = W[center] (no V·D multiplications needed), u = h·W′, p = softmax(u),
-  // loss = −log p[context].
-  function forward(W, W_out, V, D, center, context) {
-    const x = oneHot(V, center);
-    const h = W.slice(center * D, center * D + D);  // (D,)
-    const u = new Float32Array(V);                  // (V,) u_j = Σ_d h_d W′[d, j]
-    for (let j = 0; j < V; j++) {
-      let s = 0;
-      for (let d = 0; d < D; d++) s = fma32(h[d], W_out[d * V + j], s);
-      u[j] = s;
-    }
-    const { logP, p } = softmax(u);
-    const loss = -logP[context];
-    return { x, h, u, p, loss };
-  }
-
-  // Backward pass: for softmax + cross-entropy ∂L/∂u = e = p − y; then ∂L/∂W′ = h ⊗ e (D×V) and
-  // ∂L/∂h = W′e (D), which is also ∂L/∂W[center] since h is that row.
-  function backward(W_out, V, D, context, h, p) {
-    const y = oneHot(V, context);
-    const e = new Float32Array(V);
-    for (let j = 0; j < V; j++) e[j] = f32(p[j] - y[j]);
-    const grad_W_out = new Float32Array(D * V);
-    for (let d = 0; d < D; d++) for (let j = 0; j < V; j++) grad_W_out[d * V + j] = f32(h[d] * e[j]);
-    const grad_h = new Float32Array(D);
-    for (let d = 0; d < D; d++) {
-      let s = 0;
-      for (let j = 0; j < V; j++) s = fma32(W_out[d * V + j], e[j], s);
-      grad_h[d] = s;
-    }
-    return { y, e, grad_W_out, grad_h };
-  }
-
-  // Plain SGD, p ← p − lr·∂L/∂p. Only row `center` of W has a gradient; every entry of W′ has one.
-  function sgdUpdate(W, W_out, V, D, center, h, grad_h, grad_W_out, lr32) {
-    const W_row_next = new Float32Array(D);
-    for (let d = 0; d < D; d++) W_row_next[d] = f32(h[d] - f32(lr32 * grad_h[d]));
-    const W_next = W.slice();
-    W_next.set(W_row_next, center * D);
-    const W_out_next = new Float32Array(D * V);
-    for (let k = 0; k < D * V; k++) W_out_next[k] = f32(W_out[k] - f32(lr32 * grad_W_out[k]));
-    return { W_row_next, W_next, W_out_next };
-  }
-
-  // w2v.step.training_step: one SGD step on one (center, context) pair; returns every intermediate
-  // under the names of StepRecord.
-  function trainingStep(W, W_out, V, D, center, context, lr) {
-    const lr32 = f32(lr);  // np.float32(lr): the rate is computed in float64, used in float32
-    const fw = forward(W, W_out, V, D, center, context);
-    const bw = backward(W_out, V, D, context, fw.h, fw.p);
-    const up = sgdUpdate(W, W_out, V, D, center, fw.h, bw.grad_h, bw.grad_W_out, lr32);
-    return Object.assign({ center, context, lr }, fw, bw, up);
-  }
-
-  // trainingStep for the replay, in place: the same float32 operations in the same order (so the
-  // same numbers, bit for bit), but it overwrites (W, W′) with the weights after the step and keeps
-  // no intermediates; `s` holds scratch vectors reused from step to step. A replay runs up to
-  // checkpoint_every − 1 steps per change of step; making and copying V·D arrays at each of them
-  // (∂L/∂W′, W′_next, a copy of W) was most of its time.
-  function replayStep(W, W_out, V, D, center, context, lr, s) {
-    const lr32 = f32(lr);
-    const { h, u, shifted, expShifted, e } = s;
-    for (let d = 0; d < D; d++) h[d] = W[center * D + d];            // h = W[center]
-    let max = -Infinity;
-    for (let j = 0; j < V; j++) {                                    // u = h·W′
-      let sum = 0;
-      for (let d = 0; d < D; d++) sum = fma32(h[d], W_out[d * V + j], sum);
-      u[j] = sum;
-      if (sum > max) max = sum;
-    }
-    for (let j = 0; j < V; j++) {                                    // as logSoftmax
-      shifted[j] = f32(u[j] - max);
-      expShifted[j] = f32(Math.exp(shifted[j]));
-    }
-    const logSum = f32(Math.log(numpySum(expShifted)));
-    for (let j = 0; j < V; j++) {                                    // e = p − y, p = exp(log p)
-      const p = f32(Math.exp(f32(shifted[j] - logSum)));
-      e[j] = f32(p - (j === context ? 1 : 0));
-    }
-    for (let d = 0; d < D; d++) {                                    // ∂L/∂h = W′e (W′ before the step)
-      let sum = 0;
-      for (let j = 0; j < V; j++) sum = fma32(W_out[d * V + j], e[j], sum);
-      W[center * D + d] = f32(h[d] - f32(lr32 * sum));               // W[center] ← h − lr·∂L/∂h
-    }
-    for (let d = 0; d < D; d++) {                                    // W′ ← W′ − lr·(h ⊗ e)
-      const hd = h[d];
-      for (let j = 0; j < V; j++) {
-        const k = d * V + j;
-        W_out[k] = f32(W_out[k] - f32(lr32 * f32(hd * e[j])));
-      }
-    }
-  }
-
-  function replayScratch(V, D) {
-    return { h: new Float32Array(D), u: new Float32Array(V), shifted: new Float32Array(V),
-             expShifted: new Float32Array(V), e: new Float32Array(V) };
-  }
+  // The step itself is _static/w2v-step.js, loaded before this script and shared with the Web
+  // Worker of "Your turn": trainingStep keeps every intermediate, replayStep is the same step in
+  // place.
+  const { trainingStep, replayStep, replayScratch } = self.w2vStep;
 
   // ------------------------------------------------------------------ 3. the state before a step
 

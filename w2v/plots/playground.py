@@ -1,0 +1,71 @@
+"""The figures of "Your turn" (book/playground.md): the loss curve and the map, each with the book's
+run drawn at build time and an empty layer for the reader's run, which the page script
+(book/_static/playground.js) fills after training through the named data sources."""
+
+from __future__ import annotations
+
+import numpy as np
+from bokeh.layouts import column, row
+from bokeh.models import ColumnDataSource, HoverTool
+from bokeh.plotting import figure
+
+from . import GROUP_COLORS, embed, style_plot
+from .maps import _label_layer, _legend, _square_ranges
+
+BOOK_INK = "#777777"
+YOURS_INK = "#D55E00"
+
+
+def loss_figure(data: dict):
+    """The book's loss curve (grey) and, after a run, the reader's (orange), both as the mean loss
+    of equal blocks of steps (w2v.playground.loss_curve)."""
+    book = data["book"]
+    p = figure(name="pg-loss-plot", height=300, sizing_mode="stretch_width", tools="", toolbar_location=None,
+               x_axis_label="step", y_axis_label="mean loss of the block")
+    p.line("step", "loss", source=ColumnDataSource(dict(step=book["curve_steps"], loss=book["curve_loss"]),
+                                                   name="pg-loss-book"),
+           line_color=BOOK_INK, line_width=2, legend_label="the book's run")
+    p.line("step", "loss", source=ColumnDataSource(dict(step=[], loss=[]), name="pg-loss-yours"),
+           line_color=YOURS_INK, line_width=2.5, legend_label="your run")
+    p.legend.location = "top_right"
+    p.legend.label_text_font_size = "12px"
+    p.y_range.start = 0
+    style_plot(p)
+    return embed(p, caption="The loss while training: the mean loss of each hundredth of the steps, "
+                            "for the book's run and, once you train, for yours.",
+                 alt="Two loss curves over the training steps: the book's run in grey and the reader's "
+                     "run in orange, drawn after the reader trains.", name="playground-loss")
+
+
+def _map_plot(name: str, title: str, source: ColumnDataSource, priority, limit: float, extra=None):
+    p = figure(name=name, title=title, height=340, sizing_mode="stretch_width", tools="", toolbar_location=None,
+               x_axis_label="map axis 1", y_axis_label="map axis 2", min_width=200)
+    _square_ranges(p, limit)
+    dots = p.scatter("x", "y", source=source, size=8, fill_color="color", line_color="#333333", line_width=0.5)
+    p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word")]))
+    _label_layer(p, source, priority, f"{name}-labels", extra)
+    style_plot(p)
+    return p
+
+
+def map_figure(data: dict, corpus):
+    """Two maps side by side (stacked on a phone): the book's final W and the reader's, each the
+    PCA of its unit rows (w2v.analysis.embedding_map); group colours, words in no group grey."""
+    book = data["book"]
+    colors = [GROUP_COLORS[g] for g in corpus.word_group] if corpus.has_groups else ["#BBBBBB"] * corpus.vocab_size
+    book_src = ColumnDataSource(dict(x=book["map_x"], y=book["map_y"], word=list(corpus.vocab), color=colors),
+                                name="pg-map-book")
+    yours_src = ColumnDataSource(dict(x=[], y=[], word=[], color=[]), name="pg-map-yours")
+    by_count = [int(i) for i in np.argsort(-corpus.counts, kind="stable")]
+    yours_order = ColumnDataSource(dict(), name="pg-map-yours-order")  # tags[0]: the label order, set by the page
+    limit = 1.08 * float(max(np.abs(book["map_x"]).max(), np.abs(book["map_y"]).max()))
+    left = _map_plot("pg-map-book-plot", "The book's run", book_src, by_count, limit)
+    right = _map_plot("pg-map-yours-plot", "Your run (train to draw it)", yours_src, [], limit, yours_order)
+    legend = _legend(corpus, ' <span style="white-space:nowrap">grey: in no group</span>') if corpus.has_groups \
+        else None
+    maps = row(left, right, sizing_mode="stretch_width")
+    layout = column(*(x for x in (maps, legend) if x is not None), sizing_mode="stretch_width", spacing=6)
+    return embed(layout, caption="The map of the book's run and of yours: each word's unit vector in W, on the "
+                                 "plane of the two directions in which the words spread most (a PCA).",
+                 alt="Two scatter plots of the words, coloured by group: the book's final vectors on the "
+                     "left, the reader's on the right once trained.", name="playground-map")
