@@ -238,12 +238,16 @@ def _register_bibliography_style() -> None:
 def _unique_exercise_ids(app, doctree, docname) -> None:
     """sphinx-exercise 1.2.1 gives the body of every exercise and solution the same id
     (exercise-content, solution-content): one id used many times on a page. Nothing links to it,
-    so the body keeps no id; the exercise's label stays its anchor."""
+    so the body keeps no id; the exercise's label stays its anchor. A solution's id loses its "/"."""
     from docutils import nodes
 
     for section in doctree.findall(nodes.section):
         if section["ids"] in (["exercise-content"], ["solution-content"]):
             section["ids"] = []
+    # a solution's own id is "<docname>-solution-<n>", with the docname's "/": not a valid id
+    for node in doctree.findall(nodes.Element):
+        if "solution" in node.get("classes", ()) and any("/" in i for i in node["ids"]):
+            node["ids"] = [i.replace("/", "-") for i in node["ids"]]
 
 
 def setup(app):
