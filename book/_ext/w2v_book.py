@@ -267,6 +267,22 @@ def _register_bibliography_style() -> None:
     register_plugin("pybtex.style.formatting", "w2v-book", BookStyle)
 
 
+
+def _unique_exercise_ids(app, doctree, docname) -> None:
+    """sphinx-exercise 1.2.1 gives the body of every exercise and solution the same id
+    (exercise-content, solution-content): one id used many times on a page. Nothing links to it,
+    so the body keeps no id; the exercise's label stays its anchor. A solution's id loses its "/"."""
+    from docutils import nodes
+
+    for section in doctree.findall(nodes.section):
+        if section["ids"] in (["exercise-content"], ["solution-content"]):
+            section["ids"] = []
+    # a solution's own id is "<docname>-solution-<n>", with the docname's "/": not a valid id
+    for node in doctree.findall(nodes.Element):
+        if "solution" in node.get("classes", ()) and any("/" in i for i in node["ids"]):
+            node["ids"] = [i.replace("/", "-") for i in node["ids"]]
+
+
 def setup(app):
     _register_bibliography_style()
     app.connect("config-inited", _drop_thebe)
@@ -277,6 +293,7 @@ def setup(app):
     app.connect("html-page-context", _page_assets, priority=900)  # after sphinx.ext.mathjax's
     app.connect("build-finished", _copy_static_libraries)
     app.connect("build-finished", _fix_written_pages)
+    app.connect("doctree-resolved", _unique_exercise_ids)
     app.add_css_file("w2v.css")
     app.add_js_file("w2v.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

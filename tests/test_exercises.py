@@ -1,0 +1,150 @@
+"""The facts behind the exercises (w2v.exercises), each against an independent computation on the
+tiny corpus: counted by loops over the text, by torch autograd, or from the recorded arrays."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from tiny_corpus import write_tiny
+from w2v import exercises
+from w2v.corpus import load_corpus
+from w2v.model import SkipGram
+from w2v.seeds import derived_corpus
+from w2v.train import train_or_load
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """The tiny run, and the same recipe with one setting changed, as the chapters retrain it."""
+    folder = write_tiny(tmp_path_factory.mktemp("tiny") / "corpus")
+    cache = tmp_path_factory.mktemp("cache")
+    run = train_or_load(folder, cache)
+
+    def changed(**recipe):
+        return train_or_load(derived_corpus(folder, cache, **recipe), cache)
+
+    return dict(folder=folder, run=run, bigger=changed(dim=2 * run.config.dim), small=changed(dim=2),
+                wide=changed(window=run.config.window + 1), constant=changed(lr_final=run.config.lr))
+
+
+def sentence_ids(corpus):
+    return [[corpus.index[w] for w in s] for s in corpus.sentences]
+
+
+def test_welcome(tiny):
+    run, bigger = tiny["run"], tiny["bigger"]
+    facts = exercises.welcome_exercises(run, bigger)
+    lines = (tiny["folder"] / "sentences.txt").read_text().split("\n")
+    words = [line.split() for line in lines if line.strip()]
+    assert facts["n_sentences"] == len(words)
+    assert facts["n_tokens"] == sum(len(s) for s in words)
+    assert facts["V"] == len({w for s in words for w in s})
+    assert facts["tokens_per_sentence"] == pytest.approx(sum(map(len, words)) / len(words))
+    assert facts["tokens_per_word"] == pytest.approx(facts["n_tokens"] / facts["V"])
+    # the parameters: W and W′ as the trained arrays hold them
+    assert facts["n_params"] == run.W.size + run.W_out.size
+    assert facts["n_params_bigger"] == bigger.W.size + bigger.W_out.size == 2 * facts["n_params"]
+    assert facts["purity"] == pytest.approx(100 * np.mean(
+        [np.mean([run.corpus.word_group[n] == run.corpus.word_group[w] for n in run.neighbors[-1, w, :3]])
+         for w in range(run.corpus.vocab_size)]))
+    assert facts["last_mean_bigger"] == pytest.approx(bigger.losses[-run.config.checkpoint_every:].mean())
+
+
+def test_blueprint(tiny):
+    run, small = tiny["run"], tiny["small"]
+    config = run.config
+    facts = exercises.blueprint_exercises(run, small)
+    assert facts["n_checkpoints"] == len(run.W_checkpoints)
+    assert facts["n_checkpoints"] == math.ceil(config.steps / config.checkpoint_every) + 1
+    t = facts["middle_step"]
+    assert abs((config.steps - 1) - 2 * t) <= 1
+    assert facts["lr_middle"] == pytest.approx(np.interp(t, [0, config.steps - 1], [config.lr, config.lr_final]))
+    # a model whose W starts at zero, through torch autograd: loss ln V and no gradient at all
+    V, D = run.corpus.vocab_size, config.dim
+    model = SkipGram(V, D)
+    with torch.no_grad():
+        model.W.zero_()
+    loss = model(torch.tensor([int(run.centers[0])]), torch.tensor([int(run.contexts[0])]))
+    loss.backward()
+    loss = loss.detach()
+    assert facts["zero_loss"] == pytest.approx(loss.item(), abs=1e-6)
+    assert facts["zero_loss"] == pytest.approx(math.log(V), abs=1e-5)
+    assert not model.W.grad.any() and not model.W_out.grad.any()
+    assert facts["zero_grad_h"] == facts["zero_grad_W_out"] == 0 and not facts["zero_moved"]
+    assert facts["n_params_small"] == small.W.size + small.W_out.size
+
+
+def test_corpus(tiny):
+    run, wide = tiny["run"], tiny["wide"]
+    corpus = load_corpus(tiny["folder"])
+    facts = exercises.corpus_exercises(run, wide)
+    # pairs by a loop over every position and every other position within the window
+    for window, key in ((run.config.window, "n_pairs_rule"), (wide.config.window, "n_pairs_wide_rule")):
+        loop = sum(1 for s in sentence_ids(corpus) for i in range(len(s)) for j in range(len(s))
+                   if i != j and abs(i - j) <= window)
+        assert facts[key] == loop
+    assert facts["n_pairs"] == len(run.pairs) == facts["n_pairs_rule"]
+    assert facts["n_pairs_wide"] == len(wide.pairs) == facts["n_pairs_wide_rule"]
+    tokens = [w for s in corpus.sentences for w in s]
+    most = max(tokens.count(w) for w in set(tokens))
+    top = next(w for w in corpus.vocab if tokens.count(w) == most)     # ties: the first in the vocabulary
+    assert facts["top_word"] == top and facts["top_count"] == most
+    assert facts["top_share"] == pytest.approx(100 * most / len(tokens))
+    # the steps whose centre is the top word, read from the recorded pairs one step at a time
+    actual = sum(1 for row in run.step_pair if run.pairs[row, 0] == corpus.index[top])
+    assert facts["top_actual"] == actual
+    assert facts["top_expected"] == pytest.approx(actual, rel=0.25)   # shuffled passes: close to the share
+    assert facts["floor_wide"] > facts["floor"]
+
+
+def test_walkthrough(tiny):
+    run, constant = tiny["run"], tiny["constant"]
+    facts = exercises.walkthrough_exercises(run, constant)
+    V = run.corpus.vocab_size
+    assert facts["step0_loss"] == pytest.approx(math.log(V), abs=1e-5) and facts["step0_grad_h"] == 0
+    assert facts["late_loss"] == pytest.approx(-math.log(facts["late_p"]), abs=1e-5)
+    assert facts["late_loss"] == pytest.approx(float(run.losses[facts["late"]]), abs=1e-5)   # the recorded loss
+    assert facts["late_e"] == pytest.approx(facts["late_p"] - 1, abs=1e-6)
+    # the early step with the other context word, through torch autograd
+    W, W_out = run.state_before(facts["early"])
+    center, other = run.corpus.index[facts["center"]], run.corpus.index[facts["other"]]
+    grads = []
+    for context in (int(run.contexts[facts["early"]]), other):
+        model = SkipGram(V, run.config.dim)
+        with torch.no_grad():
+            model.W.copy_(torch.from_numpy(W))
+            model.W_out.copy_(torch.from_numpy(W_out))
+        model(torch.tensor([center]), torch.tensor([context])).backward()
+        grads.append(model.W.grad[center].numpy().copy())
+    assert facts["grad_h_change"] == pytest.approx(float(np.linalg.norm(grads[1] - grads[0])), abs=1e-5)
+    assert facts["same_u"] and facts["e_changed"] == 2
+    # the constant learning rate: every step's lr is the start's
+    assert np.allclose(constant.lrs(), run.config.lr)
+    assert facts["move_ratio"] == pytest.approx(facts["move_late"] / facts["move_early"])
+
+
+def test_journey(tiny):
+    run, small, constant = tiny["run"], tiny["small"], tiny["constant"]
+    facts = exercises.journey_exercises(run, small, constant)
+    # H(o|c) from counts taken with a plain dictionary
+    table = {}
+    for c, o in run.pairs[:, :2].tolist():
+        table.setdefault(c, {}).setdefault(o, 0)
+        table[c][o] += 1
+    n = len(run.pairs)
+    floor = -sum(k / n * math.log(k / sum(row.values())) for row in table.values() for k in row.values())
+    assert facts["floor"] == pytest.approx(floor) and facts["floor_words"] == pytest.approx(math.exp(floor))
+    # the least often right analogy test, counted checkpoint by checkpoint
+    counts = [sum(int(run.analogy_ranks[c, t] == 1) for c in range(len(run.checkpoint_steps)))
+              for t in range(len(run.corpus.analogies))]
+    assert facts["weakest_right"] == min(counts)
+    a, b, c, _ = run.corpus.analogies[counts.index(min(counts))]
+    assert facts["weakest_test"] == f"{a} : {b} :: {c} : ?"
+    # at dimension 2 the map's plane is all of W: all the spread, the same neighbours
+    assert facts["small_share"] == pytest.approx(100)
+    assert facts["small_map_purity"] == pytest.approx(facts["small_W_purity"])
+    assert facts["conv_median_constant"] >= 0 and facts["last_std_constant"] > 0
