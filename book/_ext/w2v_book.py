@@ -21,6 +21,9 @@
    Awesome script (1.5 MB) nowhere, as the theme's stylesheet already draws every icon the pages
    use from its web font; and a few fixes of other extensions' markup that accessibility checkers
    (axe-core) and the HTML validator flag: see `_fix_body` and `_fix_page`.
+8. Exercises (sphinx-exercise): every exercise and solution wraps its text in a section whose id
+   is the same on every box ("exercise-content", "solution-content"); each gets its box's own
+   label instead, so no page uses an id twice.
 """
 
 from __future__ import annotations
@@ -234,6 +237,15 @@ def _register_bibliography_style() -> None:
     register_plugin("pybtex.style.formatting", "w2v-book", BookStyle)
 
 
+def _unique_exercise_ids(app, doctree, docname) -> None:
+    """'<label>-content' for the text section of each exercise and solution box (see 8.)."""
+    from docutils import nodes
+
+    for section in doctree.findall(nodes.section):
+        if section["ids"][:1] in (["exercise-content"], ["solution-content"]) and section.parent["ids"]:
+            section["ids"] = [f"{section.parent['ids'][0]}-content"]
+
+
 def setup(app):
     _register_bibliography_style()
     app.connect("config-inited", _drop_thebe)
@@ -243,6 +255,7 @@ def setup(app):
     app.connect("html-page-context", _page_assets, priority=900)  # after sphinx.ext.mathjax's
     app.connect("build-finished", _copy_static_libraries)
     app.connect("build-finished", _fix_written_pages)
+    app.connect("doctree-resolved", _unique_exercise_ids)
     app.add_css_file("w2v.css")
     app.add_js_file("w2v.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
