@@ -16,7 +16,11 @@
 5. Bibliography labels in the author-year form the text cites ("Mikolov et al., 2013a"),
    not pybtex's default alpha labels ("MCCD3a").
 6. The blueprint's per-line notes: a script and stylesheet of the book's own (w2v.js, w2v.css).
-7. What each page loads, and the markup a reader's tools see (issue 8): MathJax only on pages with
+7. Every chapter as a notebook: the theme's download menu offers a page's .ipynb only when a
+   launch button (Binder, Colab, thebe) is configured, and the book has none. So each notebook
+   chapter is converted from its MyST source (code and text cells, no outputs) into
+   _sources/<page>.ipynb, beside the .md Sphinx already copies there, and the menu links both.
+8. What each page loads, and the markup a reader's tools see (issue 8): MathJax only on pages with
    maths (Sphinx would load it on the index, whose toctree includes maths); the theme's Font
    Awesome script (1.5 MB) nowhere, as the theme's stylesheet already draws every icon the pages
    use from its web font; and a few fixes of other extensions' markup that accessibility checkers
@@ -61,6 +65,8 @@ def book_corpus() -> Path:
         from sphinx.errors import ConfigError
 
         raise ConfigError(f"W2V_CORPUS={named}: no sentences.txt in {folder}")
+    if named:  # the chapters' kernels run in book/: they inherit the folder as an absolute path
+        os.environ["W2V_CORPUS"] = str(folder)
     return folder
 
 
@@ -114,6 +120,24 @@ def _outdated(app, env, added, changed, removed):
     if getattr(app, "w2v_inputs_changed", False):
         return sorted(env.found_docs - set(added) - set(changed))
     return []
+
+
+def _notebook_download(app, pagename, templatename, context, doctree) -> None:
+    """Write the page's notebook for the theme's download menu (before the theme reads it)."""
+    source = Path(app.env.doc2path(pagename))
+    if source.suffix != ".md" or doctree is None:
+        return
+    text = source.read_text(encoding="utf-8")
+    if not text.startswith("---") or "kernelspec:" not in text.split("\n---", 1)[0]:
+        return  # a plain page (the references), not a notebook
+    import nbformat
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    notebook = read_myst_markdown_notebook(text, path=source)
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
 
 
 def _page_assets(app, pagename, templatename, context, doctree) -> None:
@@ -250,6 +274,7 @@ def setup(app):
     _register_bibliography_style()
     app.connect("config-inited", _drop_thebe)
     app.connect("config-inited", _refresh_execution_cache, priority=100)
+    app.connect("html-page-context", _notebook_download, priority=400)
     app.connect("builder-inited", _refresh_static_copies)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_assets, priority=900)  # after sphinx.ext.mathjax's
