@@ -25,6 +25,9 @@
    Awesome script (1.5 MB) nowhere, as the theme's stylesheet already draws every icon the pages
    use from its web font; and a few fixes of other extensions' markup that accessibility checkers
    (axe-core) and the HTML validator flag: see `_fix_body` and `_fix_page`.
+8. Exercises (sphinx-exercise): every exercise and solution wraps its text in a section whose id
+   is the same on every box ("exercise-content", "solution-content"); each gets its box's own
+   label instead, so no page uses an id twice.
 """
 
 from __future__ import annotations

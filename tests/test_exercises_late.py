@@ -1,0 +1,251 @@
+"""The facts behind the later chapters' exercises (w2v.exercises: counts, negative sampling, weights,
+two faces), each checked against a computation of its own: counted from the sentences, brute-force
+loops, torch, or the run's replay."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+
+from tiny_corpus import write_tiny
+from w2v import exercises, peers
+from w2v.model import SkipGram
+from w2v.seeds import derived_corpus, seed_runs
+from w2v.train import train_or_load
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """The tiny corpus, its cache, and its run."""
+    folder = write_tiny(tmp_path_factory.mktemp("tiny") / "corpus")
+    cache = tmp_path_factory.mktemp("cache")
+    return folder, cache, train_or_load(folder, cache)
+
+
+def window_pairs(corpus, window):
+    """Counter of (centre, context) word pairs, read off the sentences with a loop."""
+    found = Counter()
+    for sentence in corpus.sentences:
+        for i, centre in enumerate(sentence):
+            for j in range(max(0, i - window), min(len(sentence), i + window + 1)):
+                if j != i:
+                    found[centre, sentence[j]] += 1
+    return found
+
+
+def mean_pair_loss(run, found):
+    """The mean loss −ln p(o | c) over the pairs, from torch's softmax of SkipGram's scores."""
+    V, D = run.W.shape
+    model = SkipGram(V, D)
+    with torch.no_grad():
+        model.W.copy_(torch.from_numpy(run.W))
+        model.W_out.copy_(torch.from_numpy(run.W_out))
+        log_p = torch.log_softmax(model.W @ model.W_out, dim=1).numpy()
+    index = run.corpus.index
+    total = sum(found.values())
+    return -sum(n * log_p[index[c], index[o]] for (c, o), n in found.items()) / total
+
+
+def floor_of(found):
+    """H(o | c) = −Σ p(c, o) ln p(o | c), from the pair counts."""
+    total = sum(found.values())
+    centre = Counter()
+    for (c, _), n in found.items():
+        centre[c] += n
+    return -sum(n / total * np.log(n / centre[c]) for (c, _), n in found.items())
+
+
+def cosine(a, b):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return float(a @ b / np.sqrt((a @ a) * (b @ b)))
+
+
+def purity_by_loop(X, groups, k=3):
+    """Share of each word's k nearest words (cosine, ties by id) in its own group."""
+    V = len(X)
+    hits = 0
+    for w in range(V):
+        others = sorted((w2 for w2 in range(V) if w2 != w), key=lambda w2: (-cosine(X[w], X[w2]), w2))
+        hits += sum(groups[w2] == groups[w] for w2 in others[:k])
+    return 100 * hits / (V * k)
+
+
+# ---------------------------------------------------------------- What the model is fitting
+
+def test_counts_exercises(tiny):
+    folder, cache, run = tiny
+    corpus = run.corpus
+    window = run.config.window
+    wide = train_or_load(derived_corpus(folder, cache, window=window + 1), cache)
+    low = train_or_load(derived_corpus(folder, cache, dim=2), cache)
+    ex = exercises.counts_exercises(run, wide, low)
+
+    found = window_pairs(corpus, window)
+    as_context = Counter()
+    for (_, o), n in found.items():
+        as_context[o] += n
+    assert as_context[ex["ex_dark_word"]] == ex["ex_dark_pairs"] == max(as_context.values())
+    N = sum(found.values())
+    assert ex["ex_N"] == N and ex["ex_dark_share"] == pytest.approx(100 * ex["ex_dark_pairs"] / N)
+    assert ex["ex_dark_count"] == sum(s.count(ex["ex_dark_word"]) for s in corpus.sentences)
+    assert ex["ex_dark_pairs"] <= ex["ex_dark_most"] == 2 * window * ex["ex_dark_count"]
+
+    # PMI by hand for the first analogy word and its most frequent context word
+    word = corpus.analogies[0][0]
+    row = {o: n for (c, o), n in found.items() if c == word}
+    partner = max(row.values())
+    assert ex["ex_word"] == word and row[ex["ex_partner"]] == partner == ex["ex_n_co"]
+    n_c = sum(row.values())
+    n_o = as_context[ex["ex_partner"]]
+    assert (ex["ex_n_c"], ex["ex_n_o"]) == (n_c, n_o)
+    assert ex["ex_pmi"] == pytest.approx(np.log((partner / N) / ((n_c / N) * (n_o / N))))
+    assert ex["ex_log_cond"] == pytest.approx(np.log(partner / n_c))
+    assert ex["ex_log_cond"] - ex["ex_pmi"] == pytest.approx(ex["ex_log_p_o"])
+
+    # the floor and the loss, at the recipe's window and one wider
+    wide_found = window_pairs(corpus, window + 1)
+    assert ex["ex_wide_window"] == window + 1 and ex["ex_wide_n_pairs"] == sum(wide_found.values())
+    assert ex["ex_floor"] == pytest.approx(floor_of(found))
+    assert ex["ex_wide_floor"] == pytest.approx(floor_of(wide_found))
+    assert ex["ex_loss"] == pytest.approx(mean_pair_loss(run, found), rel=1e-5)
+    assert ex["ex_wide_loss"] == pytest.approx(mean_pair_loss(wide, wide_found), rel=1e-5)
+    assert ex["ex_wide_gap"] == pytest.approx(ex["ex_wide_loss"] - ex["ex_wide_floor"])
+
+    # the low-dimensional fit: correlation of the two p(o | c) over all cells, mass off the table
+    def fit(r):
+        V = corpus.vocab_size
+        table = np.zeros((V, V))
+        for (c, o), n in found.items():
+            table[corpus.index[c], corpus.index[o]] = n
+        cond = table / table.sum(axis=1, keepdims=True)
+        learned = torch.softmax(torch.from_numpy(r.W @ r.W_out).double(), dim=1).numpy()
+        return np.corrcoef(cond.ravel(), learned.ravel())[0, 1], 100 * (learned * (table == 0)).sum(1).mean()
+
+    assert ex["ex_low_dim"] == 2
+    assert (ex["ex_corr"], ex["ex_unseen"]) == pytest.approx(fit(run), rel=1e-5)
+    assert (ex["ex_low_corr"], ex["ex_low_unseen"]) == pytest.approx(fit(low), rel=1e-5)
+
+
+# ---------------------------------------------------------------- Negative sampling
+
+def test_negative_sampling_exercises(tiny):
+    folder, cache, run = tiny
+    table = peers.comparison(folder, seeds=(0, 1), cache_dir=cache, negatives=(2, 5))
+    sgns = {k: train_or_load(derived_corpus(folder, cache, negatives=k), cache) for k in (2, 5)}
+    ex = exercises.negative_sampling_exercises(run, sgns, table)
+    groups = run.corpus.word_group
+
+    for k, name in ((2, "lo"), (5, "hi")):
+        runs = seed_runs(derived_corpus(folder, cache, negatives=k), (0, 1), cache)
+        assert ex[f"ex_purity_{name}"] == pytest.approx(np.median([purity_by_loop(r.W, groups) for r in runs]))
+        # W′ starts at zero: every score is 0, σ(0) = 1/2, and the first loss is (k + 1) ln 2
+        assert ex[f"ex_loss0_{name}"] == pytest.approx((k + 1) * np.log(2), abs=1e-6) == ex[f"ex_pred0_{name}"]
+    assert ex["ex_purity_gain"] == pytest.approx(ex["ex_purity_hi"] - ex["ex_purity_lo"])
+    assert ex["ex_loss0_softmax"] == pytest.approx(np.log(run.corpus.vocab_size), abs=1e-6)
+
+    # the step's loss from its σ(u), and as torch recorded it
+    big = sgns[5]
+    t = ex["ex_step"]
+    assert ex["ex_term_context"] + ex["ex_term_negatives"] == pytest.approx(ex["ex_step_loss"], rel=1e-5)
+    assert ex["ex_step_loss"] == pytest.approx(float(big.losses[t]), rel=1e-5)
+    W, W_out = big.state_before(t)
+    u_o = W[big.centers[t]] @ W_out[:, big.contexts[t]]
+    assert ex["ex_s_context"] == pytest.approx(1 / (1 + np.exp(-u_o)), rel=1e-5)
+
+    # the mean learned score over the pairs seen in the corpus, by a loop
+    seen = {(run.corpus.index[c], run.corpus.index[o]) for c, o in window_pairs(run.corpus, run.config.window)}
+    for k, name in ((2, "lo"), (5, "hi")):
+        r = sgns[k]
+        want = np.mean([float(r.W[c] @ r.W_out[:, o]) for c, o in seen])
+        assert ex[f"ex_score_{name}"] == pytest.approx(want, rel=1e-4)
+    assert ex["ex_log_ratio"] == pytest.approx(np.log(5 / 2))
+
+
+# ---------------------------------------------------------------- Inside the weights
+
+def test_group_share_is_the_between_group_share_of_the_spread():
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(4), [3, 5, 2, 6])
+    M = rng.normal(size=(16, 3))
+    mean = M.mean(axis=0)
+    between = sum((groups == g).sum() * np.sum((M[groups == g].mean(axis=0) - mean) ** 2) for g in range(4))
+    assert exercises.group_share(M, groups) == pytest.approx(between / np.sum((M - mean) ** 2))
+    # for random rows its mean is close to (G − 1) / (V − 1), the hint of the exercise
+    shares = [exercises.group_share(rng.normal(size=(16, 8)), groups) for _ in range(4000)]
+    assert np.mean(shares) == pytest.approx(3 / 15, abs=0.01)
+
+
+def test_weights_exercises(tiny):
+    folder, cache, run = tiny
+    corpus = run.corpus
+    runs = seed_runs(folder, (0, 1, 2), cache)
+    word = corpus.vocab[0]
+    ex = exercises.weights_exercises(run, runs, word)
+    w = corpus.index[word]
+    sizes = [abs(float(x)) for x in run.W[w]]
+    assert ex["ex_dim"] == sizes.index(max(sizes)) and ex["ex_w"] == pytest.approx(float(run.W[w, ex["ex_dim"]]))
+    assert ex["ex_w_out"] == pytest.approx(float(run.W_out[ex["ex_dim"], w]))
+
+    V = corpus.vocab_size
+    best = max(itertools.combinations(range(V), 2), key=lambda ab: cosine(run.W[ab[0]], run.W[ab[1]]))
+    assert {ex["ex_pair_a"], ex["ex_pair_b"]} == {corpus.vocab[i] for i in best}
+    assert ex["ex_pair_cos"] == pytest.approx(cosine(*run.W[list(best)]))
+    assert ex["ex_dot"] / (ex["ex_norm_a"] * ex["ex_norm_b"]) == pytest.approx(ex["ex_pair_cos"])
+    assert ex["ex_unit_distance"] == pytest.approx(np.sqrt(2 - 2 * ex["ex_pair_cos"]), abs=1e-6)
+
+    G = len(corpus.groups)
+    assert ex["ex_random_share"] == pytest.approx(100 * (G - 1) / (V - 1))
+
+    def tightest(W):
+        means = {}
+        for g, name in enumerate(corpus.groups):
+            members = np.flatnonzero(corpus.word_group == g)
+            means[name] = np.mean([cosine(W[a], W[b]) for a, b in itertools.permutations(members, 2)])
+        return max(means, key=means.get)
+
+    assert ex["ex_tightest"] == tightest(run.W)
+    assert ex["ex_same_tightest"] == sum(tightest(r.W) == ex["ex_tightest"] for r in runs)
+    assert ex["ex_n_seeds"] == 3
+
+
+# ---------------------------------------------------------------- Two faces of every word
+
+def test_two_faces_exercises(tiny):
+    folder, cache, run = tiny
+    corpus = run.corpus
+    wide = train_or_load(derived_corpus(folder, cache, window=run.config.window + 1), cache)
+    word = corpus.vocab[0]
+    ex = exercises.two_faces_exercises(run, wide, word)
+    V = corpus.vocab_size
+    two_face = [cosine(run.W[w], run.W_out[:, w]) for w in range(V)]
+    assert ex["ex_positive"] == sum(c > 0 for c in two_face)
+    assert ex["ex_top_word"] == corpus.vocab[int(np.argmax(two_face))]
+    assert ex["ex_top_group"] == corpus.group_of(ex["ex_top_word"])
+
+    # the first step with the word in the centre, replayed: how far two columns of W′ moved
+    t = ex["ex_step"]
+    assert run.centers[t] == corpus.index[word] and (run.centers[:t] != corpus.index[word]).all()
+    before, after = run.state_before(t)[1], run.state_before(t + 1)[1]
+    for name in ("context", "other"):
+        j = corpus.index[ex[f"ex_{name}"]]
+        moved = float(np.linalg.norm(after[:, j].astype(np.float64) - before[:, j]))
+        key = "o" if name == "context" else "j"
+        assert ex[f"ex_moved_{key}"] == pytest.approx(moved, rel=1e-6)
+        assert ex[f"ex_move_{key}"] == pytest.approx(moved, rel=1e-4)   # η |e_j| ‖h‖, by hand
+
+    # group-mate pairs and the median two-face cosine, at the recipe's window and one wider
+    for r, suffix in ((run, ""), (wide, "wide_")):
+        found = window_pairs(corpus, r.config.window)
+        mates = sum(n for (c, o), n in found.items() if corpus.group_of(c) == corpus.group_of(o))
+        assert ex[f"ex_{suffix}mates"] == pytest.approx(100 * mates / sum(found.values()))
+        cosines = [cosine(r.W[w], r.W_out[:, w]) for w in range(V)]
+        assert ex[f"ex_{suffix}median"] == pytest.approx(np.median(cosines), abs=1e-6)
+
+    groups = corpus.word_group
+    assert ex["ex_purity_W"] == pytest.approx(purity_by_loop(run.W, groups))
+    assert ex["ex_purity_W_out"] == pytest.approx(purity_by_loop(run.W_out.T, groups))
+    assert ex["ex_purity_sum"] == pytest.approx(purity_by_loop(run.W + run.W_out.T, groups))
