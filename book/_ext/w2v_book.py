@@ -134,6 +134,8 @@ def _notebook_download(app, pagename, templatename, context, doctree) -> None:
     from myst_nb.core.read import read_myst_markdown_notebook
 
     notebook = read_myst_markdown_notebook(text, path=source)
+    if not any(cell.cell_type == "code" for cell in notebook.cells):
+        return  # nothing to run (the references)
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
