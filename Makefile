@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
 .PHONY: venv tools book book-foreign test test-foreign test-engine bench lighthouse clean
-FOREIGN := tests/foreign_corpus
+# absolute, as the downloaded notebooks run in other folders
+FOREIGN := $(CURDIR)/tests/foreign_corpus
 FOREIGN_OUT := _build/foreign
 NODE_STAMP := tools/node_modules/.installed-$(shell cat tools/package-lock.json | sha256sum | cut -c1-12)
 

@@ -274,7 +274,7 @@ def test_prose_states_what_the_run_shows(run, page_text):
     from scipy.stats import spearmanr
 
     rho = spearmanr(corpus.counts, conv).statistic
-    assert rho > 0.1 and f"is {rho:.2f}: common words do not settle first" in text
+    assert f"is {rho:.2f}; a positive value would mean" in text
     assert f"dashed line is the threshold {analysis.CONVERGED_COSINE}" in text
 
 
