@@ -39,7 +39,7 @@ def loss_figure(data: dict):
 
 def _map_plot(name: str, title: str, source: ColumnDataSource, priority, limit: float, extra=None):
     p = figure(name=name, title=title, height=340, sizing_mode="stretch_width", tools="", toolbar_location=None,
-               x_axis_label="map axis 1", y_axis_label="map axis 2", min_width=200)
+               x_axis_label="map axis 1", y_axis_label="map axis 2", min_width=150)
     _square_ranges(p, limit)
     dots = p.scatter("x", "y", source=source, size=8, fill_color="color", line_color="#333333", line_width=0.5)
     p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word")]))
@@ -49,7 +49,7 @@ def _map_plot(name: str, title: str, source: ColumnDataSource, priority, limit: 
 
 
 def map_figure(data: dict, corpus):
-    """Two maps side by side (stacked on a phone): the book's final W and the reader's, each the
+    """Two maps side by side (each at least 150 px wide, so both fit a phone): the book's final W and the reader's, each the
     PCA of its unit rows (w2v.analysis.embedding_map); group colours, words in no group grey."""
     book = data["book"]
     colors = [GROUP_COLORS[g] for g in corpus.word_group] if corpus.has_groups else ["#BBBBBB"] * corpus.vocab_size
