@@ -5,6 +5,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PYTEST := $(BIN)/python -m pytest tests
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
 .PHONY: venv tools book book-foreign test test-foreign test-engine bench lighthouse clean
@@ -35,16 +36,20 @@ book: venv
 book-foreign: venv
 	W2V_CORPUS=$(FOREIGN) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(FOREIGN_OUT)
 
+# Two pytest workers (the machine has two cores; the browser tests wait on pages); the speed tests
+# (marker `timing`) run afterwards on their own, their timings printed.
 test: book tools
-	$(BIN)/python -m pytest tests
+	$(PYTEST) -n 2 -m "not timing"
+	$(PYTEST) -m timing -s
 	$(MAKE) test-foreign
 
 # Every test of the built pages (the `book` marker), on the foreign corpus's build.
 test-foreign: book-foreign tools
-	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(BIN)/python -m pytest tests -m book
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n 2 -m "book and not timing"
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing" -s
 
 test-engine: venv
-	$(BIN)/python -m pytest tests -m "not book"
+	$(PYTEST) -n 2 -m "not book"
 
 bench: venv
 	$(BIN)/python benchmarks/train_speed.py

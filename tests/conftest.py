@@ -33,6 +33,8 @@ def pytest_collection_modifyitems(items):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "book: needs the built book (_build/html); run after `make book`")
+    config.addinivalue_line("markers", "timing: measures speed; `make test` runs these alone, after the "
+                                       "other tests (which run on two workers), so no other test slows them")
 
 
 @pytest.fixture(scope="session")

@@ -85,6 +85,7 @@ def test_scores_and_map_are_w2v_analysis(open_page, book_run):
     assert log.problems() == []
 
 
+@pytest.mark.timing
 def test_speed(open_page, book_run):
     """15,000 steps at the book's size in at most 300 ms (the worker's own clock; best of three,
     the machine is shared); 50,000 steps timed and printed."""

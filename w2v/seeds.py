@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import numpy as np
 
 from . import analysis
 from .corpus import CORPUS_FILES, corpus_fingerprint
-from .train import Run, default_cache_dir, load_config, run_key, run_path, train_or_load
+from .train import Run, default_cache_dir, load_config, replace_atomically, run_key, run_path, train_or_load
 
 SEEDS = tuple(range(20))  # the seeds every spread in the book is taken over
 
@@ -34,15 +33,16 @@ def derived_corpus(corpus_dir: str | Path, cache_dir: str | Path | None = None, 
     folder = Path(cache_dir if cache_dir is not None else default_cache_dir()) / "derived" / \
         f"{source.resolve().name}-{corpus_fingerprint(source)[:12]}-{label}"
     folder.mkdir(parents=True, exist_ok=True)
-    for name in CORPUS_FILES[:-1]:  # the data files; the recipe is written below
-        if (source / name).is_file():
-            if not (folder / name).is_file() or (folder / name).read_bytes() != (source / name).read_bytes():
-                shutil.copyfile(source / name, folder / name)
-        elif (folder / name).exists():
-            (folder / name).unlink()
     toml = "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in dataclasses.asdict(config).items())
-    if not (folder / "train.toml").is_file() or (folder / "train.toml").read_text() != toml:
-        (folder / "train.toml").write_text(toml)
+    for name in CORPUS_FILES:  # the data files as they are; the recipe (train.toml, last) changed
+        wanted = toml.encode() if name == CORPUS_FILES[-1] else \
+            (source / name).read_bytes() if (source / name).is_file() else None
+        if wanted is None:
+            (folder / name).unlink(missing_ok=True)
+        elif not (folder / name).is_file() or (folder / name).read_bytes() != wanted:
+            # atomically: two processes (pytest workers, two builds) may derive the same folder at once
+            with replace_atomically(folder / name) as f:
+                f.write(wanted)
     return folder
 
 

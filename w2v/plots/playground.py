@@ -38,8 +38,9 @@ def loss_figure(data: dict):
 
 
 def _map_plot(name: str, title: str, source: ColumnDataSource, priority, limit: float, extra=None):
-    p = figure(name=name, title=title, height=340, sizing_mode="stretch_width", tools="", toolbar_location=None,
-               x_axis_label="map axis 1", y_axis_label="map axis 2", min_width=150)
+    # square at every width (height follows width), so the equal-scale ranges fill the plot
+    p = figure(name=name, title=title, width=340, height=340, sizing_mode="scale_width", tools="",
+               toolbar_location=None, x_axis_label="map axis 1", y_axis_label="map axis 2", min_width=300)
     _square_ranges(p, limit)
     dots = p.scatter("x", "y", source=source, size=8, fill_color="color", line_color="#333333", line_width=0.5)
     p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word")]))
@@ -49,8 +50,9 @@ def _map_plot(name: str, title: str, source: ColumnDataSource, priority, limit: 
 
 
 def map_figure(data: dict, corpus):
-    """Two maps side by side (each at least 150 px wide, so both fit a phone): the book's final W and the reader's, each the
-    PCA of its unit rows (w2v.analysis.embedding_map); group colours, words in no group grey."""
+    """Two square maps, side by side where there is room and one under the other on a phone (each at
+    least 300 px wide; the row wraps): the book's final W and the reader's, each the PCA of its unit
+    rows (w2v.analysis.embedding_map); group colours, words in no group grey."""
     book = data["book"]
     colors = [GROUP_COLORS[g] for g in corpus.word_group] if corpus.has_groups else ["#BBBBBB"] * corpus.vocab_size
     book_src = ColumnDataSource(dict(x=book["map_x"], y=book["map_y"], word=list(corpus.vocab), color=colors),
@@ -60,12 +62,12 @@ def map_figure(data: dict, corpus):
     yours_order = ColumnDataSource(dict(), name="pg-map-yours-order")  # tags[0]: the label order, set by the page
     limit = 1.08 * float(max(np.abs(book["map_x"]).max(), np.abs(book["map_y"]).max()))
     left = _map_plot("pg-map-book-plot", "The book's run", book_src, by_count, limit)
-    right = _map_plot("pg-map-yours-plot", "Your run (train to draw it)", yours_src, [], limit, yours_order)
+    right = _map_plot("pg-map-yours-plot", "Your run", yours_src, [], limit, yours_order)
     legend = _legend(corpus, ' <span style="white-space:nowrap">grey: in no group</span>') if corpus.has_groups \
         else None
-    maps = row(left, right, sizing_mode="stretch_width")
+    maps = row(left, right, sizing_mode="stretch_width", styles={"flex-wrap": "wrap"})
     layout = column(*(x for x in (maps, legend) if x is not None), sizing_mode="stretch_width", spacing=6)
     return embed(layout, caption="The map of the book's run and of yours: each word's unit vector in W, on the "
                                  "plane of the two directions in which the words spread most (a PCA).",
-                 alt="Two scatter plots of the words, coloured by group: the book's final vectors on the "
-                     "left, the reader's on the right once trained.", name="playground-map")
+                 alt="Two scatter plots of the words, coloured by group: the book's final vectors "
+                     "first, then the reader's once trained.", name="playground-map")
