@@ -170,6 +170,32 @@ def test_stop_stops_and_keeps_the_previous_results(open_page):
     assert log.problems() == []
 
 
+def test_the_keyboard_trains_and_stops_and_the_focus_stays_on_a_button(open_page):
+    """Train is disabled while it trains: the focus moves to Stop, and back to Train afterwards,
+    never to the page, so a keyboard reader can stop or train again where they are."""
+    page, log = open_playground(open_page)
+    page.fill("#pg-steps", "50000")
+    page.fill("#pg-dim", "16")
+    page.focus("#pg-train")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('pg-progress').value > 0", timeout=10_000)
+    running, focused = page.evaluate("[window.w2vPlayground.running(), document.activeElement.id]")
+    assert focused == ("pg-stop" if running else "pg-train")
+    if running:
+        page.keyboard.press("Enter")  # on Stop
+        assert "Stopped" in page.locator("#pg-status").inner_text()
+    page.wait_for_function("!window.w2vPlayground.running()")
+    assert page.evaluate("document.activeElement.id") == "pg-train"
+    page.fill("#pg-steps", "1000")
+    page.focus("#pg-train")
+    before = page.evaluate("window.w2vPlayground.result()?.ms ?? null")
+    page.keyboard.press("Enter")
+    page.wait_for_function("(b) => !window.w2vPlayground.running() && window.w2vPlayground.result()"
+                           " && window.w2vPlayground.result().ms !== b", arg=before)
+    assert page.evaluate("document.activeElement.id") == "pg-train"
+    assert log.problems() == []
+
+
 def test_the_page_keeps_drawing_while_it_trains(open_page):
     page, log = open_playground(open_page)
     page.fill("#pg-steps", "50000")

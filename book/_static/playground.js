@@ -230,9 +230,14 @@
   }
 
   function setRunning(on) {
+    // A disabled button loses the keyboard focus to the page: hand it to the other button instead
+    // (Train → Stop while training, back to Train after), so Enter or Space can stop or train again.
+    const from = $(on ? "pg-train" : "pg-stop");
+    const focusMoves = document.activeElement === from || (!on && document.activeElement === document.body);
     $("pg-train").disabled = on;
     $("pg-stop").disabled = !on;
     $("pg-progress").hidden = !on;
+    if (focusMoves) $(on ? "pg-stop" : "pg-train").focus({ preventScroll: true });
   }
 
   function train() {
