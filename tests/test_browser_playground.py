@@ -152,19 +152,36 @@ def test_bad_input_is_refused_beside_its_control_and_the_results_stay(open_page)
     assert log.problems() == []
 
 
+def slow_text(words: int = 2000) -> str:
+    """A text of `words` distinct words: each step's softmax runs over the whole vocabulary, so
+    50,000 steps take seconds, and a run is surely still going when a test stops it (the book's
+    corpus trains in a tenth of a second, the foreign one faster still)."""
+    vocab = [f"w{i}" for i in range(words)]
+    return "\n".join(" ".join(vocab[i:i + 8]) for i in range(0, words, 4))
+
+
+def start_slow_run(page):
+    page.fill("#pg-text", slow_text())
+    page.fill("#pg-dim", "16")
+    page.fill("#pg-steps", "50000")
+
+
 def test_stop_stops_and_keeps_the_previous_results(open_page):
     page, log = open_playground(open_page)
     page.fill("#pg-steps", "1000")
     first = train(page)
-    page.fill("#pg-steps", "50000")
+    start_slow_run(page)
     page.click("#pg-train")
     page.wait_for_function("document.getElementById('pg-progress').value > 0", timeout=10_000)
     page.click("#pg-stop")
     assert not page.evaluate("window.w2vPlayground.running()")
     assert "Stopped" in page.locator("#pg-status").inner_text()
-    page.wait_for_timeout(800)   # long enough for a run that was not stopped to end
+    stopped_at = page.evaluate("document.getElementById('pg-progress').value")
+    page.wait_for_timeout(800)   # a run that was not stopped would move the bar on in this time
+    assert page.evaluate("document.getElementById('pg-progress').value") == stopped_at
     assert page.evaluate("window.w2vPlayground.result().ms") == first["ms"]
     assert page.locator("#pg-train").is_enabled() and page.locator("#pg-stop").is_disabled()
+    page.click("#pg-reset")
     page.fill("#pg-steps", "1000")
     train(page)                  # a new worker starts after a stop
     assert log.problems() == []
@@ -174,18 +191,15 @@ def test_the_keyboard_trains_and_stops_and_the_focus_stays_on_a_button(open_page
     """Train is disabled while it trains: the focus moves to Stop, and back to Train afterwards,
     never to the page, so a keyboard reader can stop or train again where they are."""
     page, log = open_playground(open_page)
-    page.fill("#pg-steps", "50000")
-    page.fill("#pg-dim", "16")
+    start_slow_run(page)
     page.focus("#pg-train")
     page.keyboard.press("Enter")
     page.wait_for_function("document.getElementById('pg-progress').value > 0", timeout=10_000)
-    running, focused = page.evaluate("[window.w2vPlayground.running(), document.activeElement.id]")
-    assert focused == ("pg-stop" if running else "pg-train")
-    if running:
-        page.keyboard.press("Enter")  # on Stop
-        assert "Stopped" in page.locator("#pg-status").inner_text()
-    page.wait_for_function("!window.w2vPlayground.running()")
+    assert page.evaluate("[window.w2vPlayground.running(), document.activeElement.id]") == [True, "pg-stop"]
+    page.keyboard.press("Enter")  # on Stop
+    assert "Stopped" in page.locator("#pg-status").inner_text()
     assert page.evaluate("document.activeElement.id") == "pg-train"
+    page.click("#pg-reset")
     page.fill("#pg-steps", "1000")
     page.focus("#pg-train")
     before = page.evaluate("window.w2vPlayground.result()?.ms ?? null")
