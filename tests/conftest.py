@@ -187,6 +187,30 @@ POINT_JS = """([name, x, y]) => {
 }"""
 
 
+# The page box {x, y, width, height} of each named Bokeh plot, as the reader sees it.
+PLOT_BOXES_JS = """(names) => names.map(name => {
+  for (const doc of Bokeh.documents) {
+    const model = doc.get_model_by_name(name)
+    if (model == null) continue
+    const r = Bokeh.index.find_one(model).canvas_view.el.getBoundingClientRect()
+    return {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height}
+  }
+  return null
+})"""
+
+
+def assert_side_by_side_or_stacked(page, names, width: int, min_width: float = 280) -> None:
+    """Two named plots stand side by side where the window is wide and one under the other on a
+    phone; never overlapping, each at least `min_width` px wide, so the reader can see them."""
+    first, second = page.evaluate(PLOT_BOXES_JS, list(names))
+    assert first and second, f"plots {names} not on the page"
+    assert first["width"] >= min_width and second["width"] >= min_width, (first, second)
+    if width >= 1000:
+        assert abs(first["y"] - second["y"]) < 2 and second["x"] >= first["x"] + first["width"] - 1, (first, second)
+    else:
+        assert second["y"] >= first["y"] + first["height"] - 1, (first, second)
+
+
 def assert_figures_render(page, figure_ids, width: int) -> None:
     """Each named figure is on the page once, with alt text, a caption, drawn canvases of
     non-zero size, and no wider than the window."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import assert_figures_render, wait_for_bokeh
+from conftest import assert_figures_render, assert_side_by_side_or_stacked, wait_for_bokeh
 from test_browser_weights import hover_text
 from w2v import analysis, counts
 
@@ -31,6 +31,7 @@ def test_page_loads_without_problems_and_figures_render(open_page, width, theme)
     wait_for_bokeh(page)
     assert_figures_render(page, FIGURES, width)
     assert page.locator("figure.w2v-bokeh").count() == len(FIGURES)
+    assert_side_by_side_or_stacked(page, ("counts-fit-heatmaps-corpus", "counts-fit-heatmaps-learned"), width)
     assert page.locator("table#count-baseline-table").count() == 1
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     assert log.problems() == []
@@ -59,7 +60,7 @@ def test_fit_heatmaps_hover_shows_the_learned_value(open_page, book_run, table):
     learned = counts.learned_conditional(book_run.W, book_run.W_out)
     row, col = V // 3, V // 2
     c, o = order[row], order[col]
-    text = hover_text(page, "counts-fit-heatmaps", int(V + 4 + col), int(row))   # the right half, 4 columns apart
+    text = hover_text(page, "counts-fit-heatmaps-learned", col, int(row))
     assert corpus.vocab[c] in text and corpus.vocab[o] in text and "learned" in text, text
     assert f"{learned[c, o]:.4f}" in text, (learned[c, o], text)
     assert log.problems() == []

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, assert_figures_render, wait_for_bokeh
+from conftest import CHROMIUM, CHROMIUM_ARGS, assert_figures_render, assert_side_by_side_or_stacked, wait_for_bokeh
 from w2v import analysis
 from w2v import playground as pg
 
@@ -267,4 +267,5 @@ def test_readable_and_screenshots(open_page, width, theme):
         label = page.locator(f"label[for='{control.get_attribute('id')}']")
         assert label.count() == 1 and label.is_visible()
     assert_figures_render(page, ["fig-playground-loss", "fig-playground-map"], width)
+    assert_side_by_side_or_stacked(page, ("pg-map-book-plot", "pg-map-yours-plot"), width)
     assert log.problems() == []

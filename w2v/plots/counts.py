@@ -1,7 +1,7 @@
 """Figures of the chapter "What the model is fitting" (book/counts.md).
 
 `count_heatmap`: the V×V co-occurrence counts of the training pairs, sorted by group.
-`fit_heatmaps`: the empirical p(o | c) beside the learned softmax(W[c] · W′), one plot.
+`fit_heatmaps`: the empirical p(o | c) beside the learned softmax(W[c] · W′), two plots in a row that wraps.
 `fit_scatter`: learned against empirical p(o | c), one dot per (centre, context) cell.
 `loss_by_dim`: the final loss on all pairs against the dimension D, with the floor H(o|c).
 `score_scatters`: the learned scores W[c] · W′[:, o] against PMI and against PMI + ln p(o).
@@ -13,7 +13,7 @@ the hover formatters look up.
 from __future__ import annotations
 
 import numpy as np
-from bokeh.layouts import column
+from bokeh.layouts import column, row
 from bokeh.models import (ColorBar, ColumnDataSource, CustomJSHover, FixedTicker, HoverTool, Label, Legend,
                           LegendItem, LogColorMapper, LogTicker, Range1d, Span)
 from bokeh.palettes import Viridis256
@@ -117,35 +117,32 @@ def count_heatmap(corpus, counts: np.ndarray, order: np.ndarray):
 
 
 def fit_heatmaps(corpus, empirical: np.ndarray, learned: np.ndarray, order: np.ndarray, low: float = 1e-3):
-    """Empirical p(o | c) (left; cells never seen are white) beside the learned one (right), on
-    one log colour scale from `low` (smaller values get the lightest colour) to the largest."""
+    """Empirical p(o | c) (cells never seen are white) and the learned one, on one log colour scale
+    from `low` (smaller values get the lightest colour) to the largest. Two plots in a row that
+    wraps: side by side where there is room, one under the other on a phone (each at least 300 px
+    wide, so a cell stays visible)."""
     V = len(order)
-    gap = 4
     high = float(max(empirical.max(), learned.max()))
     mapper = LogColorMapper(palette=list(SEQUENTIAL), low=low, high=high, low_color=SEQUENTIAL[0])
-    right = V + gap
-    p = figure(name="counts-fit-heatmaps", width=900, height=520, sizing_mode="scale_width",
-               x_range=Range1d(-2.2, right + V - 0.5), y_range=Range1d(V - 0.5, -2.2), tools="",
-               toolbar_location=None, x_axis_label="context word o (sorted by group)",
-               y_axis_label="centre word c (sorted by group)")
-    left_cells = _matrix(p, empirical, order, mapper, only_seen=empirical > 0)
-    right_cells = _matrix(p, learned, order, mapper, x0=right)
-    _group_marks(p, corpus, order, x0s=(0.0, float(right)), names=False)
-    # the two panels are named under them, where the axis keeps room for text at any width
-    titles = {(V - 1) / 2: "in the corpus", right + (V - 1) / 2: "learned by the model"}
-    p.xaxis.ticker = FixedTicker(ticks=list(titles))
-    p.xaxis.major_label_overrides = titles
-    p.xaxis.major_tick_line_color = None
-    p.xaxis.minor_tick_line_color = None
     word_of = _word_of(corpus)
-    for cells, what in ((left_cells, "p(o|c) in the corpus"), (right_cells, "learned p(o|c)")):
+    plots = []
+    for which, title, values, seen in (("corpus", "in the corpus", empirical, empirical > 0),
+                                       ("learned", "learned by the model", learned, None)):
+        p = figure(name=f"counts-fit-heatmaps-{which}", title=title, width=340, height=380,
+                   sizing_mode="scale_width", min_width=300, x_range=Range1d(-2.2, V - 0.5),
+                   y_range=Range1d(V - 0.5, -2.2), tools="", toolbar_location=None,
+                   x_axis_label="context word o (sorted by group)", y_axis_label="centre word c (sorted by group)")
+        cells = _matrix(p, values, order, mapper, only_seen=seen)
+        _group_marks(p, corpus, order, names=False)
+        p.xaxis.ticker = FixedTicker(ticks=[])
         p.add_tools(HoverTool(renderers=[cells], formatters={"@c": word_of, "@o": word_of},
                               tooltips=[("centre", "@c{word} (@c{group})"), ("context", "@o{word} (@o{group})"),
-                                        (what, "@v{0.0000}")]))
-    _color_bar(p, mapper, "p(o | c) (log scale)")
-    _style(p)
-    p.xaxis.major_label_text_font_size = "12px"
-    return p
+                                        (f"{'p(o|c) in the corpus' if which == 'corpus' else 'learned p(o|c)'}",
+                                         "@v{0.0000}")]))
+        _color_bar(p, mapper, "p(o | c) (log scale)")  # on both, so the two plots keep one height
+        _style(p)
+        plots.append(p)
+    return row(*plots, sizing_mode="stretch_width", styles={"flex-wrap": "wrap"})
 
 
 def fit_scatter(corpus, empirical: np.ndarray, learned: np.ndarray):
