@@ -139,12 +139,15 @@ def html_table(headers: list[str], rows: list[list[object]], caption: str = "", 
 
 # ---------------------------------------------------------------- the parameter census's scale
 
+# The pre-trained GoogleNews vectors: 3,000,000 words and phrases × 300 dimensions, trained on about
+# 100 billion words of Google News. The file holds the input vectors only; training also had output
+# vectors (word2vec's project page, code.google.com/archive/p/word2vec, and Mikolov et al. 2013b).
+# Used by the census below, the Welcome page and "Negative sampling" (w2v.peers.cost_facts).
+GOOGLE_NEWS_WORDS, GOOGLE_NEWS_DIM, GOOGLE_NEWS_TRAINING_WORDS = 3_000_000, 300, 100_000_000_000
+
 # Published models the census sets beside this one: (name, trainable parameters, bibliography key).
 PUBLISHED_SIZES: tuple[tuple[str, int, str], ...] = (
-    # The pre-trained GoogleNews vectors: 3,000,000 words and phrases × 300 dimensions. The file
-    # holds the input vectors only; training also had output vectors (word2vec's project page,
-    # code.google.com/archive/p/word2vec, and Mikolov et al. 2013b).
-    ("word2vec News", 3_000_000 * 300, "google2013word2vec"),
+    ("word2vec News", GOOGLE_NEWS_WORDS * GOOGLE_NEWS_DIM, "google2013word2vec"),
     ("GPT-2", 1_500_000_000, "radford2019language"),      # 1.5B: Radford et al. 2019, Table 2 (1,542M)
     ("GPT-3", 175_000_000_000, "brown2020language"),      # 175B: Brown et al. 2020, Table 2.1
 )

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import analysis
+from .blueprint import GOOGLE_NEWS_DIM, GOOGLE_NEWS_WORDS
 from .corpus import Corpus, corpus_fingerprint, load_corpus, pairs
 from .seeds import SEEDS, derived_corpus, seed_runs
 from .train import DAMAGED_ARTIFACT, TrainConfig, default_cache_dir, load_config, replace_atomically
@@ -159,9 +160,10 @@ def table_facts(table: dict) -> dict[str, float]:
     return facts
 
 
-def cost_facts(vocab_size: int, dim: int, negatives: int, big_vocab: int = 3_000_000, big_dim: int = 300) -> dict:
+def cost_facts(vocab_size: int, dim: int, negatives: int, big_vocab: int = GOOGLE_NEWS_WORDS,
+               big_dim: int = GOOGLE_NEWS_DIM) -> dict:
     """Multiply-adds of a step, full softmax against SGNS, at the book's size and at Google's
-    (3,000,000 words, 300 dimensions). Glued by "Negative sampling"."""
+    (w2v.blueprint.GOOGLE_NEWS_WORDS × GOOGLE_NEWS_DIM). Glued by "Negative sampling"."""
     from .sgns import multiply_adds
 
     small = multiply_adds(vocab_size, dim), multiply_adds(vocab_size, dim, negatives)

@@ -12,6 +12,7 @@ import html
 
 import numpy as np
 from bokeh.embed import components
+from bokeh.layouts import row
 from bokeh.palettes import interp_palette
 
 # Colour-blind-safe categorical colours for groups, the same in every chapter: Okabe & Ito's
@@ -46,6 +47,12 @@ def style_plot(p):
     p.axis.axis_label_text_font_style = "normal"
     p.outline_line_color = None
     return p
+
+
+def side_by_side(*plots):
+    """Plots in a row that wraps: side by side where the page has room for them, one under the
+    other on a phone (each plot's min_width decides when). Bokeh's rows are CSS flex boxes."""
+    return row(*plots, sizing_mode="stretch_width", styles={"flex-wrap": "wrap"})
 
 
 def symmetric_range(values: np.ndarray) -> float:

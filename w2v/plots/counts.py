@@ -13,13 +13,13 @@ the hover formatters look up.
 from __future__ import annotations
 
 import numpy as np
-from bokeh.layouts import column, row
+from bokeh.layouts import column
 from bokeh.models import (ColorBar, ColumnDataSource, CustomJSHover, FixedTicker, HoverTool, Label, Legend,
                           LegendItem, LogColorMapper, LogTicker, Range1d, Span)
 from bokeh.palettes import Viridis256
 from bokeh.plotting import figure
 
-from . import GROUP_COLORS, style_plot
+from . import GROUP_COLORS, side_by_side, style_plot
 
 # Light for little, dark for much: viridis reversed, readable with colour-blindness and in grey.
 SEQUENTIAL = tuple(reversed(Viridis256))
@@ -52,15 +52,15 @@ def _group_spans(groups_in_order: np.ndarray) -> list[tuple[int, int, int]]:
     return spans
 
 
-def _matrix(p, values: np.ndarray, order: np.ndarray, mapper, x0: float = 0.0, only_seen=None, **extra):
-    """Draw the V×V `values` (rows: centre words, columns: context words, both in `order`) at
-    x offset `x0`; cells where `only_seen` is False are left out. `extra` V×V arrays go to the
+def _matrix(p, values: np.ndarray, order: np.ndarray, mapper, only_seen=None, **extra):
+    """Draw the V×V `values` (rows: centre words, columns: context words, both in `order`); cells
+    where `only_seen` is False are left out. `extra` V×V arrays go to the
     hover, rounded to 4 decimals. Returns the cells' renderer."""
     V = len(order)
     rows, cols = np.divmod(np.arange(V * V), V)
     shown = values[np.ix_(order, order)].ravel()
     keep = np.ones(V * V, bool) if only_seen is None else only_seen[np.ix_(order, order)].ravel()
-    source = ColumnDataSource(dict(x=(cols[keep] + x0).astype(np.float32), y=rows[keep].astype(np.int16),
+    source = ColumnDataSource(dict(x=cols[keep].astype(np.int16), y=rows[keep].astype(np.int16),
                                    c=order[rows[keep]].astype(np.int16), o=order[cols[keep]].astype(np.int16),
                                    v=shown[keep].astype(np.float32),
                                    **{k: a[np.ix_(order, order)].ravel()[keep].round(4).astype(np.float32)
@@ -68,7 +68,7 @@ def _matrix(p, values: np.ndarray, order: np.ndarray, mapper, x0: float = 0.0, o
     return p.rect("x", "y", 1, 1, source=source, line_color=None, fill_color={"field": "v", "transform": mapper})
 
 
-def _group_marks(p, corpus, order: np.ndarray, x0s=(0.0,), names: bool = True) -> None:
+def _group_marks(p, corpus, order: np.ndarray, names: bool = True) -> None:
     """Group colour strips along the top and left, lines between groups, and (if `names`) the
     group names on the y axis."""
     V = len(order)
@@ -76,12 +76,10 @@ def _group_marks(p, corpus, order: np.ndarray, x0s=(0.0,), names: bool = True) -
     colors = [GROUP_COLORS[g] for g in groups_in_order]
     spans = _group_spans(groups_in_order)
     edges = [first - 0.5 for _, first, _ in spans[1:]]
-    p.rect(x=x0s[0] - 1.4, y=list(range(V)), width=1.2, height=1, line_color=None, fill_color=colors)
-    for x0 in x0s:
-        p.rect(x=[x0 + i for i in range(V)], y=-1.4, width=1, height=1.2, line_color=None, fill_color=colors)
-        p.segment(x0=[x0 + e for e in edges], x1=[x0 + e for e in edges], y0=-0.5, y1=V - 0.5,
-                  line_color="#222222", line_width=0.6)
-        p.segment(x0=x0 - 0.5, x1=x0 + V - 0.5, y0=edges, y1=edges, line_color="#222222", line_width=0.6)
+    p.rect(x=-1.4, y=list(range(V)), width=1.2, height=1, line_color=None, fill_color=colors)
+    p.rect(x=list(range(V)), y=-1.4, width=1, height=1.2, line_color=None, fill_color=colors)
+    p.segment(x0=edges, x1=edges, y0=-0.5, y1=V - 0.5, line_color="#222222", line_width=0.6)
+    p.segment(x0=-0.5, x1=V - 0.5, y0=edges, y1=edges, line_color="#222222", line_width=0.6)
     centres = {(first + last) / 2: corpus.groups[g] for g, first, last in spans} if names else {}
     p.yaxis.ticker = FixedTicker(ticks=list(centres))
     p.yaxis.major_label_overrides = {float(k): v for k, v in centres.items()}
@@ -126,8 +124,9 @@ def fit_heatmaps(corpus, empirical: np.ndarray, learned: np.ndarray, order: np.n
     mapper = LogColorMapper(palette=list(SEQUENTIAL), low=low, high=high, low_color=SEQUENTIAL[0])
     word_of = _word_of(corpus)
     plots = []
-    for which, title, values, seen in (("corpus", "in the corpus", empirical, empirical > 0),
-                                       ("learned", "learned by the model", learned, None)):
+    for which, title, what, values, seen in (
+            ("corpus", "in the corpus", "p(o|c) in the corpus", empirical, empirical > 0),
+            ("learned", "learned by the model", "learned p(o|c)", learned, None)):
         p = figure(name=f"counts-fit-heatmaps-{which}", title=title, width=340, height=380,
                    sizing_mode="scale_width", min_width=300, x_range=Range1d(-2.2, V - 0.5),
                    y_range=Range1d(V - 0.5, -2.2), tools="", toolbar_location=None,
@@ -137,12 +136,11 @@ def fit_heatmaps(corpus, empirical: np.ndarray, learned: np.ndarray, order: np.n
         p.xaxis.ticker = FixedTicker(ticks=[])
         p.add_tools(HoverTool(renderers=[cells], formatters={"@c": word_of, "@o": word_of},
                               tooltips=[("centre", "@c{word} (@c{group})"), ("context", "@o{word} (@o{group})"),
-                                        (f"{'p(o|c) in the corpus' if which == 'corpus' else 'learned p(o|c)'}",
-                                         "@v{0.0000}")]))
+                                        (what, "@v{0.0000}")]))
         _color_bar(p, mapper, "p(o | c) (log scale)")  # on both, so the two plots keep one height
         _style(p)
         plots.append(p)
-    return row(*plots, sizing_mode="stretch_width", styles={"flex-wrap": "wrap"})
+    return side_by_side(*plots)
 
 
 def fit_scatter(corpus, empirical: np.ndarray, learned: np.ndarray):

@@ -5,11 +5,11 @@ run drawn at build time and an empty layer for the reader's run, which the page 
 from __future__ import annotations
 
 import numpy as np
-from bokeh.layouts import column, row
+from bokeh.layouts import column
 from bokeh.models import ColumnDataSource, HoverTool
 from bokeh.plotting import figure
 
-from . import GROUP_COLORS, embed, style_plot
+from . import GROUP_COLORS, embed, side_by_side, style_plot
 from .maps import _label_layer, _legend, _square_ranges
 
 BOOK_INK = "#777777"
@@ -65,7 +65,7 @@ def map_figure(data: dict, corpus):
     right = _map_plot("pg-map-yours-plot", "Your run", yours_src, [], limit, yours_order)
     legend = _legend(corpus, ' <span style="white-space:nowrap">grey: in no group</span>') if corpus.has_groups \
         else None
-    maps = row(left, right, sizing_mode="stretch_width", styles={"flex-wrap": "wrap"})
+    maps = side_by_side(left, right)
     layout = column(*(x for x in (maps, legend) if x is not None), sizing_mode="stretch_width", spacing=6)
     return embed(layout, caption="The map of the book's run and of yours: each word's unit vector in W, on the "
                                  "plane of the two directions in which the words spread most (a PCA).",
