@@ -322,5 +322,5 @@ def test_what_answers_each_test_table_is_the_diagnostics_of_the_seed_runs(book_h
                          str(found["nearest_of_c_count"][t]), str(found["nearest_of_b_count"][t]),
                          f"{found['offset_cos_median'][t]:.2f}", f"{found['cos_ac_median'][t]:.2f}",
                          f"{found['cos_bd_median'][t]:.2f}",
-                         "the offset" if found["by_offset"][t] else "neither: chance"], cells
+                         "the offset" if found["by_offset"][t] else "chance"], cells
     assert f"The offset answers {int(found['by_offset'].sum())} of the tests" in page_text
