@@ -1,10 +1,13 @@
-// The book's own script: per-line notes of the model blueprint (see book/blueprint.md).
+// The book's own script: per-line notes of the model blueprint (see book/blueprint.md), tooltips
+// on a tap as on a hover, and a visible mark on every box that scrolls sideways.
 //
 // The chapter shows w2v/model.py with a literalinclude (class "w2v-blueprint") and emits the notes
 // as <script type="application/json" id="w2v-blueprint-notes">: [{line, code, note}, ...].
 // This script splits the highlighted block into one element per line; every line with a note
 // becomes focusable (tabindex 0), is described by its note (aria-describedby), and shows the note
-// on hover, on keyboard focus and on tap. Escape hides it.
+// on hover, on keyboard focus and on tap. Escape hides it. The same notes are also printed as a list
+// under the listing (book/_ext/w2v_book.py writes it from the JSON): each item links to its line,
+// and the item of the line under the pointer or the focus is highlighted.
 "use strict";
 
 (function () {
@@ -86,6 +89,16 @@
       element.tabIndex = 0;
       element.setAttribute("aria-describedby", note.id);
       element.dataset.line = String(number);
+      element.id = `w2v-line-${number}`;
+      const item = document.getElementById(`w2v-line-note-${number}`);
+      if (item) {
+        element.addEventListener("mouseenter", () => item.classList.add("w2v-line-note--active"));
+        element.addEventListener("mouseleave", () => item.classList.remove("w2v-line-note--active"));
+        element.addEventListener("focus", () => item.classList.add("w2v-line-note--active"));
+        element.addEventListener("blur", () => item.classList.remove("w2v-line-note--active"));
+        const link = item.querySelector("a.w2v-line-ref");
+        if (link) link.addEventListener("click", (event) => { event.preventDefault(); element.focus(); });
+      }
       element.addEventListener("mouseenter", () => show(element, note));
       element.addEventListener("mouseleave", () => { if (document.activeElement !== element) hide(); });
       element.addEventListener("focus", () => show(element, note));
@@ -124,17 +137,101 @@
         if (handles.length === 0) pending++;
         handles.forEach((handle) => {
           if (!handle.getAttribute("aria-label")) handle.setAttribute("aria-label", view.model.title || "slider");
+          announceShownValue(view, handle);
           named++;
         });
       }
+      for (const view of Bokeh.index.all_views()) describeBokehControls(view);
     }
     if ((!ready || pending > 0) && tries > 0) setTimeout(() => nameBokehSliders(tries - 1), 100);
     else document.documentElement.dataset.w2vSliders = String(named);
   }
 
+  // noUiSlider announces the slider's raw value ("30.00", a checkpoint's index); the reader hears what
+  // the slider shows instead ("step 15,000", Bokeh's own formatting of the value), kept current as
+  // the handle moves.
+  function announceShownValue(view, handle) {
+    if (typeof view.pretty !== "function") return;
+    const update = () => {
+      const now = Number(handle.getAttribute("aria-valuenow"));
+      if (!Number.isFinite(now)) return;
+      const text = String(view.pretty(now));
+      if (handle.getAttribute("aria-valuetext") !== text) handle.setAttribute("aria-valuetext", text);
+    };
+    update();
+    new MutationObserver(update).observe(handle, { attributes: true, attributeFilter: ["aria-valuenow", "aria-valuetext"] });
+  }
+
+  // A plot's canvas takes no keys (no tool of the book's figures answers the keyboard), so it is no
+  // Tab stop; toolbar buttons (divs with a title) are announced as buttons with that title.
+  function describeBokehControls(view) {
+    if (view.events_el instanceof HTMLElement) view.events_el.tabIndex = -1;
+    const el = view.el;
+    if (view.model && "tool" in view.model && el instanceof HTMLElement && el.title) {
+      el.setAttribute("role", "button");
+      el.setAttribute("aria-label", el.title);
+    }
+  }
+
+  // Touch parity: Bokeh shows a tooltip when a mouse moves over a glyph, and a finger never moves
+  // without pressing, so a tap showed nothing. A tap on a plot becomes the pointer move Bokeh's hover
+  // tools read, at the tapped spot. The next tap ends with Bokeh's own "leave", which hides the
+  // tooltip: a second tap on the same spot hides it, a tap on another glyph shows that one instead,
+  // and a tap anywhere else on the page hides it. Mouse and keyboard are left as Bokeh handles them.
+  function tapShowsTooltips() {
+    let shown = null; // {area, x, y}: the hit area (Bokeh's .bk-events layer) last sent a move
+    const send = (area, type, x, y) => area.dispatchEvent(new PointerEvent(type, {
+      clientX: x, clientY: y, pointerType: "mouse", pointerId: 4242, isPrimary: true, bubbles: true, composed: true}));
+    document.addEventListener("pointerup", (event) => {
+      if (event.pointerType !== "touch" && event.pointerType !== "pen") return;
+      const area = event.composedPath().find((el) => el.classList && el.classList.contains("bk-events")) || null;
+      const { clientX: x, clientY: y } = event;
+      // after the tap's own pointerout, which Bokeh reads as "leave" and which hides a tooltip
+      setTimeout(() => {
+        const again = shown && shown.area === area && Math.hypot(shown.x - x, shown.y - y) < 12;
+        if (shown && shown.area !== area) send(shown.area, "pointerout", x, y);
+        shown = null;
+        if (area && !again) {
+          send(area, "pointermove", x, y);
+          shown = { area, x, y };
+        }
+      }, 0);
+    }, true);
+  }
+
+  // A box that scrolls sideways inside the page (a display equation, a code cell, a wide table) is
+  // marked with class w2v-scrolls: w2v.css draws a shadow at the edge that has more to show and a
+  // scrollbar that stays visible, as overlay scrollbars on phones show nothing until touched.
+  function markScrollers() {
+    for (const box of document.querySelectorAll("main *")) {
+      // the cheap test first: a box whose content fits needs no style lookup
+      const wider = box.scrollWidth > box.clientWidth + 1;
+      const overflow = wider ? getComputedStyle(box).overflowX : "";
+      const scrolls = overflow === "auto" || overflow === "scroll";
+      if (scrolls || box.classList.contains("w2v-scrolls")) box.classList.toggle("w2v-scrolls", scrolls);
+      if (scrolls) updateScrollEnds(box);
+    }
+  }
+  function updateScrollEnds(box) {
+    box.classList.toggle("w2v-scrolls--start", box.scrollLeft <= 1);
+    box.classList.toggle("w2v-scrolls--end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+  }
+  document.addEventListener("scroll", (event) => {
+    if (event.target.classList && event.target.classList.contains("w2v-scrolls")) updateScrollEnds(event.target);
+  }, true);
+
   function start() {
     main();
     nameBokehSliders(150);
+    tapShowsTooltips();
+    markScrollers();
+    // again whenever the page's layout changes: the window's width, MathJax typesetting the maths,
+    // BokehJS drawing a figure
+    let pending = null;
+    const later = () => { clearTimeout(pending); pending = setTimeout(markScrollers, 100); };
+    const content = document.querySelector("main");
+    if (content && window.ResizeObserver) new ResizeObserver(later).observe(content);
+    window.addEventListener("resize", later);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
