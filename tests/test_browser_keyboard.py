@@ -1,6 +1,8 @@
 """A reader with a keyboard and a screen reader (issue 28), on the journey page: a plot's canvas,
 which takes no keys, is no Tab stop; a slider is announced as it reads ("step 15,000"), not as the
-checkpoint index underneath, also after it moves; toolbar buttons are buttons with a name.
+checkpoint index underneath, also after it moves; every figure has a text version (its description
+and a folded table of the data its tooltips show) that the keyboard opens; toolbar buttons are
+buttons with a name.
 One page load for the journey, one for the walkthrough (the book's one figure with a toolbar).
 """
 
@@ -39,6 +41,11 @@ def test_canvases_are_no_tab_stops_and_sliders_announce_the_step(open_page, book
     for s in sliders:
         assert s["label"], s
         assert re.fullmatch(r"step [\d,]+", s["text"] or ""), f"slider announces {s['text']!r}"
+    sizes = page.evaluate("""() => { const found = [], walk = root => {
+        for (const el of root.querySelectorAll('[role="slider"]')) { const r = el.getBoundingClientRect(); found.push([r.width, r.height]) }
+        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot) }
+      walk(document); return found }""")
+    assert all(w >= 24 and h >= 24 for w, h in sizes), f"slider handles smaller than 24 × 24 px: {sizes}"
     # moved with the keyboard, the slider still announces the step it shows
     handle = page.locator('#fig-word-map [role="slider"]')
     handle.focus()
@@ -46,6 +53,23 @@ def test_canvases_are_no_tab_stops_and_sliders_announce_the_step(open_page, book
     page.wait_for_timeout(200)
     text = handle.get_attribute("aria-valuetext")
     assert text == f"step {steps[0]:,}", text
+
+    # every figure: a "Show the data" right after it, reached with Tab and opened with Enter
+    figures = page.locator("figure.w2v-bokeh")
+    for i in range(figures.count()):
+        fig_id = figures.nth(i).get_attribute("id")
+        details = page.locator(f"figure#{fig_id} + details.w2v-figure-data")
+        assert details.count() == 1, f"#{fig_id} has no data toggle"
+        assert details.locator("p").first.inner_text() == figures.nth(i).get_attribute("aria-label")
+    summary = page.locator("#fig-word-map-data > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    table = page.locator("#fig-word-map-data table")
+    table.first.wait_for(state="visible", timeout=5_000)
+    words = " ".join(table.first.locator("tbody td:first-child").all_inner_texts())
+    corpus = book_run.corpus
+    missing = [w for w in corpus.vocab if not re.search(rf"\b{re.escape(w)}\b", words)]
+    assert missing == [], f"the map's data table lacks {missing}"
     assert log.problems() == [], log.problems()
 
 

@@ -135,6 +135,13 @@
         if (!root || typeof view.model.title !== "string" || !("value_throttled" in view.model)) continue;
         const handles = root.querySelectorAll('[role="slider"]');
         if (handles.length === 0) pending++;
+        else if (!root.querySelector("style.w2v-target-size")) {
+          // noUiSlider's handle is 14 × 18 px; a finger needs 24 × 24 (WCAG 2.2 target size)
+          const style = document.createElement("style");
+          style.className = "w2v-target-size";
+          style.textContent = ":host { --handle-width: 24px; --handle-height: 24px; }";
+          root.appendChild(style);
+        }
         handles.forEach((handle) => {
           if (!handle.getAttribute("aria-label")) handle.setAttribute("aria-label", view.model.title || "slider");
           announceShownValue(view, handle);
@@ -170,6 +177,103 @@
     if (view.model && "tool" in view.model && el instanceof HTMLElement && el.title) {
       el.setAttribute("role", "button");
       el.setAttribute("aria-label", el.title);
+    }
+  }
+
+  // A text version of every figure: after each figure a folded "Show the data", with the figure's
+  // description (its alt text) and, built when opened, a table of what the figure's tooltips show:
+  // one row per glyph of each hover tool, each column a line of the tooltip, formatted as the tooltip
+  // formats it (the figure's own CustomJSHover formatters). Long series are thinned evenly.
+  const MAX_ROWS = 400;
+
+  function within(outer, el) {
+    for (let n = el; n; n = n.parentNode || n.host) if (n === outer) return true;
+    return false;
+  }
+
+  function formatNumber(value, spec) {
+    if (typeof value !== "number") return String(value);
+    if (spec === "0,0") return Math.round(value).toLocaleString("en");
+    const fixed = /^0\.(0+)$/.exec(spec || "");
+    if (fixed) return value.toFixed(fixed[1].length);
+    const exp = /^0\.(0+)e$/.exec(spec || "");
+    if (exp) return value.toExponential(exp[1].length);
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+  }
+
+  function tooltipText(template, tool, data, i) {
+    return template.replace(/([@$])(\{[^}]+\}|\w+)(\{[^}]*\})?/g, (whole, sigil, rawName, rawSpec) => {
+      const name = rawName.replace(/^\{|\}$/g, "");
+      const spec = rawSpec ? rawSpec.slice(1, -1) : "";
+      const key = sigil + (rawName.startsWith("{") ? rawName : name);
+      let value;
+      if (sigil === "$") { if (name !== "index") return ""; value = i; }
+      else { const column = data.get ? data.get(name) : data[name]; if (!column) return whole; value = column[i]; }
+      const formatter = tool.formatters && (tool.formatters[key] || tool.formatters[sigil + name]);
+      if (formatter && typeof formatter.format === "function") return String(formatter.format(value, spec, { index: i }));
+      return formatNumber(value, spec);
+    });
+  }
+
+  function dataTables(figure) {
+    const tables = [];
+    for (const view of Bokeh.index.all_views()) {
+      const plot = view.model;
+      if (!plot || !plot.toolbar || !within(figure, view.el)) continue;
+      for (const tool of plot.toolbar.tools) {
+        if (!Array.isArray(tool.tooltips) || tool.tooltips.length === 0) continue;
+        const renderers = Array.isArray(tool.renderers) ? tool.renderers : plot.renderers;
+        for (const renderer of renderers) {
+          const source = renderer.data_source;
+          if (!source) continue;
+          const data = source.data;
+          const first = data instanceof Map ? [...data.values()][0] : Object.values(data)[0];
+          const n = first ? first.length : 0;
+          if (n === 0) continue;
+          const every = Math.ceil(n / MAX_ROWS);
+          const rows = [];
+          for (let i = 0; i < n; i += every) rows.push(tool.tooltips.map(([, template]) => tooltipText(template, tool, data, i)));
+          tables.push({ title: (plot.title && plot.title.text) || "", head: tool.tooltips.map(([label]) => label), rows, n, every });
+        }
+      }
+    }
+    return tables;
+  }
+
+  function fillDataTables(figure, box) {
+    for (const t of dataTables(figure)) {
+      const wrap = document.createElement("div");
+      wrap.className = "w2v-table-wrap";
+      const table = document.createElement("table");
+      table.className = "w2v-table w2v-figure-table";
+      const caption = table.createCaption();
+      caption.textContent = (t.title ? `${t.title}: ` : "") +
+        (t.every > 1 ? `every ${t.every}th of ${t.n.toLocaleString("en")} rows` : `${t.n.toLocaleString("en")} rows`);
+      const head = table.createTHead().insertRow();
+      for (const label of t.head) { const th = document.createElement("th"); th.scope = "col"; th.textContent = label; head.appendChild(th); }
+      const body = table.createTBody();
+      for (const row of t.rows) { const tr = body.insertRow(); for (const cell of row) tr.insertCell().textContent = cell; }
+      wrap.appendChild(table);
+      box.appendChild(wrap);
+    }
+    if (!box.querySelector("table")) box.appendChild(Object.assign(document.createElement("p"), { textContent: "This figure has no data table." }));
+    box.dataset.filled = "true";
+  }
+
+  function addDataToggles() {
+    for (const figure of document.querySelectorAll("figure.w2v-bokeh")) {
+      const details = document.createElement("details");
+      details.className = "w2v-figure-data";
+      details.id = `${figure.id}-data`;
+      const summary = document.createElement("summary");
+      summary.textContent = "Show the data";
+      details.appendChild(summary);
+      const description = figure.getAttribute("aria-label");
+      if (description) details.appendChild(Object.assign(document.createElement("p"), { textContent: description }));
+      details.addEventListener("toggle", () => {
+        if (details.open && !details.dataset.filled && window.Bokeh && Bokeh.index) fillDataTables(figure, details);
+      });
+      figure.after(details);
     }
   }
 
@@ -224,6 +328,7 @@
     main();
     nameBokehSliders(150);
     tapShowsTooltips();
+    addDataToggles();
     markScrollers();
     // again whenever the page's layout changes: the window's width, MathJax typesetting the maths,
     // BokehJS drawing a figure

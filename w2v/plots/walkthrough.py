@@ -242,7 +242,7 @@ def p_figure(run, record):
     for axis in (p.xaxis, p.yaxis):
         axis.axis_label_text_font_size = FONT
     return embed(p, "p = softmax(u): one bar per vocabulary word. The true context word is red, on a pale red "
-                 "band that shows where it is however small its bar; the centre word is blue. Hover or tap a bar for its word, p, u and e.",
+                 "band that shows where it is however small its bar; the centre word is blue. Hover a bar for its word, p, u and e.",
                  "Bar chart of the predicted probability of each of the vocabulary's words, with the true "
                  "context word highlighted.", "walkthrough-p")
 
@@ -306,6 +306,6 @@ def update_figure(run, W: np.ndarray, W_out: np.ndarray, record):
          ("ΔW′  (D×V)", dW_out, NAMES["dW_out_source"], NAMES["dW_out_figure"])], vocab, top)
     return embed(layout, f"The update of this step. Colour: red = increase, blue = decrease, on a log scale over "
                  f"{LOG_DECADES} decades so that small changes show; white = exactly zero. Only the centre word's "
-                 "column of ΔW is coloured; every column of ΔW′ is. Hover or tap a cell for its value.",
+                 "column of ΔW is coloured; every column of ΔW′ is. Hover a cell for its value.",
                  "Two heatmaps with one column per vocabulary word: the change of W, blank except for the "
                  "centre word, and the change of W′, coloured in every column.", "walkthrough-update")
