@@ -60,7 +60,7 @@ def test_canvases_are_no_tab_stops_and_sliders_announce_the_step(open_page, book
         fig_id = figures.nth(i).get_attribute("id")
         details = page.locator(f"figure#{fig_id} + details.w2v-figure-data")
         assert details.count() == 1, f"#{fig_id} has no data toggle"
-        assert details.locator("p").first.inner_text() == figures.nth(i).get_attribute("aria-label")
+        assert details.locator("p").first.text_content() == figures.nth(i).get_attribute("aria-label")
     summary = page.locator("#fig-word-map-data > summary")
     summary.focus()
     page.keyboard.press("Enter")
@@ -79,7 +79,7 @@ def test_toolbar_buttons_are_named_buttons(open_page):
     # a tool button is a host element whose own shadow root holds its icon
     tools = page.evaluate("""() => { const found = [], walk = root => {
         for (const el of root.querySelectorAll('*')) if (el.shadowRoot) {
-          if (el.shadowRoot.querySelector(':scope > .bk-tool-icon')) found.push(el)
+          if ([...el.shadowRoot.children].some(c => c.classList.contains('bk-tool-icon'))) found.push(el)
           walk(el.shadowRoot) } }
       walk(document); return found.map(el => ({role: el.getAttribute('role'), label: el.getAttribute('aria-label'),
                                                title: el.title, tab: el.tabIndex})) }""")

@@ -285,7 +285,7 @@
   function tapShowsTooltips() {
     let shown = null; // {area, x, y}: the hit area (Bokeh's .bk-events layer) last sent a move
     const send = (area, type, x, y) => area.dispatchEvent(new PointerEvent(type, {
-      clientX: x, clientY: y, pointerType: "mouse", pointerId: 4242, isPrimary: true, bubbles: true, composed: true}));
+      clientX: x, clientY: y, view: window, pointerType: "mouse", pointerId: 4242, isPrimary: true, bubbles: true, composed: true}));
     document.addEventListener("pointerup", (event) => {
       if (event.pointerType !== "touch" && event.pointerType !== "pen") return;
       const area = event.composedPath().find((el) => el.classList && el.classList.contains("bk-events")) || null;
