@@ -170,9 +170,18 @@
   }
 
   // A plot's canvas takes no keys (no tool of the book's figures answers the keyboard), so it is no
-  // Tab stop; toolbar buttons (divs with a title) are announced as buttons with that title.
+  // Tab stop; toolbar buttons (divs with a title) are announced as buttons with that title, and the
+  // toolbar's overflow mark is dark enough to read.
   function describeBokehControls(view) {
     if (view.events_el instanceof HTMLElement) view.events_el.tabIndex = -1;
+    const root = view.shadow_el;
+    if (root && root.querySelector(".bk-tool-overflow") && !root.querySelector("style.w2v-toolbar")) {
+      // the toolbar's "⋯" is grey #808080 on white, 3.9:1; text needs 4.5:1
+      const style = document.createElement("style");
+      style.className = "w2v-toolbar";
+      style.textContent = ".bk-tool-overflow { color: #595959; }";
+      root.appendChild(style);
+    }
     const el = view.el;
     if (view.model && "tool" in view.model && el instanceof HTMLElement && el.title) {
       el.setAttribute("role", "button");
