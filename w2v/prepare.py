@@ -58,7 +58,8 @@ class Report:
     def lines_of_text(self) -> list[str]:
         merged = sorted(((w, forms) for w, forms in self.merged.items() if len(forms) > 1),
                         key=lambda item: (-len(item[1]), item[0]))
-        examples = "; ".join(f"{w} ← {', '.join(sorted(forms))}" for w, forms in merged[:5])
+        examples = "; ".join(f"{w} ← {', '.join(sorted(forms)[:4])}{', …' if len(forms) > 4 else ''}"
+                             for w, forms in merged[:5])
         vocab = len(self.merged)
         return [
             f"read {self.lines:,} lines; wrote {self.sentences:,} sentences, {self.tokens:,} tokens, {vocab:,} words",
