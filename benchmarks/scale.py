@@ -74,8 +74,9 @@ def fortunes(folder: Path, n_lines: int = 27_000) -> None:
 CASES = {"one-sentence-5000": one_sentence, "3000-words": many_sentences, "fortunes-20000": fortunes}
 
 
-def measure(repo: Path, corpus: Path, cache: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak memory in MB and stdout of one `python -m w2v train` child."""
+def measure(repo: Path, corpus: Path, cache: Path) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system: what a busy machine does not inflate), peak
+    memory in MB and stdout of one `python -m w2v train` child."""
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "w2v", "train", "--corpus", str(corpus), "--cache-dir", str(cache)],
                              cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -85,7 +86,7 @@ def measure(repo: Path, corpus: Path, cache: Path) -> tuple[float, float, str]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"{corpus}: python -m w2v train failed ({child.returncode}):\n{output}")
-    return seconds, usage.ru_maxrss / 1024, output  # ru_maxrss is in KiB on Linux
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output  # ru_maxrss is in KiB
 
 
 def main() -> None:
@@ -98,13 +99,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             corpus = Path(tmp) / "corpus"
             CASES[name](corpus)
-            seconds, peak_mb, output = measure(args.repo, corpus, Path(tmp) / "cache")
+            seconds, cpu, peak_mb, output = measure(args.repo, corpus, Path(tmp) / "cache")
         corpus_line = next((line for line in output.splitlines() if line.startswith("corpus")), "")
-        words = corpus_line.rsplit(",", 1)[-1].strip()
+        words = corpus_line.rsplit(", ", 1)[-1].strip()  # "21,044 words"
         trained = next((line.split("loop")[-1].strip(" )") for line in output.splitlines()
                         if line.startswith("seconds") and "loop" in line),
                        next((line.split()[1] for line in output.splitlines() if line.startswith("seconds")), "?"))
-        print(f"{name:<20} {words:>12}  {seconds:7.1f} s wall (training loop {trained} s)   "
+        print(f"{name:<20} {words:>12}  {seconds:7.1f} s wall, {cpu:7.1f} s CPU (training loop {trained} s)   "
               f"peak memory {peak_mb:8.1f} MB", flush=True)
 
 
