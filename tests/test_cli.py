@@ -291,7 +291,8 @@ def test_bad_command_line_is_one_line(tmp_path, args):
 def test_bare_command_lists_the_commands(tmp_path):
     result = subprocess.run([sys.executable, "-m", "w2v"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
-    listed = [line.split()[0] for line in result.stderr.splitlines() if line.startswith("    ")]
+    section = result.stderr.split("positional arguments:\n")[1].split("\n\n")[0]
+    listed = [line.split()[0] for line in section.splitlines() if line.startswith("    ") and line[4] != " "]
     assert listed == ["train", "neighbors", "analogy", "export", "evaluate", "prepare"], result.stderr
 
 
