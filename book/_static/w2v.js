@@ -173,7 +173,10 @@
   // Tab stop; toolbar buttons (divs with a title) are announced as buttons with that title, and the
   // toolbar's overflow mark is dark enough to read.
   function describeBokehControls(view) {
-    if (view.events_el instanceof HTMLElement) view.events_el.tabIndex = -1;
+    if (view.events_el instanceof HTMLElement) {
+      view.events_el.tabIndex = -1;
+      view.events_el.style.outline = "none"; // focused only by a pointer now: no ring around the whole plot
+    }
     const root = view.shadow_el;
     if (root && root.querySelector(".bk-tool-overflow") && !root.querySelector("style.w2v-toolbar")) {
       // the toolbar's "⋯" is grey #808080 on white, 3.9:1; text needs 4.5:1
