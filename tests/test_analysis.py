@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from w2v.analysis import (analogy_answer, analogy_results, analogy_scores, block_contrast, convergence_step,
+from w2v.analysis import (analogy_answer, analogy_diagnostics, analogy_results, analogy_scores, block_contrast, convergence_step,
                           cosine_matrix, cosine_to_final, distance_to_final, nearest_neighbors, neighbor_purity,
                           normalize_rows, purity_per_word, sorted_similarity, summary, two_vector_cosine)
 
@@ -245,3 +245,54 @@ def test_gensim_analogies_equal_ours(book_run):
             ours = analogy_answer(W, a, b, cc)
             assert theirs == vocab[ours], f"checkpoint {c}, test {n}"
             assert book_run.analogy_answers[c, n] == ours
+
+
+# ---------------------------------------------------------------- what answers an analogy
+
+def square(gender: float, other: float, noise: np.ndarray | None = None) -> np.ndarray:
+    """Rows 0–3: a, b = a + gender, c = a + other, d = a + gender + other; rows 4, 5: a word close to
+    c and one close to b, so closeness answers something else. Axes: base, gender, other, 2 spare."""
+    base = np.array([1.0, 0, 0, 0, 0])
+    g, o = gender * np.eye(5)[1], other * np.eye(5)[2]
+    rows = np.array([base, base + g, base + o, base + g + o, base + o + 0.05 * np.eye(5)[3],
+                     base + g + 0.05 * np.eye(5)[4]])
+    return rows if noise is None else rows + noise
+
+
+def test_analogy_diagnostics_a_parallelogram_is_answered_by_the_offset():
+    found = analogy_diagnostics(square(1.0, 1.0), [[0, 1, 2, 3]])
+    assert found["right"].tolist() == [[True]] and found["answer"].tolist() == [[3]]
+    assert found["nearest_of_c"].tolist() == [[False]] and found["nearest_of_b"].tolist() == [[False]]
+    assert found["offset_cos"][0, 0] > 0.9    # on unit rows a parallelogram bends a little
+    assert found["by_offset"].tolist() == [True]
+
+
+def test_analogy_diagnostics_closeness_is_not_the_offset():
+    """d is c's twin (gender offset tiny): 3CosAdd is right, but only because d is c's nearest word."""
+    W = square(0.02, 1.0)[:4]
+    W = np.vstack([W, [[0, 0, 0, 1, 0], [0, 0, 0, 0, 1]]])      # two unrelated words
+    found = analogy_diagnostics(W, [[0, 1, 2, 3]])
+    assert found["right"][0, 0] and found["nearest_of_c"][0, 0]
+    assert not found["by_offset"][0]
+
+
+def test_analogy_diagnostics_counts_and_medians_over_runs():
+    rng = np.random.default_rng(0)
+    runs = np.stack([square(1.0, 1.0, 0.01 * rng.normal(size=(6, 5))) for _ in range(4)]
+                    + [square(1.0, 1.0, 0.8 * rng.normal(size=(6, 5)))])   # one run of noise
+    tests = np.array([[0, 1, 2, 3], [0, 2, 1, 3]])
+    found = analogy_diagnostics(runs, tests)
+    assert found["right"].shape == (5, 2) and found["offset_cos_median"].shape == (2,)
+    assert np.array_equal(found["right_count"], found["right"].sum(axis=0))
+    assert np.allclose(found["cos_ac_median"], np.median(found["cos_ac"], axis=0))
+    assert (found["right_count"] >= 4).all()
+    # the same W, one run alone, gives the same per-run values
+    alone = analogy_diagnostics(runs[2], tests)
+    assert np.allclose(alone["offset_cos"][0], found["offset_cos"][2])
+
+
+def test_analogy_diagnostics_verdict_needs_every_condition():
+    """Four runs right and one wrong of five is 80%: answered; two wrong is not."""
+    good, bad = square(1.0, 1.0), square(1.0, 1.0)[[0, 1, 2, 4, 3, 5]]   # bad: d swapped with c's neighbour
+    assert analogy_diagnostics(np.stack([good] * 4 + [bad]), [[0, 1, 2, 3]])["by_offset"][0]
+    assert not analogy_diagnostics(np.stack([good] * 3 + [bad] * 2), [[0, 1, 2, 3]])["by_offset"][0]

@@ -311,3 +311,38 @@ def test_the_book_corpus_keeps_the_rules_its_about_states():
     facts = writing_facts(load_corpus(folder))
     assert "Every verb appears at least once with an object or a place" in about_text(folder)
     assert facts["verbs_without_complement"] == [] and facts["n_repeated"] == 0
+
+
+# ---------------------------------------------------------------- what the window lets the model see
+
+def test_function_word_shares_by_hand(tmp_path):
+    from w2v.plots.corpus import function_word_shares
+
+    folder = write_corpus(tmp_path / "c", "the cat sees a dog\ncat sees dog\n",
+                          groups="the\tfunction\na\tfunction\ncat\tanimal\ndog\tanimal\nsees\tverb\n")
+    shares = function_word_shares(load_corpus(folder), window=1)
+    # window 1, first line: the→cat, cat→the, cat→sees, sees→cat, sees→a, a→sees, a→dog, dog→a; second: 4 pairs.
+    # A function word is the context of cat→the, sees→a, dog→a: 3 of 12 pairs, and of the 9 with a content centre.
+    assert shares["all_pairs"] == pytest.approx(100 * 3 / 12)
+    assert shares["content_pairs"] == pytest.approx(100 * 3 / 9)
+
+
+def test_separating_contexts_and_twins_by_hand(tmp_path):
+    from w2v.plots.corpus import analogy_word_pairs, separating_contexts, twin_lines
+
+    folder = write_corpus(tmp_path / "c", "he is king\nshe is queen\nthe king rules\nthe queen rules\n"
+                                          "the king rides\n",
+                          analogies="king queen king queen\n")
+    corpus = load_corpus(folder)
+    only_king, only_queen = separating_contexts(corpus, 2, "king", "queen")
+    assert only_king == [("he", 1), ("rides", 1)] and only_queen == [("she", 1)]
+    assert twin_lines(corpus, "king", "queen") == [("the king rules", "the queen rules")]
+    assert twin_lines(corpus, "queen", "king") == [("the queen rules", "the king rules")]
+    assert analogy_word_pairs(corpus) == [("king", "queen")]
+
+
+def test_pronouns_only_about_people_and_inside_the_window(corpus):
+    """The book's corpus: he, she, his and her only in lines with a person (never 'he eats bread')."""
+    gendered = {"he", "she", "his", "her"} & set(corpus.vocab)
+    people = set(corpus.words_in_group("people"))
+    assert all(people & set(s) for s in corpus.sentences if gendered & set(s))

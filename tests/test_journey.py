@@ -300,3 +300,27 @@ def test_sharing_rates_base_rate(tmp_path):
                     near[corpus.index[w]].add(corpus.index[s[j]])
     brute = np.mean([bool((near[a] & near[b]) - {a, b}) for a, b in every])
     assert rates["all_any"] == pytest.approx(brute)
+
+
+def test_what_answers_each_test_table_is_the_diagnostics_of_the_seed_runs(book_html, page_text):
+    """The scorecard's verdict per test (the offset or chance) is w2v.analysis.analogy_diagnostics over
+    the seed runs, and the prose names the tests the offset answers."""
+    import w2v
+    from w2v import seeds
+
+    runs = seeds.seed_runs(w2v.BOOK_CORPUS)
+    corpus = runs[0].corpus
+    found = analysis.analogy_diagnostics(np.stack([r.W for r in runs]), corpus.ids_of_analogies())
+    raw = (book_html / PAGE).read_text(encoding="utf-8")
+    table = raw[raw.index('id="what-answers"'):]
+    table = table[:table.index("</table>")]
+    rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]]
+    assert len(rows) == len(corpus.analogies)
+    for t, (row, test) in enumerate(zip(rows, corpus.analogies)):
+        cells = [html.unescape(c).strip() for c in row.split("|") if c.strip()]
+        assert cells == ["{} : {} :: {} : {}".format(*test), str(found["right_count"][t]),
+                         str(found["nearest_of_c_count"][t]), str(found["nearest_of_b_count"][t]),
+                         f"{found['offset_cos_median'][t]:.2f}", f"{found['cos_ac_median'][t]:.2f}",
+                         f"{found['cos_bd_median'][t]:.2f}",
+                         "the offset" if found["by_offset"][t] else "chance"], cells
+    assert f"The offset answers {int(found['by_offset'].sum())} of the tests" in page_text

@@ -3,6 +3,8 @@
 `frequency_chart`: one horizontal bar per word, longest (most frequent) at the top, coloured by
 group, with a legend (click a group to hide it) and a hover that names the word, its group and
 its count. `groups_table`, `samples_table`, `analogies_table`: the chapter's generated tables.
+`function_word_shares`, `separating_contexts`, `twin_lines` and `contexts_table`: the numbers and
+the table of "What the window lets the model see" (the mechanism behind the analogy tests).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from bokeh.plotting import figure
 
 from . import group_colors, style_plot
 from ..blueprint import html_table
+from ..corpus import pairs
 
 ROW_PX = 12  # height of one word's bar: room for a 10 px label
 
@@ -179,3 +182,73 @@ def window_pairs_figure(sentence: list[str], window: int) -> str:
         rows.append(f'<li class="w2v-window-row">{svg}<span class="w2v-window-pairs">'
                     f'<span class="w2v-window-arrow" aria-hidden="true">→</span> {chips}</span></li>')
     return f'<ol class="w2v-window" data-window="{int(window)}">' + "".join(rows) + "</ol>"
+
+
+# ---------------------------------------------------------------- what the window lets the model see
+
+def function_word_shares(corpus, window: int, group: str = "function") -> dict[str, float]:
+    """The share (%) of the (centre, context) pairs whose context is a word of `group`: over all
+    pairs, and over the pairs whose centre is not in `group` (a content word)."""
+    table = pairs(corpus, window)
+    function = np.asarray([g == corpus.groups.index(group) for g in corpus.word_group])
+    context_is = function[table[:, 1]]
+    content_centre = ~function[table[:, 0]]
+    return dict(all_pairs=100 * float(context_is.mean()),
+                content_pairs=100 * float(context_is[content_centre].mean()))
+
+
+def context_counts(corpus, window: int, word: str) -> np.ndarray:
+    """(V,) how often each word stands in the window of `word`, over the whole corpus."""
+    table = pairs(corpus, window)
+    return np.bincount(table[table[:, 0] == corpus.index[word], 1], minlength=corpus.vocab_size)
+
+
+def separating_contexts(corpus, window: int, x: str, y: str, top: int = 4) -> tuple[list, list]:
+    """The context words `x` has and `y` never has, and those `y` has and `x` never has: up to `top`
+    (word, count) each, most frequent first (ties by vocabulary order)."""
+    cx, cy = context_counts(corpus, window, x), context_counts(corpus, window, y)
+
+    def only(mine, other):
+        ids = [i for i in np.argsort(-mine, kind="stable") if mine[i] > 0 and other[i] == 0]
+        return [(corpus.vocab[i], int(mine[i])) for i in ids[:top]]
+
+    return only(cx, cy), only(cy, cx)
+
+
+def twin_lines(corpus, x: str, y: str) -> list[tuple[str, str]]:
+    """Pairs of lines that are the same but for `x` in one where the other has `y`: every such pair
+    gives x and y the same contexts, which pulls their vectors together."""
+    lines = {" ".join(s) for s in corpus.sentences}
+    twins = []
+    for s in corpus.sentences:
+        for i, w in enumerate(s):
+            if w == x:
+                other = " ".join(s[:i] + [y] + s[i + 1:])
+                if other in lines:
+                    twins.append((" ".join(s), other))
+    return twins
+
+
+def analogy_word_pairs(corpus) -> list[tuple[str, str]]:
+    """The word pairs the analogy tests compare, a with b and c with d, each pair once, in test order."""
+    seen = []
+    for a, b, c, d in corpus.analogies:
+        for pair in ((a, b), (c, d)):
+            if pair not in seen:
+                seen.append(pair)
+    return seen
+
+
+def contexts_table(corpus, window: int, top: int = 4) -> str:
+    """One row per word pair of the analogy tests: the context words only one of the two has."""
+    def cell(found):
+        return ", ".join(f"{w} ×{n}" for w, n in found) or "—"
+
+    rows = []
+    for x, y in analogy_word_pairs(corpus):
+        only_x, only_y = separating_contexts(corpus, window, x, y, top)
+        rows.append([f"{x} / {y}", cell(only_x), cell(only_y)])
+    return html_table(["pair x / y", "in the window of x, never of y", "in the window of y, never of x"], rows,
+                      caption=f"For each pair of words the analogy tests compare, the context words (window "
+                              f"{window}) only one of the two ever has, with how often; at most {top} each.",
+                      table_id="separating-contexts")
