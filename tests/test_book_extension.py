@@ -89,3 +89,20 @@ def test_static_copies_are_refreshed_never_lost(ext, tmp_path):
     (source / "w2v.js").write_text("// v2\n")
     ext._refresh_static_copies(app)                      # changed: the copy follows
     assert copy.read_text() == "// v2\n"
+
+
+def test_exercises_are_numbered_per_chapter_in_page_order(ext):
+    """Sphinx numbers exercises across the book; each chapter's restart at 1, in page order,
+    and other enumerables (figures) keep their numbers."""
+    env = SimpleNamespace(toc_fignumbers={
+        "book/index": {"exercise": {"welcome-ex-a": (1,), "welcome-ex-b": (2,)}},
+        "book/journey": {"exercise": {"journey-ex-late": (5,), "journey-ex-early": (3,)},
+                         "figure": {"fig-loss": (7,)}},
+        "book/references": {},
+    })
+    changed = ext._exercises_per_chapter(None, env)
+    assert env.toc_fignumbers["book/journey"] == {"exercise": {"journey-ex-early": (1,), "journey-ex-late": (2,)},
+                                                  "figure": {"fig-loss": (7,)}}
+    assert env.toc_fignumbers["book/index"]["exercise"] == {"welcome-ex-a": (1,), "welcome-ex-b": (2,)}
+    assert changed == ["book/journey"]
+    assert ext._exercises_per_chapter(None, env) == []   # already per chapter: nothing to rewrite

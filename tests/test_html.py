@@ -130,3 +130,31 @@ def test_references_list_the_four_papers_and_google(book_html):
                   "parameter learning explained", "negative-sampling word-embedding method",
                   "continuous distributed representations of words"):
         assert title.lower() in text.lower(), f"references.html lacks {title!r}"
+
+
+def test_exercises_are_titled_and_numbered_per_chapter(book_html):
+    """A syllabus cites "Journey, Exercise 3": every chapter's exercises run 1, 2, 3, … in page
+    order, each with a title, and each solution names its own exercise's number."""
+    from bs4 import BeautifulSoup
+
+    chapters_with_exercises = 0
+    for page in _pages(book_html):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        titles = [" ".join(box.select_one(".admonition-title").get_text(" ").split())
+                  for box in soup.select("div.exercise.admonition")]
+        if not titles:
+            continue
+        chapters_with_exercises += 1
+        for n, title in enumerate(titles, start=1):
+            assert re.fullmatch(rf"Exercise {n} \(\S.*\)", title), (page.name, n, title)
+        solutions = [" ".join(box.select_one(".admonition-title").get_text(" ").split())
+                     for box in soup.select("div.solution")]
+        assert [re.search(r"Exercise (\d+)", s).group(1) for s in solutions] == \
+            [str(n) for n in range(1, len(titles) + 1)], (page.name, solutions)
+    assert chapters_with_exercises >= 9
+
+
+def test_no_raw_bibtex_in_the_references(book_html):
+    text = _text((book_html / "book" / "references.html").read_text(encoding="utf-8"))
+    assert "Řehůřek" in text
+    assert not re.search(r"\\[a-z]\{|\{\\", text), re.search(r".{40}\\[a-z]\{.{40}", text)

@@ -169,3 +169,14 @@ def test_step_seconds_times_both_models():
     seconds = peers.step_seconds(12, 4, 3, steps=50, repeats=2)
     assert set(seconds) == {"softmax", "sgns"}
     assert all(0 < s < 1 for s in seconds.values())
+
+
+def test_gensim_lowers_its_rate_once_per_job_and_never_reaches_min_alpha(tmp_path):
+    """On a corpus shorter than one of gensim's jobs, its rate is a staircase, one stair per pass:
+    alpha − (alpha − min_alpha)·e/E for pass e of E, so the last pass runs above min_alpha."""
+    folder = write_tiny(tmp_path / "tiny")
+    corpus, config = load_corpus(folder), load_config(folder)
+    params = peers.gensim_params(corpus, config, 0, epochs=4, alpha=0.2, min_alpha=0.02)
+    rates = peers.gensim_learning_rates(corpus, params)
+    assert rates == pytest.approx([0.2 - 0.18 * e / 4 for e in range(4)])
+    assert rates[-1] > 0.02 + 0.04

@@ -82,7 +82,7 @@ def test_census_ratio_and_count_words():
     scale = parameter_scale(96, 8)
     assert scale[0][1] == 1536
     assert count_words(scale[-1][1] / scale[0][1]) == "114 million"   # 175e9 / 1536 = 113,932,292
-    assert count_words(scale[1][1] / scale[0][1]) == "585,938"
+    assert count_words(scale[1][1] / scale[0][1]) == "586,000"              # 900e6 / 1536 = 585,937.5
     assert count_words(900e6) == "900 million" and count_words(1.5e9) == "1.5 billion"
     assert count_words(175e9) == "175 billion" and count_words(1536) == "1,536"
     assert count_words(2e9) == "2 billion"

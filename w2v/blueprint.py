@@ -160,10 +160,11 @@ def parameter_scale(vocab_size: int, dim: int) -> list[tuple[str, int]]:
 
 
 def count_words(n: float) -> str:
-    """A count as a reader says it: 1,536; 900 million; 1.5 billion; 175 billion."""
+    """A count as a reader says it: 1,536; 586,000; 900 million; 1.5 billion; 175 billion.
+    Counts of ten thousand and more are rounded to thousands: a ratio is not exact to the unit."""
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if n >= size:
             value = n / size
             text = f"{value:.1f}" if value < 10 else f"{value:,.0f}"
             return f"{text.removesuffix('.0')} {word}"
-    return f"{round(n):,}"
+    return f"{round(n, -3) if n >= 1e4 else round(n):,.0f}"

@@ -72,6 +72,26 @@ def train_gensim(corpus: Corpus, params: dict) -> tuple[np.ndarray, np.ndarray]:
     return W, np.array(out[rows], dtype=np.float32).T
 
 
+def gensim_learning_rates(corpus: Corpus, params: dict) -> list[float]:
+    """The learning rate gensim's Word2Vec used in each pass, read from gensim itself (its
+    `min_alpha_yet_reached` after every pass). gensim sets the rate once per job of up to
+    `batch_words` words, not per update: on a corpus shorter than a job, once per pass, a staircase
+    from `alpha` that stops one stair above `min_alpha`. Glued by "Negative sampling"."""
+    from gensim.models import Word2Vec
+    from gensim.models.callbacks import CallbackAny2Vec
+
+    class Rates(CallbackAny2Vec):
+        def __init__(self):
+            self.seen = []
+
+        def on_epoch_end(self, model):
+            self.seen.append(float(model.min_alpha_yet_reached))
+
+    rates = Rates()
+    Word2Vec(sentences=corpus.sentences, callbacks=[rates], **params)
+    return rates.seen
+
+
 def gensim_vectors(corpus_dir: str | Path, params: dict, cache_dir: str | Path | None = None):
     """(W, W_out) of gensim trained with `params`, loaded from the cache or trained and cached."""
     folder = Path(corpus_dir)

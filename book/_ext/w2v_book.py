@@ -28,6 +28,9 @@
 8. Exercises (sphinx-exercise): every exercise and solution wraps its text in a section whose id
    is the same on every box ("exercise-content", "solution-content"); each gets its box's own
    label instead, so no page uses an id twice.
+9. Exercise numbers restart in every chapter: Sphinx numbers enumerable nodes across the whole
+   book when the toctree is not numbered, so a new exercise early on renumbered every later one,
+   and a syllabus could not cite "Journey, Exercise 3".
 """
 
 from __future__ import annotations
@@ -311,6 +314,23 @@ def _unique_exercise_ids(app, doctree, docname) -> None:
             node["ids"] = [i.replace("/", "-") for i in node["ids"]]
 
 
+def _exercises_per_chapter(app, env) -> list[str]:
+    """Renumber each chapter's exercises 1, 2, 3, … in page order, after Sphinx's toctree
+    collector has numbered them across the book (its env-get-updated handler runs at the default
+    priority, this one later). The solutions' titles and every reference read these numbers."""
+    changed = []
+    for docname, numbers in env.toc_fignumbers.items():
+        exercises = numbers.get("exercise")
+        if not exercises:
+            continue
+        in_order = sorted(exercises, key=exercises.get)
+        renumbered = {label: (n,) for n, label in enumerate(in_order, start=1)}
+        if renumbered != exercises:
+            numbers["exercise"] = renumbered
+            changed.append(docname)
+    return changed
+
+
 def setup(app):
     _register_bibliography_style()
     app.connect("config-inited", _drop_thebe)
@@ -322,6 +342,7 @@ def setup(app):
     app.connect("build-finished", _copy_static_libraries)
     app.connect("build-finished", _fix_written_pages)
     app.connect("doctree-resolved", _unique_exercise_ids)
+    app.connect("env-get-updated", _exercises_per_chapter, priority=900)
     app.add_css_file("w2v.css")
     app.add_js_file("w2v.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

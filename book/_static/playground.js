@@ -245,7 +245,7 @@
     const read = readControls();
     if (read.errors) {
       const n = Object.keys(read.errors).length;
-      setStatus(`Not trained: ${n === 1 ? "one setting needs" : n + " settings need"} a fix (see the message beside it). `
+      setStatus(`Not trained: ${n === 1 ? "one setting needs a fix (see the message beside it)" : n + " settings need a fix (see the messages beside them)"}. `
         + (lastResult ? "The results below are from your previous run." : ""));
       return;
     }

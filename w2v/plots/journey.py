@@ -119,13 +119,13 @@ function evidenceHtml(a, b, cos, step) {
   const [together, nTogether, shared, nShared, ex] = e
   const sharedWords = shared.map(c => words[c])
   if (nTogether > 0) {
-    h += `<p>They appear within ${window} words of each other in ${nTogether} sentence${nTogether > 1 ? 's' : ''}:</p><ul>`
+    h += `<p>They appear within ${window} word${window > 1 ? 's' : ''} of each other in ${nTogether} sentence${nTogether > 1 ? 's' : ''}:</p><ul>`
     for (const s of together) h += '<li>' + marked(s, [A, B]) + '</li>'
     h += '</ul>'
     if (nShared > 0)
       h += `<p>They also share ${nShared} context word${nShared > 1 ? 's' : ''}, most of all ${listOf(sharedWords)}.</p>`
   } else if (nShared > 0) {
-    h += `<p>They never appear within ${window} words of each other. The similarity comes through shared third words: ` +
+    h += `<p>They never appear within ${window} word${window > 1 ? 's' : ''} of each other. The similarity comes through shared third words: ` +
          `the two share ${nShared} context word${nShared > 1 ? 's' : ''}, most of all ${listOf(sharedWords)}.</p><ul>`
     for (let i = 0; i < ex.length; i += 3) {
       const c = words[ex[i]]
@@ -133,7 +133,7 @@ function evidenceHtml(a, b, cos, step) {
     }
     h += '</ul>'
   } else {
-    h += `<p>They never appear within ${window} words of each other and share no context word: ` +
+    h += `<p>They never appear within ${window} word${window > 1 ? 's' : ''} of each other and share no context word: ` +
          'nothing in the corpus pulls them together directly. Their closeness here is indirect, or left over from the random start.</p>'
   }
   return h

@@ -213,7 +213,7 @@ def loss_figure(run, step: int, loss: float, compare_step: int, compare_loss: fl
         axis.axis_label_text_font_size = FONT
     p.xaxis.formatter.use_scientific = False
     return embed(p, "The loss of every training step (grey dots, every "
-                 f"{every}{'st' if every == 1 else 'th'} shown) and its running mean. The red dot is the step "
+                 f"{every}{'st' if every == 1 else 'th'} shown) and its running mean. The orange dot is the step "
                  "shown on this page, the blue diamond the step it is compared with; both follow the controls.",
                  "Scatter plot of the loss of each training step against the step number, falling from the "
                  "uniform-guess loss at the start, with a marker at the chosen step.", "walkthrough-loss")
