@@ -1,7 +1,9 @@
-"""The book's corpus trained three ways, over the same seeds: the full softmax, SGNS, and gensim.
+"""The book's corpus trained four ways, over the same seeds: the full softmax, SGNS, the
+hierarchical softmax, and gensim (SGNS and hierarchical softmax).
 
-The full-softmax and SGNS runs are the book's recipe trained and cached by w2v.seeds (SGNS is the
-recipe with ``negatives = k``). gensim's own ``Word2Vec`` is trained on the same sentences with the
+The full-softmax, SGNS and hierarchical-softmax runs are the book's recipe trained and cached by
+w2v.seeds (SGNS is the recipe with ``negatives = k``, HS the recipe with ``softmax =
+"hierarchical"``). gensim's own ``Word2Vec`` is trained on the same sentences with the
 book's dim, window and learning rates, and as many updates as the book's steps (`gensim_params`);
 its vectors are cached like a run. Every metric comes from w2v.analysis. Shown in "Negative sampling".
 """
@@ -29,6 +31,7 @@ GENSIM_VARIANTS = {
     "subsampling": dict(sample=1e-3),         # frequent words dropped at random (gensim's default threshold)
     "fixed_window": dict(shrink_windows=False),  # every context word up to `window`, never fewer
     "cbow": dict(sg=0),                       # CBOW: the mean of the context vectors predicts the centre word
+    "hs": dict(hs=1, negative=0),             # the hierarchical softmax over gensim's Huffman tree, no negatives
 }
 
 
@@ -61,15 +64,17 @@ def _gensim_path(cache: Path, folder: Path, params: dict) -> Path:
 
 
 def train_gensim(corpus: Corpus, params: dict) -> tuple[np.ndarray, np.ndarray]:
-    """gensim's Word2Vec on the corpus's sentences: (W, W_out) in the corpus's vocabulary order,
-    W (V, D) its input vectors and W_out (D, V) its output vectors (syn1neg)."""
+    """gensim's Word2Vec on the corpus's sentences: (W, W_out), W (V, D) its input vectors in the
+    corpus's vocabulary order and W_out its output vectors: (D, V) one per word (syn1neg), or with
+    the hierarchical softmax (D, V − 1) one per inner node of its tree (syn1), which no word owns."""
     from gensim.models import Word2Vec
 
     model = Word2Vec(sentences=corpus.sentences, **params)
     rows = [model.wv.key_to_index[w] for w in corpus.vocab]
     W = np.array(model.wv.vectors[rows], dtype=np.float32)
-    out = model.syn1neg if params.get("negative") else model.syn1
-    return W, np.array(out[rows], dtype=np.float32).T
+    if params.get("hs"):
+        return W, np.array(model.syn1[:corpus.vocab_size - 1], dtype=np.float32).T
+    return W, np.array(model.syn1neg[rows], dtype=np.float32).T
 
 
 def gensim_vectors(corpus_dir: str | Path, params: dict, cache_dir: str | Path | None = None):
@@ -102,28 +107,31 @@ def gensim_runs(corpus_dir: str | Path, variant: str = "base", seeds=SEEDS,
 
 def scores(corpus: Corpus, W: np.ndarray, W_out: np.ndarray) -> dict[str, float]:
     """The table's four metrics of one set of vectors: top-3 neighbour purity, analogies right
-    (3CosAdd), block contrast and the mean cosine between a word's two vectors."""
+    (3CosAdd), block contrast and the mean cosine between a word's two vectors (NaN for a
+    hierarchical softmax, whose W_out holds the tree's nodes: a word has one vector only)."""
     groups = corpus.word_group
+    two_face = float(analysis.two_vector_cosine(W, W_out).mean()) if W_out.shape[1] == len(W) else float("nan")
     neighbors, _ = analysis.nearest_neighbors(W, min(3, corpus.vocab_size - 1))
     return dict(purity=analysis.neighbor_purity(neighbors, groups, 3) if corpus.has_groups else float("nan"),
                 analogies=float(analysis.baseline_scores(W, corpus.ids_of_analogies())["three_cos_add"]),
                 block_contrast=analysis.block_contrast(W, groups) if corpus.has_groups else float("nan"),
-                two_face=float(analysis.two_vector_cosine(W, W_out).mean()))
+                two_face=two_face)
 
 
 def spread(rows: list[dict[str, float]]) -> dict[str, dict[str, float]]:
-    """For each metric: median, min and max over the seeds."""
-    return {k: dict(median=float(np.median([r[k] for r in rows])), min=float(min(r[k] for r in rows)),
-                    max=float(max(r[k] for r in rows))) for k in rows[0]}
+    """For each metric: median, min and max over the seeds (NaN where the metric is NaN)."""
+    return {k: dict(median=float(np.median([r[k] for r in rows])), min=float(np.min([r[k] for r in rows])),
+                    max=float(np.max([r[k] for r in rows]))) for k in rows[0]}
 
 
 def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None,
-               negatives=(2, 5)) -> dict:
-    """Everything "Negative sampling" compares, over `seeds`: for each method its per-seed scores
-    and their spread.
+               negatives=(2, 5), hierarchical: bool = True) -> dict:
+    """Everything "Two ways around the softmax" compares, over `seeds`: for each method its
+    per-seed scores and their spread.
 
     Methods: "softmax" (the book's recipe), "sgns<k>" for each k of `negatives` (the recipe with
-    ``negatives = k``), and "gensim_<variant>" for each of GENSIM_VARIANTS.
+    ``negatives = k``), "hs" (the recipe with ``softmax = "hierarchical"``, if `hierarchical`) and
+    "gensim_<variant>" for each of GENSIM_VARIANTS.
     """
     folder = Path(corpus_dir)
     corpus = load_corpus(folder)
@@ -131,6 +139,8 @@ def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None
     runs = {"softmax": seed_runs(folder, seeds, cache_dir)}
     for k in negatives:
         runs[f"sgns{k}"] = seed_runs(derived_corpus(folder, cache_dir, negatives=k), seeds, cache_dir)
+    if hierarchical:
+        runs["hs"] = seed_runs(hs_corpus(folder, cache_dir), seeds, cache_dir)
     for name, rs in runs.items():
         rows = [scores(corpus, r.W, r.W_out) for r in rs]
         out[name] = dict(rows=rows, spread=spread(rows))
@@ -138,6 +148,11 @@ def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None
         rows = [scores(corpus, W, W_out) for W, W_out in gensim_runs(folder, variant, seeds, cache_dir)]
         out[f"gensim_{variant}"] = dict(rows=rows, spread=spread(rows))
     return out
+
+
+def hs_corpus(corpus_dir: str | Path, cache_dir: str | Path | None = None) -> Path:
+    """The corpus folder whose recipe is the book's with ``softmax = "hierarchical"`` (and no negatives)."""
+    return derived_corpus(corpus_dir, cache_dir, softmax="hierarchical", negatives=0)
 
 
 def kept_share(counts: np.ndarray, sample: float) -> float:
@@ -171,6 +186,18 @@ def cost_facts(vocab_size: int, dim: int, negatives: int, big_vocab: int = GOOGL
     return dict(madds_softmax=small[0], madds_sgns=small[1], madds_ratio=small[0] / small[1],
                 big_vocab=big_vocab, big_dim=big_dim, big_madds_softmax=big[0], big_madds_sgns=big[1],
                 big_madds_ratio=big[0] / big[1])
+
+
+def hs_cost_facts(counts, dim: int, big_vocab: int = GOOGLE_NEWS_WORDS, big_dim: int = GOOGLE_NEWS_DIM) -> dict:
+    """Multiply-adds of a hierarchical-softmax step: at the book's size with the Huffman tree's
+    mean path (depths weighted by counts), at Google's with a path of log₂ V (a balanced tree's;
+    a Huffman tree's mean is shorter, its counts are not published). Glued by "Two ways around
+    the softmax"."""
+    from . import hs
+
+    path = hs.mean_path_length(hs.huffman_tree(counts), counts)
+    return dict(hs_path=path, madds_hs=hs.multiply_adds(dim, path), big_path=float(np.log2(big_vocab)),
+                big_madds_hs=hs.multiply_adds(big_dim, float(np.log2(big_vocab))))
 
 
 def step_seconds(vocab_size: int, dim: int, negatives: int, steps: int = 2000, repeats: int = 5,
