@@ -238,3 +238,69 @@ def step_seconds(vocab_size: int, dim: int, negatives: int, steps: int = 2000, r
     finally:
         torch.set_num_threads(threads)
     return best
+
+
+# "Answered by the offset" (the corpus issue's definition): on a set of seeds, 3CosAdd right in at
+# least 4 of 5 seeds, closeness alone (the nearest word to c, or to b) giving d in at most 1 of 5,
+# and a median cosine between the offsets b − a and d − c of at least 0.5.
+OFFSET_RIGHT, OFFSET_CLOSE, OFFSET_COSINE = 0.8, 0.2, 0.5
+
+
+def offset_view(corpus: Corpus, vectors: list[np.ndarray]) -> list[dict]:
+    """Per analogy test a : b :: c : d over a set of W (one per seed): how many answer it
+    (3CosAdd), how often the nearest word to c and to b (a, b, c excluded) is already d, the
+    median offset cosine cos(b − a, d − c) on unit rows, and whether the test is answered by the
+    offset. Shown in "Two ways around the softmax"."""
+    tests = corpus.ids_of_analogies().reshape(-1, 4)
+    right, near_c, near_b, cosines = [], [], [], []
+    for W in vectors:
+        unit = analysis.normalize_rows(np.asarray(W, dtype=np.float64))
+        right.append(analysis.baseline_answers(W, tests)["three_cos_add"] == tests[:, 3])
+        near_c.append(analysis.baseline_answers(W, tests)["nearest_of_c"] == tests[:, 3])
+        of_b = []
+        for a, b, c, d in tests:
+            scores = unit @ unit[b]
+            scores[[a, b, c]] = -np.inf
+            of_b.append(int(np.argmax(scores)) == d)
+        near_b.append(of_b)
+        cosines.append(analysis.offset_cosines(unit, tests))
+    right, near_c, near_b = (np.sum(x, axis=0) for x in (right, near_c, near_b))
+    cosine = np.median(cosines, axis=0)
+    n = len(vectors)
+    return [dict(test=" ".join(corpus.vocab[i] for i in t), right=int(right[j]), nearest_of_c=int(near_c[j]),
+                 nearest_of_b=int(near_b[j]), offset_cosine=float(cosine[j]),
+                 by_offset=bool(right[j] >= OFFSET_RIGHT * n and near_c[j] <= OFFSET_CLOSE * n
+                                and near_b[j] <= OFFSET_CLOSE * n and cosine[j] >= OFFSET_COSINE))
+            for j, t in enumerate(tests)]
+
+
+def shared_prefix(tree, a: int, b: int) -> int:
+    """How many nodes the paths of words a and b share from the root: 0 … min(depth) − 1."""
+    na, nb = tree.path(a)[0], tree.path(b)[0]
+    n = min(len(na), len(nb))
+    return int(np.argmin(np.append(na[:n] == nb[:n], False)))
+
+
+def tree_facts(corpus: Corpus, tree, hs_W: list[np.ndarray], softmax_W: list[np.ndarray]) -> dict:
+    """What the Huffman tree does to similarity, measured: where each group's words sit in the
+    tree, and whether words that share more of their path have closer W rows in the hierarchical
+    softmax's runs than in the full softmax's, which has no tree (Spearman's ρ over all pairs of
+    words, median over the runs). Glued by "Two ways around the softmax"."""
+    from scipy.stats import spearmanr
+
+    V = corpus.vocab_size
+    i, j = np.triu_indices(V, 1)
+    prefix = np.array([shared_prefix(tree, a, b) for a, b in zip(i, j)])
+
+    def rho(Ws):
+        return float(np.median([spearmanr(prefix, analysis.cosine_matrix(W)[i, j])[0] for W in Ws]))
+
+    facts = dict(rho_hs=rho(hs_W), rho_softmax=rho(softmax_W))
+    if corpus.has_groups:
+        same = corpus.word_group[i] == corpus.word_group[j]
+        first = tree.path_codes[:, 0]               # which half of the root each word is in
+        split = [len(set(first[corpus.word_group == g])) == 2 for g in range(len(corpus.groups))
+                 if (corpus.word_group == g).sum() >= 2]
+        facts.update(prefix_within=float(prefix[same].mean()), prefix_between=float(prefix[~same].mean()),
+                     groups_split=int(sum(split)), groups_counted=len(split))
+    return facts
