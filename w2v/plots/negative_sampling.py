@@ -130,8 +130,8 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
     labels = ColumnDataSource(dict(x=x[V:], y=y[V:], text=[""] * (V - 1)), name="hs-tree-labels")
 
     depth = int(tree.depth.max())
-    p = figure(height=12 * V + 60, sizing_mode="stretch_width", min_width=300, toolbar_location=None,
-               x_range=(-0.4, depth + 3.2), y_range=(V, -1.5), tools="", name="hs-tree")
+    p = figure(height=12 * V + 60, sizing_mode="stretch_width", min_width=300, max_width=760,
+               toolbar_location=None, x_range=(-1.0, depth + 3.2), y_range=(V, -1.5), tools="", name="hs-tree")
     p.multi_line("xs", "ys", source=edges, line_width="width", line_color="color")
     dots = p.scatter("x", "y", source=leaves, size="size", color="color", line_color="#333333")
     p.text("x", "y", text="word", source=leaves, x_offset=8, text_font_size="11px", text_baseline="middle")
