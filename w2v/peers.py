@@ -5,7 +5,7 @@ The full-softmax, SGNS and hierarchical-softmax runs are the book's recipe train
 w2v.seeds (SGNS is the recipe with ``negatives = k``, HS the recipe with ``softmax =
 "hierarchical"``). gensim's own ``Word2Vec`` is trained on the same sentences with the
 book's dim, window and learning rates, and as many updates as the book's steps (`gensim_params`);
-its vectors are cached like a run. Every metric comes from w2v.analysis. Shown in "Negative sampling".
+its vectors are cached like a run. Every metric comes from w2v.analysis. Shown in "Two ways around the softmax".
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def kept_share(counts: np.ndarray, sample: float) -> float:
 
 def table_facts(table: dict) -> dict[str, float]:
     """`comparison`'s spreads as flat names for glue: '<method>_<metric>_<median|min|max>', purity
-    in percent. Glued by "Negative sampling"."""
+    in percent. Glued by "Two ways around the softmax"."""
     facts = {}
     for method, entry in table.items():
         for metric, s in entry["spread"].items():
@@ -178,7 +178,7 @@ def table_facts(table: dict) -> dict[str, float]:
 def cost_facts(vocab_size: int, dim: int, negatives: int, big_vocab: int = GOOGLE_NEWS_WORDS,
                big_dim: int = GOOGLE_NEWS_DIM) -> dict:
     """Multiply-adds of a step, full softmax against SGNS, at the book's size and at Google's
-    (w2v.blueprint.GOOGLE_NEWS_WORDS × GOOGLE_NEWS_DIM). Glued by "Negative sampling"."""
+    (w2v.blueprint.GOOGLE_NEWS_WORDS × GOOGLE_NEWS_DIM). Glued by "Two ways around the softmax"."""
     from .sgns import multiply_adds
 
     small = multiply_adds(vocab_size, dim), multiply_adds(vocab_size, dim, negatives)
@@ -206,7 +206,7 @@ def step_seconds(vocab_size: int, dim: int, negatives: int, steps: int = 2000, r
     and of SGNS with `negatives`, on the same random pairs: the two are timed in turn `repeats`
     times and the fastest pass of each is kept, so a busy machine slows both alike. A training
     run's own clock is no measure of this: runs are trained side by side with other work.
-    Measured by "Negative sampling" at the book's size."""
+    Measured by "Two ways around the softmax" at the book's size."""
     import time
 
     import torch
