@@ -175,7 +175,30 @@ _EXERCISE_IDS = re.compile(r' id="(?:exercise|solution)-content"')
 _SOLUTION_ID = re.compile(r'id="([\w-]+)/([\w-]*-solution-\d+)"')
 
 
+# The blueprint's per-line notes, as the page's JSON (book/blueprint.md): also printed as a list under
+# the listing, so that they are text of the page for every reader (a phone, a search, a screen
+# reader's reading order, a printout), not only tooltips. Each item links to the listing (#model-py,
+# its :name:), and w2v.js takes the link to the item's own line.
+_LINE_NOTES = re.compile(r'(<script type="application/json" id="w2v-blueprint-notes">(.*?)</script>)', re.S)
+
+
+def _line_notes_list(match: re.Match) -> str:
+    import html
+    import json
+
+    rows = json.loads(match.group(2))
+    items = "".join(
+        f'<li id="w2v-line-note-{row["line"]}"><span class="w2v-line-note-code">'
+        f'<a class="w2v-line-ref" href="#model-py" data-line="{row["line"]}">line {row["line"]}</a> '
+        f'<code>{html.escape(row["code"])}</code></span>'
+        f'<span class="w2v-line-note-text">{html.escape(row["note"])}</span></li>' for row in rows)
+    return (f'{match.group(1)}<p class="w2v-line-notes-title" id="w2v-line-notes-title">'
+            f'The {len(rows)} lines of code, with their notes:</p>'
+            f'<ol class="w2v-line-notes" aria-labelledby="w2v-line-notes-title">{items}</ol>')
+
+
 def _fix_body(body: str) -> str:
+    body = _LINE_NOTES.sub(_line_notes_list, body)
     body = _EXERCISE_IDS.sub("", body)
     body = _SOLUTION_ID.sub(r'id="\1-\2"', body)
     body = _SUMMARY.sub(r'<summary><span class="collapsed admonition-title">\1</span>'

@@ -1,0 +1,49 @@
+"""Every page of the book in a second browser engine: Firefox ESR (Debian's firefox-esr), driven
+over WebDriver BiDi by puppeteer-core (pinned in tools/package-lock.json; tools/firefox_smoke.cjs).
+One browser launch for all pages: each loads with no console error or warning and no page error,
+draws every figure, and the walkthrough (next step) and the playground (a short training run)
+answer the reader. A missing Firefox is a failure, as a missing Chromium is."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CHAPTERS, ROOT
+
+FIREFOX = Path("/usr/bin/firefox-esr")
+SMOKE = ROOT / "tools" / "firefox_smoke.cjs"
+
+
+@pytest.fixture(scope="module")
+def firefox_report(server) -> dict:
+    if not FIREFOX.exists():
+        pytest.fail(f"{FIREFOX} not found: install Debian's firefox-esr (apt-get install -y firefox-esr)")
+    if not (ROOT / "tools" / "node_modules" / "puppeteer-core").is_dir():
+        pytest.fail("tools/node_modules/puppeteer-core missing: run `make tools` (npm ci in tools/; make test does)")
+    done = subprocess.run([shutil.which("node") or "node", str(SMOKE), server, *(f"book/{c}.html" for c in CHAPTERS)],
+                          capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_every_page_loads_clean_and_draws_its_figures_in_firefox(firefox_report):
+    print(f"\n{firefox_report['version']}")
+    pages = firefox_report["pages"]
+    assert sorted(pages) == sorted(f"book/{c}.html" for c in CHAPTERS)
+    problems = {path: p["errors"] + p["console"] for path, p in pages.items() if p["errors"] or p["console"]}
+    assert problems == {}, json.dumps(problems, indent=1)[:3000]
+    undrawn = {path: f"{p['drawn']} of {p['figures']}" for path, p in pages.items() if p["drawn"] != p["figures"]}
+    assert undrawn == {}, undrawn
+    assert sum(p["figures"] for p in pages.values()) >= 10, "the pages hold fewer figures than the book draws"
+
+
+def test_the_walkthrough_and_the_playground_answer_in_firefox(firefox_report):
+    walk = firefox_report["pages"]["book/walkthrough.html"]["walkthrough"]
+    assert int(walk["after"].replace(",", "")) == int(walk["before"].replace(",", "")) + 1, walk
+    play = firefox_report["pages"]["book/playground.html"]["playground"]
+    assert "Trained" in play["status"] and play["weights"] > 0, play
