@@ -1,8 +1,9 @@
-"""The chapter "Negative sampling" (book/negative-sampling.html) in a real browser.
+"""The chapter "Two ways around the softmax" (book/negative-sampling.html) in a real browser.
 
 The page must load without a single problem at laptop and phone width, in light and dark mode; the
 ΔW′ figure must show every column moving for the softmax and k + 1 for SGNS; the results table must
-carry gensim's numbers as the cached gensim runs give them.
+carry gensim's numbers as the cached gensim runs give them; the Huffman tree must light the path of
+the word a reader picks (by select, keyboard or tap) with p(o | c) as the engine computes it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import bokeh
 import numpy as np
 import pytest
 
-from conftest import assert_figures_render, wait_for_bokeh
+from conftest import POINT_JS, assert_figures_render, wait_for_bokeh
 from test_browser_weights import hover_text
-from w2v import BOOK_CORPUS, peers
+from w2v import BOOK_CORPUS, hs, peers
+from w2v.train import train_or_load
 
 PAGE = "book/negative-sampling.html"
-FIGURES = ["fig-sgns-update"]
+FIGURES = ["fig-sgns-update", "fig-hs-tree"]
 
 COLUMNS_JS = """(name) => {
   for (const doc of Bokeh.documents) {
@@ -72,5 +74,97 @@ def test_table_carries_gensims_own_runs(open_page):
     cells = [c.strip() for c in table.locator("tr", has_text="gensim").locator("td").all_inner_texts()]
     assert cells[1].startswith(f"{purity:.0f} ["), cells
     assert cells[2].startswith(f"{analogies:g} ["), cells
-    assert table.locator("tbody tr").count() == 4
+    assert table.locator("tbody tr").count() == 6
+    hs_rows = [peers.scores(corpus, W, W_out) for W, W_out in peers.gensim_runs(BOOK_CORPUS, "hs")]
+    row = table.locator("tbody tr").filter(has_text="gensim").filter(has_text="hierarchical")
+    cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+    assert cells[1].startswith(f"{100 * np.median([r['purity'] for r in hs_rows]):.0f} ["), cells
+    assert cells[2].startswith(f"{np.median([r['analogies'] for r in hs_rows]):g} ["), cells
+    assert log.problems() == []
+
+
+# ------------------------------------------------------------ the Huffman tree
+
+TREE_STATE_JS = """() => {
+  for (const doc of Bokeh.documents) {
+    const edges = doc.get_model_by_name('hs-tree-edges')
+    if (edges == null) continue
+    const get = name => doc.get_model_by_name(name)
+    return {center: get('hs-center').value, context: get('hs-context').value,
+            lit: Array.from(edges.data.width).filter(w => w > 1).length,
+            labels: Array.from(get('hs-tree-labels').data.text).filter(t => t !== '').map(Number),
+            text: get('hs-path-product').text}
+  }
+  return null
+}"""
+
+
+@pytest.fixture(scope="module")
+def hs_model():
+    run = train_or_load(peers.hs_corpus(BOOK_CORPUS))
+    return run, hs.huffman_tree(run.corpus.counts)
+
+
+def assert_path_shown(state, hs_model):
+    run, tree = hs_model
+    c, o = run.corpus.index[state["center"]], run.corpus.index[state["context"]]
+    L = int(tree.depth[o])
+    assert state["lit"] == L + 1  # the edges into the path's L nodes (the root has none) and into the word
+    assert len(state["labels"]) == L
+    p = hs.word_probabilities(run.W, run.W_out, tree, c)[o]
+    shown = float(re.search(r"= <b>([0-9.]+)</b>", state["text"]).group(1))
+    assert abs(shown - p) < 2e-4, (state, p)
+    assert abs(np.prod(state["labels"]) - p) < 0.02 * L  # the node labels are the factors, to 2 decimals
+
+
+def test_tree_lights_the_picked_words_path(open_page, hs_model):
+    page, log = open_page(PAGE)
+    wait_for_bokeh(page)
+    start = page.evaluate(TREE_STATE_JS)
+    assert_path_shown(start, hs_model)
+    run, tree = hs_model
+    # the deepest word and the shallowest: the lit path follows
+    for o in (int(np.argmax(tree.depth)), int(np.argmin(tree.depth))):
+        page.locator("#fig-hs-tree select").nth(1).select_option(run.corpus.vocab[o])
+        page.wait_for_timeout(200)
+        state = page.evaluate(TREE_STATE_JS)
+        assert state["context"] == run.corpus.vocab[o]
+        assert_path_shown(state, hs_model)
+    other = next(w for w in run.corpus.vocab if w != start["center"])
+    page.locator("#fig-hs-tree select").nth(0).select_option(other)
+    page.wait_for_timeout(200)
+    state = page.evaluate(TREE_STATE_JS)
+    assert state["center"] == other
+    assert_path_shown(state, hs_model)
+    assert log.problems() == []
+
+
+def test_tree_by_keyboard_and_by_tap_at_phone_width(open_page, hs_model):
+    run, tree = hs_model
+    page, log = open_page(PAGE, width=390, height=800)
+    wait_for_bokeh(page)
+    box = page.locator("#fig-hs-tree").bounding_box()
+    assert box["width"] <= 390
+    before = page.evaluate(TREE_STATE_JS)
+    picker = page.locator("#fig-hs-tree select").nth(1)
+    picker.focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(200)
+    after = page.evaluate(TREE_STATE_JS)
+    assert after["context"] != before["context"]
+    assert_path_shown(after, hs_model)
+    # a tap on a word makes it the context word
+    word = run.corpus.vocab[int(np.argmin(tree.depth))]
+    if word == after["context"]:
+        word = run.corpus.vocab[int(np.argmax(tree.depth))]
+    from w2v.plots.negative_sampling import tree_layout
+
+    pos = tree_layout(tree)
+    o = run.corpus.index[word]
+    point = page.evaluate(POINT_JS, ["hs-tree", float(pos["x"][o]), float(pos["y"][o])])
+    page.mouse.click(*point)
+    page.wait_for_timeout(300)
+    tapped = page.evaluate(TREE_STATE_JS)
+    assert tapped["context"] == word
+    assert_path_shown(tapped, hs_model)
     assert log.problems() == []

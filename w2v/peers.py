@@ -1,9 +1,11 @@
-"""The book's corpus trained three ways, over the same seeds: the full softmax, SGNS, and gensim.
+"""The book's corpus trained four ways, over the same seeds: the full softmax, SGNS, the
+hierarchical softmax, and gensim (SGNS and hierarchical softmax).
 
-The full-softmax and SGNS runs are the book's recipe trained and cached by w2v.seeds (SGNS is the
-recipe with ``negatives = k``). gensim's own ``Word2Vec`` is trained on the same sentences with the
+The full-softmax, SGNS and hierarchical-softmax runs are the book's recipe trained and cached by
+w2v.seeds (SGNS is the recipe with ``negatives = k``, HS the recipe with ``softmax =
+"hierarchical"``). gensim's own ``Word2Vec`` is trained on the same sentences with the
 book's dim, window and learning rates, and as many updates as the book's steps (`gensim_params`);
-its vectors are cached like a run. Every metric comes from w2v.analysis. Shown in "Negative sampling".
+its vectors are cached like a run. Every metric comes from w2v.analysis. Shown in "Two ways around the softmax".
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ GENSIM_VARIANTS = {
     "subsampling": dict(sample=1e-3),         # frequent words dropped at random (gensim's default threshold)
     "fixed_window": dict(shrink_windows=False),  # every context word up to `window`, never fewer
     "cbow": dict(sg=0),                       # CBOW: the mean of the context vectors predicts the centre word
+    "hs": dict(hs=1, negative=0),             # the hierarchical softmax over gensim's Huffman tree, no negatives
 }
 
 
@@ -61,15 +64,17 @@ def _gensim_path(cache: Path, folder: Path, params: dict) -> Path:
 
 
 def train_gensim(corpus: Corpus, params: dict) -> tuple[np.ndarray, np.ndarray]:
-    """gensim's Word2Vec on the corpus's sentences: (W, W_out) in the corpus's vocabulary order,
-    W (V, D) its input vectors and W_out (D, V) its output vectors (syn1neg)."""
+    """gensim's Word2Vec on the corpus's sentences: (W, W_out), W (V, D) its input vectors in the
+    corpus's vocabulary order and W_out its output vectors: (D, V) one per word (syn1neg), or with
+    the hierarchical softmax (D, V − 1) one per inner node of its tree (syn1), which no word owns."""
     from gensim.models import Word2Vec
 
     model = Word2Vec(sentences=corpus.sentences, **params)
     rows = [model.wv.key_to_index[w] for w in corpus.vocab]
     W = np.array(model.wv.vectors[rows], dtype=np.float32)
-    out = model.syn1neg if params.get("negative") else model.syn1
-    return W, np.array(out[rows], dtype=np.float32).T
+    if params.get("hs"):
+        return W, np.array(model.syn1[:corpus.vocab_size - 1], dtype=np.float32).T
+    return W, np.array(model.syn1neg[rows], dtype=np.float32).T
 
 
 def gensim_learning_rates(corpus: Corpus, params: dict) -> list[float]:
@@ -122,28 +127,31 @@ def gensim_runs(corpus_dir: str | Path, variant: str = "base", seeds=SEEDS,
 
 def scores(corpus: Corpus, W: np.ndarray, W_out: np.ndarray) -> dict[str, float]:
     """The table's four metrics of one set of vectors: top-3 neighbour purity, analogies right
-    (3CosAdd), block contrast and the mean cosine between a word's two vectors."""
+    (3CosAdd), block contrast and the mean cosine between a word's two vectors (NaN for a
+    hierarchical softmax, whose W_out holds the tree's nodes: a word has one vector only)."""
     groups = corpus.word_group
+    two_face = float(analysis.two_vector_cosine(W, W_out).mean()) if W_out.shape[1] == len(W) else float("nan")
     neighbors, _ = analysis.nearest_neighbors(W, min(3, corpus.vocab_size - 1))
     return dict(purity=analysis.neighbor_purity(neighbors, groups, 3) if corpus.has_groups else float("nan"),
                 analogies=float(analysis.baseline_scores(W, corpus.ids_of_analogies())["three_cos_add"]),
                 block_contrast=analysis.block_contrast(W, groups) if corpus.has_groups else float("nan"),
-                two_face=float(analysis.two_vector_cosine(W, W_out).mean()))
+                two_face=two_face)
 
 
 def spread(rows: list[dict[str, float]]) -> dict[str, dict[str, float]]:
-    """For each metric: median, min and max over the seeds."""
-    return {k: dict(median=float(np.median([r[k] for r in rows])), min=float(min(r[k] for r in rows)),
-                    max=float(max(r[k] for r in rows))) for k in rows[0]}
+    """For each metric: median, min and max over the seeds (NaN where the metric is NaN)."""
+    return {k: dict(median=float(np.median([r[k] for r in rows])), min=float(np.min([r[k] for r in rows])),
+                    max=float(np.max([r[k] for r in rows]))) for k in rows[0]}
 
 
 def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None,
-               negatives=(2, 5)) -> dict:
-    """Everything "Negative sampling" compares, over `seeds`: for each method its per-seed scores
-    and their spread.
+               negatives=(2, 5), hierarchical: bool = True) -> dict:
+    """Everything "Two ways around the softmax" compares, over `seeds`: for each method its
+    per-seed scores and their spread.
 
     Methods: "softmax" (the book's recipe), "sgns<k>" for each k of `negatives` (the recipe with
-    ``negatives = k``), and "gensim_<variant>" for each of GENSIM_VARIANTS.
+    ``negatives = k``), "hs" (the recipe with ``softmax = "hierarchical"``, if `hierarchical`) and
+    "gensim_<variant>" for each of GENSIM_VARIANTS.
     """
     folder = Path(corpus_dir)
     corpus = load_corpus(folder)
@@ -151,6 +159,8 @@ def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None
     runs = {"softmax": seed_runs(folder, seeds, cache_dir)}
     for k in negatives:
         runs[f"sgns{k}"] = seed_runs(derived_corpus(folder, cache_dir, negatives=k), seeds, cache_dir)
+    if hierarchical:
+        runs["hs"] = seed_runs(hs_corpus(folder, cache_dir), seeds, cache_dir)
     for name, rs in runs.items():
         rows = [scores(corpus, r.W, r.W_out) for r in rs]
         out[name] = dict(rows=rows, spread=spread(rows))
@@ -158,6 +168,11 @@ def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None
         rows = [scores(corpus, W, W_out) for W, W_out in gensim_runs(folder, variant, seeds, cache_dir)]
         out[f"gensim_{variant}"] = dict(rows=rows, spread=spread(rows))
     return out
+
+
+def hs_corpus(corpus_dir: str | Path, cache_dir: str | Path | None = None) -> Path:
+    """The corpus folder whose recipe is the book's with ``softmax = "hierarchical"`` (and no negatives)."""
+    return derived_corpus(corpus_dir, cache_dir, softmax="hierarchical", negatives=0)
 
 
 def kept_share(counts: np.ndarray, sample: float) -> float:
@@ -171,7 +186,7 @@ def kept_share(counts: np.ndarray, sample: float) -> float:
 
 def table_facts(table: dict) -> dict[str, float]:
     """`comparison`'s spreads as flat names for glue: '<method>_<metric>_<median|min|max>', purity
-    in percent. Glued by "Negative sampling"."""
+    in percent. Glued by "Two ways around the softmax"."""
     facts = {}
     for method, entry in table.items():
         for metric, s in entry["spread"].items():
@@ -183,7 +198,7 @@ def table_facts(table: dict) -> dict[str, float]:
 def cost_facts(vocab_size: int, dim: int, negatives: int, big_vocab: int = GOOGLE_NEWS_WORDS,
                big_dim: int = GOOGLE_NEWS_DIM) -> dict:
     """Multiply-adds of a step, full softmax against SGNS, at the book's size and at Google's
-    (w2v.blueprint.GOOGLE_NEWS_WORDS × GOOGLE_NEWS_DIM). Glued by "Negative sampling"."""
+    (w2v.blueprint.GOOGLE_NEWS_WORDS × GOOGLE_NEWS_DIM). Glued by "Two ways around the softmax"."""
     from .sgns import multiply_adds
 
     small = multiply_adds(vocab_size, dim), multiply_adds(vocab_size, dim, negatives)
@@ -193,13 +208,25 @@ def cost_facts(vocab_size: int, dim: int, negatives: int, big_vocab: int = GOOGL
                 big_madds_ratio=big[0] / big[1])
 
 
+def hs_cost_facts(counts, dim: int, big_vocab: int = GOOGLE_NEWS_WORDS, big_dim: int = GOOGLE_NEWS_DIM) -> dict:
+    """Multiply-adds of a hierarchical-softmax step: at the book's size with the Huffman tree's
+    mean path (depths weighted by counts), at Google's with a path of log₂ V (a balanced tree's;
+    a Huffman tree's mean is shorter, its counts are not published). Glued by "Two ways around
+    the softmax"."""
+    from . import hs
+
+    path = hs.mean_path_length(hs.huffman_tree(counts), counts)
+    return dict(hs_path=path, madds_hs=hs.multiply_adds(dim, path), big_path=float(np.log2(big_vocab)),
+                big_madds_hs=hs.multiply_adds(big_dim, float(np.log2(big_vocab))))
+
+
 def step_seconds(vocab_size: int, dim: int, negatives: int, steps: int = 2000, repeats: int = 5,
                  seed: int = 0) -> dict[str, float]:
     """Seconds per training step (forward, backward, SGD update, one thread) of the full softmax
     and of SGNS with `negatives`, on the same random pairs: the two are timed in turn `repeats`
     times and the fastest pass of each is kept, so a busy machine slows both alike. A training
     run's own clock is no measure of this: runs are trained side by side with other work.
-    Measured by "Negative sampling" at the book's size."""
+    Measured by "Two ways around the softmax" at the book's size."""
     import time
 
     import torch
@@ -231,3 +258,69 @@ def step_seconds(vocab_size: int, dim: int, negatives: int, steps: int = 2000, r
     finally:
         torch.set_num_threads(threads)
     return best
+
+
+# "Answered by the offset" (the corpus issue's definition): on a set of seeds, 3CosAdd right in at
+# least 4 of 5 seeds, closeness alone (the nearest word to c, or to b) giving d in at most 1 of 5,
+# and a median cosine between the offsets b − a and d − c of at least 0.5.
+OFFSET_RIGHT, OFFSET_CLOSE, OFFSET_COSINE = 0.8, 0.2, 0.5
+
+
+def offset_view(corpus: Corpus, vectors: list[np.ndarray]) -> list[dict]:
+    """Per analogy test a : b :: c : d over a set of W (one per seed): how many answer it
+    (3CosAdd), how often the nearest word to c and to b (a, b, c excluded) is already d, the
+    median offset cosine cos(b − a, d − c) on unit rows, and whether the test is answered by the
+    offset. Shown in "Two ways around the softmax"."""
+    tests = corpus.ids_of_analogies().reshape(-1, 4)
+    right, near_c, near_b, cosines = [], [], [], []
+    for W in vectors:
+        unit = analysis.normalize_rows(np.asarray(W, dtype=np.float64))
+        right.append(analysis.baseline_answers(W, tests)["three_cos_add"] == tests[:, 3])
+        near_c.append(analysis.baseline_answers(W, tests)["nearest_of_c"] == tests[:, 3])
+        of_b = []
+        for a, b, c, d in tests:
+            scores = unit @ unit[b]
+            scores[[a, b, c]] = -np.inf
+            of_b.append(int(np.argmax(scores)) == d)
+        near_b.append(of_b)
+        cosines.append(analysis.offset_cosines(unit, tests))
+    right, near_c, near_b = (np.sum(x, axis=0) for x in (right, near_c, near_b))
+    cosine = np.median(cosines, axis=0)
+    n = len(vectors)
+    return [dict(test=" ".join(corpus.vocab[i] for i in t), right=int(right[j]), nearest_of_c=int(near_c[j]),
+                 nearest_of_b=int(near_b[j]), offset_cosine=float(cosine[j]),
+                 by_offset=bool(right[j] >= OFFSET_RIGHT * n and near_c[j] <= OFFSET_CLOSE * n
+                                and near_b[j] <= OFFSET_CLOSE * n and cosine[j] >= OFFSET_COSINE))
+            for j, t in enumerate(tests)]
+
+
+def shared_prefix(tree, a: int, b: int) -> int:
+    """How many nodes the paths of words a and b share from the root: 0 … min(depth) − 1."""
+    na, nb = tree.path(a)[0], tree.path(b)[0]
+    n = min(len(na), len(nb))
+    return int(np.argmin(np.append(na[:n] == nb[:n], False)))
+
+
+def tree_facts(corpus: Corpus, tree, hs_W: list[np.ndarray], softmax_W: list[np.ndarray]) -> dict:
+    """What the Huffman tree does to similarity, measured: where each group's words sit in the
+    tree, and whether words that share more of their path have closer W rows in the hierarchical
+    softmax's runs than in the full softmax's, which has no tree (Spearman's ρ over all pairs of
+    words, median over the runs). Glued by "Two ways around the softmax"."""
+    from scipy.stats import spearmanr
+
+    V = corpus.vocab_size
+    i, j = np.triu_indices(V, 1)
+    prefix = np.array([shared_prefix(tree, a, b) for a, b in zip(i, j)])
+
+    def rho(Ws):
+        return float(np.median([spearmanr(prefix, analysis.cosine_matrix(W)[i, j])[0] for W in Ws]))
+
+    facts = dict(rho_hs=rho(hs_W), rho_softmax=rho(softmax_W))
+    if corpus.has_groups:
+        same = corpus.word_group[i] == corpus.word_group[j]
+        first = tree.path_codes[:, 0]               # which half of the root each word is in
+        split = [len(set(first[corpus.word_group == g])) == 2 for g in range(len(corpus.groups))
+                 if (corpus.word_group == g).sum() >= 2]
+        facts.update(prefix_within=float(prefix[same].mean()), prefix_between=float(prefix[~same].mean()),
+                     groups_split=int(sum(split)), groups_counted=len(split))
+    return facts

@@ -33,7 +33,10 @@ def derived_corpus(corpus_dir: str | Path, cache_dir: str | Path | None = None, 
     folder = Path(cache_dir if cache_dir is not None else default_cache_dir()) / "derived" / \
         f"{source.resolve().name}-{corpus_fingerprint(source)[:12]}-{label}"
     folder.mkdir(parents=True, exist_ok=True)
-    toml = "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in dataclasses.asdict(config).items())
+    # softmax only when it is not the full one: the full softmax's derived recipes stay the bytes
+    # they were before the key existed, so their runs in a cache are found again
+    values = {k: v for k, v in dataclasses.asdict(config).items() if not (k == "softmax" and v == "full")}
+    toml = "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in values.items())
     for name in CORPUS_FILES:  # the data files as they are; the recipe (train.toml, last) changed
         wanted = toml.encode() if name == CORPUS_FILES[-1] else \
             (source / name).read_bytes() if (source / name).is_file() else None

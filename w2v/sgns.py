@@ -4,7 +4,7 @@ The model keeps model.py's two tables and changes only the loss: instead of a so
 words, the true context word is scored against k "negative" words drawn from the unigram
 distribution raised to the 3/4 power (Mikolov et al. 2013). A recipe with ``negatives = k`` in
 train.toml trains it with the same recorded, cached machinery (w2v/train.py). Shown in
-"Negative sampling", with one step by hand (`sgns_step`), checked against torch autograd.
+"Two ways around the softmax", with one step by hand (`sgns_step`), checked against torch autograd.
 """
 
 from __future__ import annotations
@@ -105,6 +105,6 @@ def sgns_step(W, W_out, center: int, context: int, negatives,
 def multiply_adds(vocab_size: int, dim: int, negatives: int = 0) -> int:
     """Multiply-adds of one training step on paper: scores, ∂L/∂h and the update of W′ each cost
     D per scored word; the full softmax (negatives = 0) scores all V words, SGNS k + 1.
-    Glued in "Negative sampling" for the book's V and Google's 3,000,000-word vocabulary."""
+    Glued in "Two ways around the softmax" for the book's V and Google's 3,000,000-word vocabulary."""
     scored = vocab_size if negatives == 0 else negatives + 1
     return 3 * dim * scored + dim  # + D for the update of W[center]

@@ -38,6 +38,7 @@ class TrainConfig:
     dim: int = 8                 # embedding dimension D
     window: int = 2              # context words taken on each side of the centre word
     negatives: int = 0           # 0: the full softmax (model.py); k ≥ 1: negative sampling with k (sgns.py)
+    softmax: str = "full"        # "full": over all V words (model.py); "hierarchical": a Huffman tree (hs.py)
     lr: float = 0.5              # learning rate at step 0
     lr_final: float = 0.05       # learning rate at the last step; linear decay in between
     optimizer: str = "sgd"       # plain SGD: exactly the update the walkthrough shows
@@ -64,6 +65,7 @@ _RULES: dict[str, tuple[type, Callable[[object], bool], str]] = {
     "dim": (int, lambda v: v >= 1, "a whole number ≥ 1"),
     "window": (int, lambda v: v >= 1, "a whole number ≥ 1"),
     "negatives": (int, lambda v: 0 <= v <= 1000, "a whole number ≥ 0 (0 is the full softmax; at most 1000)"),
+    "softmax": (str, lambda v: v in ("full", "hierarchical"), "\"full\" or \"hierarchical\""),
     "lr": (float, lambda v: 0 < v <= 100, "a number > 0 (and ≤ 100)"),
     "lr_final": (float, lambda v: 0 < v <= 100, "a number > 0 (and ≤ 100)"),
     "optimizer": (str, lambda v: v == "sgd", "'sgd' (the only optimiser the walkthrough can show)"),
@@ -112,7 +114,12 @@ def load_config(folder: str | Path, overrides: dict | None = None) -> TrainConfi
     values = _read_config(folder)
     for key, value in (overrides or {}).items():
         values[key] = _check_value(key, value, option_name(key))
-    return TrainConfig(**values)
+    config = TrainConfig(**values)
+    if config.softmax == "hierarchical" and config.negatives:
+        where = option_name("negatives") if "negatives" in (overrides or {}) else config_line(folder, "softmax")
+        raise CorpusError(f"{where}: softmax = \"hierarchical\" trains without negatives, so negatives must be 0, "
+                          f"got {config.negatives}")
+    return config
 
 
 def _read_config(folder: str | Path) -> dict:
@@ -136,6 +143,9 @@ def _read_config(folder: str | Path) -> dict:
 def check_config_fits(config: TrainConfig, corpus: Corpus) -> None:
     """Settings that only make sense against the corpus: a window wider than every sentence is a typo."""
     longest = max(len(s) for s in corpus.sentences)
+    if config.softmax == "hierarchical" and corpus.vocab_size < 2:
+        raise CorpusError(f"{config_line(corpus.folder, 'softmax')}: a hierarchical softmax needs a tree, so at "
+                          f"least 2 different words; the corpus has {corpus.vocab_size}")
     if longest >= 2 and config.window > longest:  # one-word sentences only: train() says there are no pairs
         raise CorpusError(f"{config_line(corpus.folder, 'window')}: window must be at most {longest} (the longest "
                           f"sentence has {longest} words; a wider window adds nothing), got {config.window}")
@@ -201,6 +211,10 @@ class Run:
         from .sgns import sgns_step
         from .step import training_step  # step.py builds on this module
 
+        if self.config.softmax == "hierarchical":
+            from .hs import replay
+
+            return replay(self, step)
         if not 0 <= step <= self.config.steps:
             raise ValueError(f"step must be in 0…{self.config.steps}, got {step}")
         c = int(np.searchsorted(self.checkpoint_steps, step, side="right") - 1)
@@ -226,9 +240,11 @@ def sample_steps(n_pairs: int, steps: int, seed: int) -> np.ndarray:
 
 def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], None] | None = None) -> dict:
     """Train SkipGram with plain SGD, one pair per step, and record the run's raw arrays.
-    With ``negatives = k`` the model is SkipGramNS (sgns.py): same start, same pairs, k negatives a step."""
+    With ``negatives = k`` the model is SkipGramNS (sgns.py): same start, same pairs, k negatives a step;
+    with ``softmax = "hierarchical"`` it is SkipGramHS (hs.py): same start, same pairs, W_out its tree's nodes."""
     import torch
 
+    from .hs import SkipGramHS, huffman_tree
     from .model import SkipGram
     from .sgns import SkipGramNS, draw_negatives
 
@@ -248,7 +264,10 @@ def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], No
     torch.set_num_threads(1)  # 96×8 is far too small to gain from threads; one thread is also deterministic
     try:
         torch.manual_seed(config.seed)
-        model = (SkipGramNS if config.negatives else SkipGram)(corpus.vocab_size, config.dim)
+        if config.softmax == "hierarchical":
+            model = SkipGramHS(corpus.vocab_size, config.dim, huffman_tree(corpus.counts))
+        else:
+            model = (SkipGramNS if config.negatives else SkipGram)(corpus.vocab_size, config.dim)
         W, W_out = model.W, model.W_out
         checkpoints, snapshots, losses = {}, {}, []
         started = time.perf_counter()
