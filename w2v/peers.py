@@ -16,8 +16,9 @@ import numpy as np
 
 from . import analysis
 from .blueprint import GOOGLE_NEWS_DIM, GOOGLE_NEWS_WORDS
-from .corpus import Corpus, corpus_fingerprint, load_corpus, pairs
-from .seeds import SEEDS, derived_corpus, seed_runs
+from .corpus import DATA_FILES, Corpus, corpus_fingerprint, load_corpus, pairs
+from .runs import SGNS_NEGATIVES
+from .seeds import SEEDS, seed_runs
 from .train import DAMAGED_ARTIFACT, TrainConfig, default_cache_dir, load_config, replace_atomically
 
 GENSIM_FORMAT = 1
@@ -51,7 +52,8 @@ def gensim_params(corpus: Corpus, config: TrainConfig, seed: int, **changes) -> 
 def _gensim_key(folder: Path, params: dict) -> str:
     import gensim
 
-    parts = [corpus_fingerprint(folder), json.dumps(params, sort_keys=True), gensim.__version__,
+    # the data files only: `params` carry every setting of the recipe gensim uses
+    parts = [corpus_fingerprint(folder, DATA_FILES), json.dumps(params, sort_keys=True), gensim.__version__,
              np.__version__, str(GENSIM_FORMAT)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
@@ -118,7 +120,7 @@ def spread(rows: list[dict[str, float]]) -> dict[str, dict[str, float]]:
 
 
 def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None,
-               negatives=(2, 5)) -> dict:
+               negatives=SGNS_NEGATIVES) -> dict:
     """Everything "Negative sampling" compares, over `seeds`: for each method its per-seed scores
     and their spread.
 
@@ -130,7 +132,7 @@ def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None
     out = {}
     runs = {"softmax": seed_runs(folder, seeds, cache_dir)}
     for k in negatives:
-        runs[f"sgns{k}"] = seed_runs(derived_corpus(folder, cache_dir, negatives=k), seeds, cache_dir)
+        runs[f"sgns{k}"] = seed_runs(folder, seeds, cache_dir, negatives=k)
     for name, rs in runs.items():
         rows = [scores(corpus, r.W, r.W_out) for r in rs]
         out[name] = dict(rows=rows, spread=spread(rows))
