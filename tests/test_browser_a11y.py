@@ -31,8 +31,8 @@ def _settle(page) -> None:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_serious_or_critical_violation(open_page, path, theme):
-    page, log = open_page(path, theme=theme)
+def test_axe_finds_no_serious_or_critical_violation(loaded_page, path, theme):
+    page, log = loaded_page(path, theme=theme)  # shared with the other read-only checks of the page
     _settle(page)
     assert page.evaluate("document.documentElement.dataset.theme") == theme
     violations = run_axe(page)
@@ -97,8 +97,8 @@ BOOK_TEXT = ["figure.w2v-bokeh figcaption", "table.w2v-table caption", "table.w2
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_dark_mode_text_is_legible(open_page, path):
-    page, log = open_page(path, theme="dark")
+def test_dark_mode_text_is_legible(loaded_page, path):
+    page, log = loaded_page(path, theme="dark")
     _settle(page)
     found = page.evaluate(CONTRAST_JS, BOOK_TEXT)
     low = [f"{f['selector']} {f['text']!r}: {f['ratio']:.2f} ({f['fg']} on {f['bg']})" for f in found if f["ratio"] < 4.5]

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import analysis
 from .corpus import Corpus
-from .train import Run, load_config, train_or_load
+from .train import Run, load_config
 
 DIMS = (2, 4, 8, 16, 32)   # the dimensions the chapter retrains the recipe at
 SMOOTHING = 0.75           # context-distribution smoothing of PPMI (Levy, Goldberg & Dagan 2015)
