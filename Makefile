@@ -36,8 +36,10 @@ book: venv
 book-foreign: venv
 	W2V_CORPUS=$(FOREIGN) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(FOREIGN_OUT)
 
-# Two pytest workers (the machine has two cores; the browser tests wait on pages); the speed tests
-# (marker `timing`) run afterwards on their own, their timings printed.
+# Two pytest workers (the machine has two cores; the browser tests wait on pages); the read-only
+# checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens the page
+# once per theme for all of them. The speed tests (marker `timing`) run afterwards on their own,
+# their timings printed.
 test: book tools
 	$(PYTEST) -n 2 --dist loadgroup -m "not timing"
 	$(PYTEST) -m timing -s
