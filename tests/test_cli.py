@@ -70,9 +70,11 @@ def test_train_again_loads_the_same_run(trained):
     cache_file = trained["cache"] / f"run-{trained['run'].key}.npz"
     assert first[1] == f"run             trained now, saved to {cache_file}"
     assert second[1] == f"run             loaded from the cache, {cache_file}"
-    assert second[3].endswith("(training time when the cached run was trained)")
-    # same recorded seconds: it was loaded, not retrained
-    assert [line.split("(")[0] for line in first[2:]] == [line.split("(")[0] for line in second[2:]]
+    loop = f"{trained['run'].seconds:.2f}"
+    assert first[3].endswith(f"for the whole command (training loop {loop})")
+    assert second[3].endswith(f"for the whole command (the cached run's training loop took {loop})")
+    # same recorded numbers: it was loaded, not retrained
+    assert [line.split("(")[0] for line in first[4:]] == [line.split("(")[0] for line in second[4:]]
     assert len(list(trained["cache"].iterdir())) == 1
 
 
@@ -289,8 +291,9 @@ def test_bad_command_line_is_one_line(tmp_path, args):
 def test_bare_command_lists_the_commands(tmp_path):
     result = subprocess.run([sys.executable, "-m", "w2v"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
-    listed = [line.split()[0] for line in result.stderr.splitlines() if line.startswith("    ")]
-    assert listed == ["train", "neighbors", "analogy", "export"], result.stderr
+    section = result.stderr.split("positional arguments:\n")[1].split("\n\n")[0]
+    listed = [line.split()[0] for line in section.splitlines() if line.startswith("    ") and line[4] != " "]
+    assert listed == ["train", "neighbors", "analogy", "export", "evaluate", "prepare"], result.stderr
 
 
 @pytest.mark.parametrize("command, names", [("neighbors", ["word"]), ("analogy", ["a", "b", "c"]),
@@ -349,7 +352,10 @@ def train_on_a_terminal(folder: Path, cache: Path, interrupt: bool = False) -> s
 def test_the_bar_ends_its_line_when_steps_are_not_a_multiple_of_250(tmp_path):
     folder = write_tiny(tmp_path / "c", TOML.replace("steps = 400", "steps = 1001"))
     shown = train_on_a_terminal(folder, tmp_path / "cache")
-    assert shown.endswith("  1001/1001\n"), repr(shown[-80:])
+    training, analysis = shown.split("\n")[:2]
+    assert training.split("\r")[-1].startswith("training [" + "#" * 30 + "]   1001/1001"), repr(training[-80:])
+    assert analysis.split("\r")[-1].startswith("analysis [" + "#" * 30 + "]     12/12"), repr(analysis[-80:])
+    assert " pairs/s  0:00 left" in training and shown.endswith(" left \n")
 
 
 def test_the_bar_ends_its_line_on_ctrl_c(tmp_path):

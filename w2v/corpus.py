@@ -227,7 +227,11 @@ def about_text(folder: str | Path) -> str:
     path = Path(folder) / "ABOUT.md"
     if not path.is_file():
         return f"This corpus folder ({Path(folder).name}) has no `ABOUT.md`."
-    return re.sub(r"<!--.*?-->\s*", "", path.read_text(encoding="utf-8-sig"), flags=re.S).strip()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
+    return re.sub(r"<!--.*?-->\s*", "", text, flags=re.S).strip()
 
 
 def writing_facts(corpus: Corpus, verbs_group: str = "verbs") -> dict:

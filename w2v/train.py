@@ -18,7 +18,7 @@ import tempfile
 import time
 import tomllib
 import zipfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -45,6 +45,7 @@ class TrainConfig:
     checkpoint_every: int = 500  # W and W_out are saved every this many steps, and at the end
     snapshots: int = 10          # evenly spread copies of W for the weight animation
     neighbors_k: int = 5         # cosine neighbours stored per word at every checkpoint
+    min_count: int = 1           # words seen fewer times are dropped before training (1: keep every word)
 
     def lr_at(self, step: int) -> float:
         """The learning rate of `step` (0-based): linear from `lr` to `lr_final`."""
@@ -70,7 +71,22 @@ _RULES: dict[str, tuple[type, Callable[[object], bool], str]] = {
     "checkpoint_every": (int, lambda v: v >= 1, "a whole number ≥ 1"),
     "snapshots": (int, lambda v: v >= 2, "a whole number ≥ 2"),
     "neighbors_k": (int, lambda v: v >= 1, "a whole number ≥ 1"),
+    "min_count": (int, lambda v: v >= 1, "a whole number ≥ 1"),
 }
+
+
+def option_name(key: str) -> str:
+    """The command-line option that overrides the recipe key `key` (lr_final: --lr-final)."""
+    return "--" + key.replace("_", "-")
+
+
+def _check_value(key: str, value: object, where: str) -> object:
+    kind, ok, wanted = _RULES[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) or not ok(value):
+        raise CorpusError(f"{where}: {key} must be {wanted}, got {value!r}")
+    return value
 
 
 def _read_config_text(path: Path) -> str:
@@ -90,11 +106,19 @@ def config_line(folder: str | Path, key: str) -> str:
     return str(path)
 
 
-def load_config(folder: str | Path) -> TrainConfig:
-    """Read ``train.toml`` from a corpus folder (defaults when absent), checking every value."""
+def load_config(folder: str | Path, overrides: dict | None = None) -> TrainConfig:
+    """Read ``train.toml`` from a corpus folder (defaults when absent), checking every value.
+    `overrides` (the command line's --steps, --dim, …) replace what the file sets."""
+    values = _read_config(folder)
+    for key, value in (overrides or {}).items():
+        values[key] = _check_value(key, value, option_name(key))
+    return TrainConfig(**values)
+
+
+def _read_config(folder: str | Path) -> dict:
     path = Path(folder) / "train.toml"
     if not path.exists():
-        return TrainConfig()
+        return {}
     try:
         values = tomllib.loads(_read_config_text(path))
     except tomllib.TOMLDecodeError as exc:
@@ -103,15 +127,10 @@ def load_config(folder: str | Path) -> TrainConfig:
     for key, value in values.items():
         if key not in _RULES:
             raise CorpusError(f"{config_line(folder, key)}: unknown key '{key}' (known: {', '.join(_RULES)})")
-        kind, ok, wanted = _RULES[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = values[key] = float(value)
-        if not isinstance(value, kind) or isinstance(value, bool) or not ok(value):
-            raise CorpusError(f"{config_line(folder, key)}: {key} must be {wanted}, got {value!r}")
-    config = TrainConfig(**values)
-    if config.neighbors_k >= 10**6:
+        values[key] = _check_value(key, value, config_line(folder, key))
+    if values.get("neighbors_k", 0) >= 10**6:
         raise CorpusError(f"{config_line(folder, 'neighbors_k')}: neighbors_k is too large")
-    return config
+    return values
 
 
 def check_config_fits(config: TrainConfig, corpus: Corpus) -> None:
@@ -362,8 +381,10 @@ def train_or_load_seeds(corpus_dir: str | Path, configs: list[TrainConfig],
                         cache_dir: str | Path | None = None) -> list[Run]:
     """The runs of `configs` (recipes that differ only in their seed): those missing from the cache
     trained together by `train_seeds`, each then cached as `train_or_load` would cache it."""
+    from .prune import drop_rare
+
     folder = Path(corpus_dir)
-    corpus = load_corpus(folder)
+    corpus, _ = drop_rare(load_corpus(folder), configs[0].min_count)  # the corpus `train_or_load` trains on
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     keys = [run_key(folder, c) for c in configs]
     missing = [(c, key) for c, key in zip(configs, keys) if not run_path(cache, key).is_file()]
@@ -371,19 +392,24 @@ def train_or_load_seeds(corpus_dir: str | Path, configs: list[TrainConfig],
         for c, _ in missing:
             check_config_fits(c, corpus)
             _refuse_undeclared(folder, c)
+            check_recipe_fits(c, corpus, len(pairs(corpus, c.window)))
         _check_writable(cache)
         for (c, key), raw in zip(missing, train_seeds(corpus, [c for c, _ in missing])):
             _save_trained(cache, key, corpus, c, raw)
     return [train_or_load(folder, cache, config=c) for c in configs]
 
 
-def record_analysis(corpus: Corpus, config: TrainConfig, raw: dict) -> dict:
-    """What the book reads at every checkpoint: neighbours, analogy answers, recent loss."""
+def record_analysis(corpus: Corpus, config: TrainConfig, raw: dict,
+                    progress: Callable[[int, int], None] | None = None) -> dict:
+    """What the book reads at every checkpoint: neighbours, analogy answers, recent loss.
+    Neighbours are found a block of rows at a time: memory grows with V, never V × V."""
     from .analysis import analogy_results, nearest_neighbors
 
     k = min(config.neighbors_k, corpus.vocab_size - 1)
     neighbors, cosines, answers, ranks, recent = [], [], [], [], []
     losses = raw["losses"]
+    if progress is not None:
+        progress(0, len(raw["checkpoint_steps"]))
     for c, step in enumerate(raw["checkpoint_steps"]):
         ids, cos = nearest_neighbors(raw["W_checkpoints"][c], k)
         neighbors.append(ids)
@@ -393,6 +419,8 @@ def record_analysis(corpus: Corpus, config: TrainConfig, raw: dict) -> dict:
         ranks.append(rank)
         window = losses[max(0, step - config.checkpoint_every): step] if step > 0 else losses[:1]
         recent.append(float(window.mean()))
+        if progress is not None:
+            progress(c + 1, len(raw["checkpoint_steps"]))
     shape = (len(raw["checkpoint_steps"]), len(corpus.analogies))  # explicit: (C, 0) when there are no tests
     return dict(
         neighbors=np.stack(neighbors).astype(np.int32),
@@ -405,10 +433,10 @@ def record_analysis(corpus: Corpus, config: TrainConfig, raw: dict) -> dict:
 
 # ---------------------------------------------------------------- cache
 
-# The modules whose code makes a run's arrays: reading the corpus and its pairs, the two models,
-# the negatives, training and the record (neighbours and analogies come from analysis). Editing any
-# other module (a chapter's facts, a figure, the CLI) retrains nothing.
-ENGINE_FILES = ("corpus.py", "model.py", "sgns.py", "train.py", "analysis.py")
+# The modules whose code makes a run's arrays: reading the corpus and its pairs, dropping rare
+# words, the two models, the negatives, training and the record (neighbours and analogies come
+# from analysis). Editing any other module (a chapter's facts, a figure, the CLI) retrains nothing.
+ENGINE_FILES = ("corpus.py", "prune.py", "model.py", "sgns.py", "train.py", "analysis.py")
 
 
 def source_fingerprint() -> str:
@@ -443,6 +471,41 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "w2v"
 
 
+TEMP_PREFIX = ".tmp-"  # a file being written: `.tmp-<pid>-<random>`, renamed when whole
+STALE_SECONDS = 3600   # a temp file whose writer cannot be told (no pid in its name) is stale after this
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process that named the temp file `name` (`.tmp-<pid>-…`) still runs."""
+    pid = name[len(TEMP_PREFIX):].split("-")[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove the temp files a killed writer left in `folder` (SIGKILL, a power cut); return them.
+    A temp file of a writer still running (another worker saving the same cache) is kept."""
+    removed = []
+    for path in Path(folder).glob(TEMP_PREFIX + "*"):
+        try:
+            stale = not _writer_alive(path.name) and (
+                path.name[len(TEMP_PREFIX):].split("-")[0].isdigit()
+                or time.time() - path.stat().st_mtime > STALE_SECONDS)
+            if stale and path.is_file():
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
+
+
 def _check_writable(cache_dir: Path) -> None:
     """Refuse before training, not after it, when the run could not be saved."""
     try:
@@ -452,6 +515,7 @@ def _check_writable(cache_dir: Path) -> None:
     except OSError as exc:
         raise CorpusError(f"--cache-dir {cache_dir}: not writable ({exc.strerror}), and the run must be "
                           f"trained and saved") from None
+    clean_leftovers(cache_dir)
 
 
 def _new_file_mode() -> int:
@@ -465,21 +529,32 @@ def _new_file_mode() -> int:
 def replace_atomically(path: Path):
     """A binary file to write `path` through: a temp file in the same folder, renamed onto `path`
     only when the block ends without an exception, so a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-")
     try:
         os.fchmod(fd, _new_file_mode())  # mkstemp makes 0600; the file should look like any other
-        with os.fdopen(fd, "wb") as f:
+        f = os.fdopen(fd, "wb")
+        try:
             yield f
+        except BaseException:
+            with suppress(OSError):  # the first error is the one to tell
+                f.close()
+            raise
+        f.close()  # a full disk may fail only here, when the last buffer is flushed
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException:  # any error, Ctrl-C, SIGTERM: no temp file stays behind
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
 def save_run(path: Path, meta: dict, arrays: dict) -> None:
-    """Write the artifact atomically (see `replace_atomically`)."""
-    with replace_atomically(path) as f:
-        np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
+    """Write the artifact atomically (see `replace_atomically`); a failed write (a full disk) is
+    one CorpusError and leaves no file."""
+    try:
+        with replace_atomically(path) as f:
+            np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
+    except OSError as exc:
+        raise CorpusError(f"cannot save the run to {path} ({exc.strerror or exc}); nothing was "
+                          f"written") from None
 
 
 # What reading a damaged .npz can raise: a cut-off or overwritten zip (BadZipFile, EOFError),
@@ -495,19 +570,62 @@ def load_run_file(path: Path, corpus: Corpus, config: TrainConfig) -> Run:
     return Run(corpus=corpus, config=config, key=meta["key"], seconds=meta["seconds"], from_cache=True, **arrays)
 
 
+BYTES_PER_STEP = 700      # the step's pair, negatives and learning rate as tensors, its loss (measured)
+SECONDS_PER_STEP = 25e-6  # one SGD step's fixed cost in torch, before the V·D of the softmax
+SECONDS_PER_FLOP = 1e-9   # this machine's one-thread speed, roughly
+MAX_SECONDS = 24 * 3600   # a run longer than a day is refused: it would look like a hang
+
+
+def recipe_cost(config: TrainConfig, vocab_size: int, n_pairs: int) -> tuple[float, float]:
+    """(bytes, seconds) a run needs, roughly: its record and its steps. Used to refuse, before any
+    training, a recipe that cannot fit in this machine's memory or in a day."""
+    V, D, C = vocab_size, config.dim, -(-config.steps // config.checkpoint_every) + 1
+    k = min(config.neighbors_k, V - 1)
+    record = C * V * D * 4 * 2 * 2 + config.snapshots * V * D * 4 * 2 + C * V * k * 8 * 2
+    memory = record + n_pairs * 16 + config.steps * BYTES_PER_STEP + V * D * 4 * 6
+    per_step = V * D * 4 if config.negatives == 0 else (config.negatives + 1) * D * 4
+    seconds = config.steps * (SECONDS_PER_STEP + per_step * SECONDS_PER_FLOP) + C * V * V * (D + 10) * SECONDS_PER_FLOP
+    return float(memory), float(seconds)
+
+
+def physical_memory() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def check_recipe_fits(config: TrainConfig, corpus: Corpus, n_pairs: int) -> None:
+    """Refuse, before training, a recipe this machine cannot run (steps = 10**12, dim = 10**8)."""
+    memory, seconds = recipe_cost(config, corpus.vocab_size, n_pairs)
+    available = physical_memory()
+    if memory > 0.8 * available or seconds > MAX_SECONDS:
+        raise CorpusError(
+            f"{corpus.folder / 'train.toml'}: this recipe (steps {config.steps:,}, dim {config.dim:,}, "
+            f"{corpus.vocab_size:,} words) would need about {memory / 2**30:,.1f} GB of memory "
+            f"({available / 2**30:,.1f} GB here) and {seconds / 3600:,.1f} hours; lower steps or dim")
+
+
 def train_or_load(corpus_dir: str | Path = "corpus", cache_dir: str | Path | None = None,
-                  progress: Callable[[int, int], None] | None = None, config: TrainConfig | None = None) -> Run:
+                  progress: Callable[[int, int], None] | None = None, overrides: dict | None = None,
+                  epochs: int | None = None, analysis_progress: Callable[[int, int], None] | None = None,
+                  config: TrainConfig | None = None) -> Run:
     """The run for a corpus folder: loaded from the cache, or trained once and cached.
 
-    `config` is the recipe (the folder's train.toml when None): a variant of the book's recipe is
-    ``train_or_load(folder, config=dataclasses.replace(load_config(folder), window=3))``; every
-    variant the book trains is declared in w2v.runs. Used by every chapter (through `w2v.book_run`
-    and w2v.runs) and by ``python -m w2v train``.
+    Used by every chapter (through `w2v.book_run` and w2v.runs) and by ``python -m w2v train``, whose
+    options (--steps, --dim, …) arrive as `overrides`; `epochs` sets steps to that many passes over
+    the pairs. `config` is the whole recipe instead of the folder's train.toml: a variant of the
+    book's recipe is ``config=dataclasses.replace(load_config(folder), window=3)``, and every variant
+    the book trains is declared in w2v.runs.
     """
+    from .prune import drop_rare
+
     folder = Path(corpus_dir)
     corpus = load_corpus(folder)
-    config = load_config(folder) if config is None else config
+    config = load_config(folder, overrides) if config is None else config
+    corpus, _ = drop_rare(corpus, config.min_count)
     check_config_fits(config, corpus)
+    n_pairs = None
+    if epochs is not None:
+        n_pairs = len(pairs(corpus, config.window))
+        config = dataclasses.replace(config, steps=max(1, epochs * n_pairs))
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     key = run_key(folder, config)
     path = run_path(cache, key)
@@ -517,13 +635,17 @@ def train_or_load(corpus_dir: str | Path = "corpus", cache_dir: str | Path | Non
         except DAMAGED_ARTIFACT:
             pass  # a damaged artifact is retrained and replaced, never trusted
     _refuse_undeclared(folder, config)
+    if n_pairs is None:
+        n_pairs = sum(len(s) for s in corpus.sentences) * 2 * config.window  # at most; pairs() comes later
+    check_recipe_fits(config, corpus, n_pairs)
     _check_writable(cache)
     raw = train(corpus, config, progress)
-    return _save_trained(cache, key, corpus, config, raw)
+    return _save_trained(cache, key, corpus, config, raw, analysis_progress)
 
 
-def _save_trained(cache: Path, key: str, corpus: Corpus, config: TrainConfig, raw: dict) -> Run:
-    raw.update(record_analysis(corpus, config, raw))
+def _save_trained(cache: Path, key: str, corpus: Corpus, config: TrainConfig, raw: dict,
+                  analysis_progress: Callable[[int, int], None] | None = None) -> Run:
+    raw.update(record_analysis(corpus, config, raw, analysis_progress))
     seconds = raw.pop("seconds")
     save_run(run_path(cache, key), {"key": key, "seconds": seconds, "config": dataclasses.asdict(config)}, raw)
     return Run(corpus=corpus, config=config, key=key, seconds=seconds, **raw)
