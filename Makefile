@@ -36,16 +36,18 @@ book: venv
 book-foreign: venv
 	W2V_CORPUS=$(FOREIGN) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(FOREIGN_OUT)
 
-# Two pytest workers (the machine has two cores; the browser tests wait on pages); the speed tests
-# (marker `timing`) run afterwards on their own, their timings printed.
+# Two pytest workers (the machine has two cores; the browser tests wait on pages); the read-only
+# checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens the page
+# once per theme for all of them. The speed tests (marker `timing`) run afterwards on their own,
+# their timings printed.
 test: book tools
-	$(PYTEST) -n 2 -m "not timing"
+	$(PYTEST) -n 2 --dist loadgroup -m "not timing"
 	$(PYTEST) -m timing -s
 	$(MAKE) test-foreign
 
 # Every test of the built pages (the `book` marker), on the foreign corpus's build.
 test-foreign: book-foreign tools
-	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n 2 -m "book and not timing"
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n 2 --dist loadgroup -m "book and not timing"
 	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing" -s
 
 test-engine: venv

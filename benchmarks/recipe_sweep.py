@@ -48,9 +48,9 @@ def main(argv: list[str]) -> int:
           f"{book.steps:,} steps, dim {book.dim}")
     print(f"{'recipe':<26} {'3CA med':>6} {'min':>4} {'near c':>7} {'pur min':>8} {'pur med':>8} {'contr min':>9}")
     for window, lr, lr_final in itertools.product(WINDOWS, LRS, LR_FINALS):
-        folder = seeds.derived_corpus(corpus_dir, window=window, lr=lr, lr_final=lr_final, seed=book.seed)
         mark = " *" if (window, lr, lr_final) == (book.window, book.lr, book.lr_final) else ""
-        print(line(f"window {window} lr {lr}→{lr_final}{mark}", summary_row(seeds.seed_runs(folder))), flush=True)
+        runs = seeds.seed_runs(corpus_dir, window=window, lr=lr, lr_final=lr_final)
+        print(line(f"window {window} lr {lr}→{lr_final}{mark}", summary_row(runs)), flush=True)
     held = seeds.seed_runs(corpus_dir, seeds=HELD_OUT)
     print(f"\n* the book's recipe (train.toml), held-out seeds {HELD_OUT[0]}–{HELD_OUT[-1]}:")
     print(line(f"window {book.window} lr {book.lr}→{book.lr_final}", summary_row(held)))

@@ -29,6 +29,20 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "book_html" in getattr(item, "fixturenames", ()) or "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.book)
+    # The read-only checks of one page (the `loaded_page` fixture) run together, on one worker
+    # (`--dist loadgroup`, Makefile), so each page is opened once per theme, not once per check.
+    shared = [item for item in items if "loaded_page" in getattr(item, "fixturenames", ())]
+    for item in shared:
+        item.add_marker(pytest.mark.xdist_group(_page_of(item)))
+    order = {id(item): n for n, item in enumerate(sorted(shared, key=_page_of))}
+    slots = [n for n, item in enumerate(items) if id(item) in order]
+    for slot, item in zip(slots, sorted(shared, key=lambda i: order[id(i)])):
+        items[slot] = item
+
+
+def _page_of(item) -> str:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return f"page:{params.get('path', '')}"
 
 
 def pytest_configure(config):
@@ -132,35 +146,84 @@ class PageLog:
             + [f"outside request: {u}" for u in self.outside_requests] + self.failed_responses
 
 
+def _open(browser, server, path: str, width: int, height: int, theme: str | None):
+    """A new browser context at `width` × `height` with `path` loaded and its log recording."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    if theme is not None:  # the theme's own switch stores the reader's choice here
+        context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}')")
+    page = context.new_page()
+    log = PageLog(server)
+    page.on("console", lambda m: log.console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: log.errors.append(f"page error: {e}"))
+
+    def on_request(request):
+        if not request.url.startswith((server + "/", "data:", "blob:", "about:")):
+            log.outside_requests.append(request.url)
+
+    page.on("request", on_request)
+    page.on("response", lambda r: log.failed_responses.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(f"{server}/{path}")
+    page.wait_for_load_state("networkidle")
+    return page, log
+
+
 @pytest.fixture
 def open_page(browser, server):
     """open_page('book/weights.html', width=1280, theme='dark') → (page, log); the page is closed
     after the test. `theme` is the mode the reader picked with the theme's switch (light, dark)."""
     opened = []
 
-    def _open(path: str, width: int = 1280, height: int = 900, theme: str | None = None):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        if theme is not None:  # the theme's own switch stores the reader's choice here
-            context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}')")
-        page = context.new_page()
-        log = PageLog(server)
-        page.on("console", lambda m: log.console.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: log.errors.append(f"page error: {e}"))
-
-        def on_request(request):
-            if not request.url.startswith((server + "/", "data:", "blob:", "about:")):
-                log.outside_requests.append(request.url)
-
-        page.on("request", on_request)
-        page.on("response", lambda r: log.failed_responses.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
-        page.goto(f"{server}/{path}")
-        page.wait_for_load_state("networkidle")
-        opened.append(context)
+    def _open_page(path: str, width: int = 1280, height: int = 900, theme: str | None = None):
+        page, log = _open(browser, server, path, width, height, theme)
+        opened.append(page.context)
         return page, log
 
-    yield _open
+    yield _open_page
     for context in opened:
         context.close()
+
+
+class _OpenPages:
+    """The pages `loaded_page` has open, by (path, theme, width, height): the last few only, as the
+    tests of one page run one after the other (pytest_collection_modifyitems)."""
+
+    KEEP = 2
+
+    def __init__(self, browser, server):
+        self.browser, self.server = browser, server
+        self.pages: dict[tuple, tuple] = {}
+
+    def __call__(self, path: str, theme: str | None = None, width: int = 1280, height: int = 900):
+        key = (path, theme, width, height)
+        if key not in self.pages:
+            while len(self.pages) >= self.KEEP:
+                page, _ = self.pages.pop(next(iter(self.pages)))
+                page.context.close()
+            self.pages[key] = _open_settled(self.browser, self.server, path, width, height, theme)
+        return self.pages[key]
+
+    def close(self):
+        for page, _ in self.pages.values():
+            page.context.close()
+
+
+def _open_settled(browser, server, path, width, height, theme):
+    page, log = _open(browser, server, path, width, height, theme)
+    if page.locator("figure.w2v-bokeh").count():
+        wait_for_bokeh(page)
+    page.evaluate("() => window.MathJax?.startup?.promise")
+    page.wait_for_timeout(800)  # deferred scripts (MathJax, BokehJS) finish; late console errors arrive
+    return page, log
+
+
+@pytest.fixture(scope="session")
+def loaded_page(browser, server):
+    """loaded_page('book/weights.html', theme='dark') → (page, log), the page opened once per test
+    session and settled (figures drawn, MathJax typeset), shared by every read-only check of that
+    page: a test must not click, type or scroll in it (use `open_page` for that)."""
+    pages = _OpenPages(browser, server)
+    yield pages
+    pages.close()
 
 
 def wait_for_bokeh(page, timeout: float = 10_000) -> None:

@@ -11,17 +11,16 @@ PAGES = [f"book/{name}.html" for name in CHAPTERS]
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_is_clean_and_offline(open_page, path):
+def test_page_is_clean_and_offline(loaded_page, path):
     """Zero page errors, zero console errors or warnings, no request leaves the local server."""
-    page, log = open_page(path)
-    page.wait_for_timeout(800)  # let deferred scripts (MathJax, BokehJS) finish
+    page, log = loaded_page(path, theme="light")  # settled: deferred scripts (MathJax, BokehJS) done
     assert page.title(), f"{path} has no title"
     assert log.problems() == [], f"{path}: {log.problems()}"
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_bokeh_figure_renders(open_page, path):
-    page, log = open_page(path)
+def test_every_bokeh_figure_renders(loaded_page, path):
+    page, log = loaded_page(path, theme="light")
     figures = page.locator("figure.w2v-bokeh").count()
     if figures == 0:
         assert page.evaluate("() => typeof window.Bokeh") == "undefined", "BokehJS loaded on a page without figures"

@@ -32,8 +32,8 @@ def _settle(page) -> None:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_serious_violation_and_all_text_is_legible(open_page, path, theme):
-    page, log = open_page(path, theme=theme)
+def test_axe_finds_no_serious_violation_and_all_text_is_legible(loaded_page, path, theme):
+    page, log = loaded_page(path, theme=theme)  # shared with the other read-only checks of the page
     _settle(page)
     assert page.evaluate("document.documentElement.dataset.theme") == theme
     violations = run_axe(page)

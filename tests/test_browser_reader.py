@@ -31,10 +31,8 @@ def open_walkthrough(open_page, width=1280, height=900):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_id_is_used_twice_once_the_scripts_have_run(open_page, path):
-    page, log = open_page(path)
-    if page.locator("figure.w2v-bokeh").count():
-        wait_for_bokeh(page)
+def test_no_id_is_used_twice_once_the_scripts_have_run(loaded_page, path):
+    page, log = loaded_page(path, theme="light")  # settled: the figures drawn
     assert page.evaluate(DUPLICATE_IDS_JS) == []
     assert log.problems() == []
 

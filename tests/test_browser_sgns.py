@@ -101,7 +101,7 @@ TREE_STATE_JS = """() => {
 
 @pytest.fixture(scope="module")
 def hs_model():
-    run = train_or_load(peers.hs_corpus(BOOK_CORPUS))
+    run = peers.hs_run(BOOK_CORPUS)
     return run, hs.huffman_tree(run.corpus.counts)
 
 

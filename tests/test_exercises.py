@@ -13,7 +13,7 @@ from tiny_corpus import write_tiny
 from w2v import exercises
 from w2v.corpus import load_corpus
 from w2v.model import SkipGram
-from w2v.seeds import derived_corpus
+from w2v.runs import variant
 from w2v.train import train_or_load
 
 
@@ -25,7 +25,7 @@ def tiny(tmp_path_factory):
     run = train_or_load(folder, cache)
 
     def changed(**recipe):
-        return train_or_load(derived_corpus(folder, cache, **recipe), cache)
+        return variant(folder, cache, **recipe)
 
     return dict(folder=folder, run=run, bigger=changed(dim=2 * run.config.dim), small=changed(dim=2),
                 wide=changed(window=run.config.window + 1), constant=changed(lr_final=run.config.lr))

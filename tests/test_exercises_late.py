@@ -14,7 +14,8 @@ import torch
 from tiny_corpus import write_tiny
 from w2v import exercises, peers
 from w2v.model import SkipGram
-from w2v.seeds import derived_corpus, seed_runs
+from w2v.runs import variant
+from w2v.seeds import seed_runs
 from w2v.train import train_or_load
 
 
@@ -80,8 +81,8 @@ def test_counts_exercises(tiny):
     folder, cache, run = tiny
     corpus = run.corpus
     window = run.config.window
-    wide = train_or_load(derived_corpus(folder, cache, window=window + 1), cache)
-    low = train_or_load(derived_corpus(folder, cache, dim=2), cache)
+    wide = variant(folder, cache, window=window + 1)
+    low = variant(folder, cache, dim=2)
     ex = exercises.counts_exercises(run, wide, low)
 
     found = window_pairs(corpus, window)
@@ -135,12 +136,12 @@ def test_counts_exercises(tiny):
 def test_negative_sampling_exercises(tiny):
     folder, cache, run = tiny
     table = peers.comparison(folder, seeds=(0, 1), cache_dir=cache, negatives=(2, 5))
-    sgns = {k: train_or_load(derived_corpus(folder, cache, negatives=k), cache) for k in (2, 5)}
+    sgns = {k: variant(folder, cache, negatives=k) for k in (2, 5)}
     ex = exercises.negative_sampling_exercises(run, sgns, table)
     groups = run.corpus.word_group
 
     for k, name in ((2, "lo"), (5, "hi")):
-        runs = seed_runs(derived_corpus(folder, cache, negatives=k), (0, 1), cache)
+        runs = seed_runs(folder, (0, 1), cache, negatives=k)
         assert ex[f"ex_purity_{name}"] == pytest.approx(np.median([purity_by_loop(r.W, groups) for r in runs]))
         # W′ starts at zero: every score is 0, σ(0) = 1/2, and the first loss is (k + 1) ln 2
         assert ex[f"ex_loss0_{name}"] == pytest.approx((k + 1) * np.log(2), abs=1e-6) == ex[f"ex_pred0_{name}"]
@@ -217,7 +218,7 @@ def test_weights_exercises(tiny):
 def test_two_faces_exercises(tiny):
     folder, cache, run = tiny
     corpus = run.corpus
-    wide = train_or_load(derived_corpus(folder, cache, window=run.config.window + 1), cache)
+    wide = variant(folder, cache, window=run.config.window + 1)
     word = corpus.vocab[0]
     ex = exercises.two_faces_exercises(run, wide, word)
     V = corpus.vocab_size

@@ -232,7 +232,7 @@ def test_comparison_has_hs_rows(tmp_path):
     folder = write_tiny(tmp_path / "c")
     table = peers.comparison(folder, seeds=(0, 1), cache_dir=tmp_path / "cache", negatives=(2,))
     assert {"hs", "gensim_hs"} <= set(table)
-    hs_runs = peers.seed_runs(peers.hs_corpus(folder, tmp_path / "cache"), (0, 1), tmp_path / "cache")
+    hs_runs = peers.seed_runs(folder, (0, 1), tmp_path / "cache", **peers.HS_CHANGES)
     assert [r.config.softmax for r in hs_runs] == ["hierarchical"] * 2
     row = peers.scores(hs_runs[1].corpus, hs_runs[1].W, hs_runs[1].W_out)
     assert np.isnan(row.pop("two_face")) and np.isnan(table["hs"]["rows"][1]["two_face"])

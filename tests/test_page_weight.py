@@ -6,20 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CHAPTERS, wait_for_bokeh
+from conftest import CHAPTERS
 
 MAX_TRANSFER = 2_500_000
 PAGES = [f"book/{name}.html" for name in CHAPTERS]
 
 
-def load_and_weigh(open_page, path: str):
-    """Open the page, let it settle, and return (page, log, {url: (transferred, decoded bytes)})."""
+def load_and_weigh(loaded_page, path: str):
+    """The page, settled, and what it loaded: (page, log, {url: (transferred, decoded bytes)})."""
     sizes: dict[str, tuple[int, int]] = {}
-    page, log = open_page(path)
-    if page.locator("figure.w2v-bokeh").count():
-        wait_for_bokeh(page)
-    page.evaluate("() => window.MathJax?.startup?.promise")
-    page.wait_for_timeout(500)
+    page, log = loaded_page(path, theme="light")
     for entry in page.evaluate("""() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
         .map(e => [e.name, e.transferSize, e.decodedBodySize, e.encodedBodySize])"""):
         url, transferred, decoded, encoded = entry
@@ -28,8 +24,8 @@ def load_and_weigh(open_page, path: str):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_transfers_at_most_2_5_megabytes(open_page, server, path):
-    page, log, sizes = load_and_weigh(open_page, path)
+def test_page_transfers_at_most_2_5_megabytes(loaded_page, server, path):
+    page, log, sizes = load_and_weigh(loaded_page, path)
     transferred = sum(t for t, _ in sizes.values())
     decoded = sum(d for _, d in sizes.values())
     largest = sorted(sizes.items(), key=lambda kv: -kv[1][0])[:5]
@@ -45,8 +41,8 @@ def _loaded(sizes) -> set[str]:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_each_library_is_loaded_only_where_it_is_used(open_page, path):
-    page, log, sizes = load_and_weigh(open_page, path)
+def test_each_library_is_loaded_only_where_it_is_used(loaded_page, path):
+    page, log, sizes = load_and_weigh(loaded_page, path)
     loaded = _loaded(sizes)
     # the theme draws its icons with its stylesheet's web font: Font Awesome's 1.5 MB script, never
     assert "scripts/fontawesome.js" not in loaded

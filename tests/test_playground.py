@@ -102,9 +102,9 @@ def test_exercise_answers_are_the_engines_runs(tiny_run, tmp_path):
     facts = pg.exercise_facts(tiny_run, tmp_path)
     assert facts["ex_book_right"] == int(tiny_run.analogy_correct[-1].sum())
     assert facts["ex_tests"] == len(tiny_run.corpus.analogies)
-    from w2v.seeds import derived_corpus
+    from w2v.runs import variant
 
-    other = train_or_load(derived_corpus(tiny_run.corpus.folder, tmp_path, dim=2), tmp_path)
+    other = variant(tiny_run.corpus.folder, tmp_path, dim=2)
     assert other.W.shape[1] == 2 and other.from_cache                # trained once, by exercise_facts
     assert facts["ex_dim_right"] == int(other.analogy_correct[-1].sum())
     assert facts["ex_dim_purity"] == pytest.approx(pg.outcome(other)["purity"])

@@ -51,16 +51,6 @@ def test_baseline_scores_count_right_answers():
     assert scores["nearest_of_c"] == 1  # only word 3 is left once a, b, c are excluded
 
 
-def test_derived_corpus_changes_only_the_recipe_key(tmp_path):
-    corpus = write_tiny(tmp_path / "tiny")
-    derived = seeds.derived_corpus(corpus, tmp_path / "cache", seed=7)
-    assert load_config(derived) == dataclasses.replace(load_config(corpus), seed=7)
-    for name in ("sentences.txt", "groups.tsv", "analogies.txt"):
-        assert (derived / name).read_bytes() == (corpus / name).read_bytes()
-    again = seeds.derived_corpus(corpus, tmp_path / "cache", seed=7)
-    assert again == derived and (derived / "train.toml").stat().st_mtime_ns == (again / "train.toml").stat().st_mtime_ns
-
-
 def test_seed_runs_are_cached_distinct_and_the_own_seed_is_the_run_itself(tmp_path):
     corpus = write_tiny(tmp_path / "tiny")
     cache = tmp_path / "cache"
@@ -85,16 +75,22 @@ def test_spread_summary_and_curves(tmp_path):
     assert list(c["analogies"][:, -1]) == [row["analogies"] for row in table]
 
 
-def test_parallel_seed_runs_equal_the_same_runs_trained_one_by_one(tmp_path):
-    """Runs missing from the cache are trained in worker processes; each must be bit-identical
-    to the run trained alone in this process."""
+@pytest.mark.parametrize("changes", [{}, dict(negatives=2)])
+def test_batched_seed_runs_equal_the_same_runs_trained_one_by_one(tmp_path, changes):
+    """Runs missing from the cache are trained as one batched program (train_seeds); each must be
+    the run `train_or_load` trains alone: same key, same pairs, weights within 1e-5, same record."""
     corpus = write_tiny(tmp_path / "tiny")
-    parallel = seeds.seed_runs(corpus, (0, 3, 4), tmp_path / "parallel")
-    for run in parallel:
-        folder = corpus if run.config.seed == 0 else seeds.derived_corpus(corpus, tmp_path / "alone", seed=run.config.seed)
-        alone = train_or_load(folder, tmp_path / "alone")
-        assert alone.key == run.key
-        assert np.array_equal(alone.W, run.W) and np.array_equal(alone.W_out, run.W_out)
+    batched = seeds.seed_runs(corpus, (0, 3, 4), tmp_path / "batched", **changes)
+    for run in batched:
+        alone = train_or_load(corpus, tmp_path / "alone", config=run.config)
+        assert not alone.from_cache and alone.key == run.key
+        assert run.config == dataclasses.replace(load_config(corpus), **changes, seed=run.config.seed)
+        assert np.array_equal(alone.step_pair, run.step_pair)
+        for name in ("W_checkpoints", "W_out_checkpoints", "W_snapshots"):
+            assert np.abs(getattr(alone, name) - getattr(run, name)).max() < 1e-5, name
+        assert np.allclose(alone.losses, run.losses, atol=1e-5)
+        assert np.array_equal(alone.neighbors, run.neighbors)
+        assert np.array_equal(alone.analogy_ranks, run.analogy_ranks)
 
 
 def test_right_per_test_counts_runs(tmp_path):
@@ -127,15 +123,43 @@ def test_book_recipe_over_seeds_the_offset_beats_nearest_of_c(book_spread):
     assert summary["analogies"]["min"] >= 2
 
 
-def test_two_corpora_with_one_folder_name_never_share_derived_runs(tmp_path):
-    """A clone or worktree has a corpus folder of the same name: its derived seed folders must be
-    its own, or one book's seed runs would train on the other's sentences."""
+def test_two_corpora_with_one_folder_name_never_share_seed_runs(tmp_path):
+    """A clone or worktree has a corpus folder of the same name: its seed runs must be its own, or
+    one book's seed runs would come from the other's sentences. The key is the corpus's content."""
     first = write_tiny(tmp_path / "a" / "corpus")
     second = write_tiny(tmp_path / "b" / "corpus")
     (second / "sentences.txt").write_text((first / "sentences.txt").read_text().replace("cat", "dog", 3))
     cache = tmp_path / "cache"
-    d1 = seeds.derived_corpus(first, cache, seed=5)
-    d2 = seeds.derived_corpus(second, cache, seed=5)
-    assert d1 != d2
-    assert (d1 / "sentences.txt").read_bytes() == (first / "sentences.txt").read_bytes()
-    assert (d2 / "sentences.txt").read_bytes() == (second / "sentences.txt").read_bytes()
+    r1, r2 = seeds.seed_runs(first, (5,), cache)[0], seeds.seed_runs(second, (5,), cache)[0]
+    assert r1.key != r2.key and r1.corpus.sentences != r2.corpus.sentences
+    assert not r2.from_cache
+
+
+@pytest.mark.parametrize("negatives", [0, 5])
+def test_batched_training_on_the_book_corpus_matches_single_runs(negatives):
+    """On the book's corpus (V = 96, D = 8) the batched program gives each seed its single run:
+    the same pairs, weights within 1e-5, and the same neighbours and analogy answers."""
+    import w2v
+    from w2v.train import record_analysis, train, train_seeds
+
+    corpus = w2v.load_corpus(w2v.BOOK_CORPUS)
+    base = dataclasses.replace(load_config(w2v.BOOK_CORPUS), steps=2000, negatives=negatives)
+    configs = [dataclasses.replace(base, seed=s) for s in (1, 2)]
+    for config, raw in zip(configs, train_seeds(corpus, configs)):
+        alone = train(corpus, config)
+        assert np.array_equal(alone["step_pair"], raw["step_pair"])
+        for name in ("W_checkpoints", "W_out_checkpoints", "W_snapshots", "losses"):
+            assert np.abs(alone[name] - raw[name]).max() < 1e-5, name
+        mine, theirs = record_analysis(corpus, config, raw), record_analysis(corpus, config, alone)
+        assert np.array_equal(mine["neighbors"], theirs["neighbors"])
+        assert np.array_equal(mine["analogy_ranks"], theirs["analogy_ranks"])
+
+
+def test_train_seeds_refuses_recipes_that_differ_beyond_the_seed(tmp_path):
+    from w2v.corpus import load_corpus
+    from w2v.train import train_seeds
+
+    corpus_dir = write_tiny(tmp_path / "tiny")
+    config = load_config(corpus_dir)
+    with pytest.raises(ValueError, match="only in their seed"):
+        train_seeds(load_corpus(corpus_dir), [config, dataclasses.replace(config, seed=1, window=1)])

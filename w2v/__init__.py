@@ -21,5 +21,13 @@ def book_run(progress=None) -> Run:
     return train_or_load(BOOK_CORPUS, progress=progress)
 
 
-__all__ = ["Corpus", "CorpusError", "Run", "TrainConfig", "book_run", "load_config", "load_corpus",
+def book_variant(**changes) -> Run:
+    """The book's recipe with `changes` (e.g. window=3) on BOOK_CORPUS, cached: every variant a
+    chapter trains is declared in w2v/runs.py, which trains them all before the chapters run."""
+    from .runs import variant
+
+    return variant(BOOK_CORPUS, **changes)
+
+
+__all__ = ["Corpus", "CorpusError", "Run", "TrainConfig", "book_run", "book_variant", "load_config", "load_corpus",
            "pairs", "train_or_load", "BOOK_CORPUS", "REPO_ROOT"]

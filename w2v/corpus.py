@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 CORPUS_FILES = ("sentences.txt", "groups.tsv", "analogies.txt", "train.toml")
+DATA_FILES = CORPUS_FILES[:-1]  # the text and its annotations; train.toml is the recipe
 NO_GROUP = "(no group)"
 
 
@@ -81,10 +82,11 @@ def pairs(corpus: Corpus, window: int) -> np.ndarray:
     return np.array(rows, dtype=np.int32).reshape(-1, 4)
 
 
-def corpus_fingerprint(folder: Path) -> str:
-    """sha256 over the corpus files that exist, so an edit to any of them is a new run."""
+def corpus_fingerprint(folder: Path, names=CORPUS_FILES) -> str:
+    """sha256 over the corpus files of `names` that exist, so an edit to any of them is a new run
+    (a run's cache key takes DATA_FILES: the recipe enters the key as values, see w2v.train.run_key)."""
     digest = hashlib.sha256()
-    for name in CORPUS_FILES:
+    for name in names:
         path = Path(folder) / name
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")

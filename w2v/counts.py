@@ -15,7 +15,7 @@ import numpy as np
 
 from . import analysis
 from .corpus import Corpus
-from .train import Run, load_config, train_or_load
+from .train import Run, load_config
 
 DIMS = (2, 4, 8, 16, 32)   # the dimensions the chapter retrains the recipe at
 SMOOTHING = 0.75           # context-distribution smoothing of PPMI (Levy, Goldberg & Dagan 2015)
@@ -113,15 +113,13 @@ def svd_vectors(matrix: np.ndarray, dim: int,
 # ---------------------------------------------------------------- retrained at other dimensions
 
 def dim_runs(corpus_dir: str | Path, dims=DIMS, cache_dir: str | Path | None = None) -> list[Run]:
-    """The recipe trained at each dimension of `dims` and at its own (cached like every run, in a
-    derived corpus folder, see w2v.seeds.derived_corpus), smallest first; the recipe's own
-    dimension is the book's run itself."""
-    from .seeds import derived_corpus
+    """The recipe trained at each dimension of `dims` and at its own (cached like every run and
+    declared in w2v.runs), smallest first; the recipe's own dimension is the book's run itself."""
+    from .runs import variant
 
     own = load_config(corpus_dir).dim
     dims = sorted({int(d) for d in dims} | {own})
-    return [train_or_load(corpus_dir if int(d) == own else derived_corpus(corpus_dir, cache_dir, dim=int(d)),
-                          cache_dir) for d in dims]
+    return [variant(corpus_dir, cache_dir, dim=d) for d in dims]
 
 
 # ---------------------------------------------------------------- what the chapter glues

@@ -11,7 +11,7 @@
 `two_faces_exercises`: "Two faces of every word" (book/two-faces.md).
 
 A solution that retrains the recipe with one setting changed gets that run as an argument: the
-chapter trains it through `w2v.seeds.derived_corpus` and `w2v.train_or_load` (cached), so each
+chapter gets it from `w2v.book_variant` (declared in w2v/runs.py, cached), so each
 function only reads arrays.
 """
 

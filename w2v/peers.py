@@ -18,9 +18,10 @@ import numpy as np
 
 from . import analysis
 from .blueprint import GOOGLE_NEWS_DIM, GOOGLE_NEWS_WORDS
-from .corpus import Corpus, corpus_fingerprint, load_corpus, pairs
-from .seeds import SEEDS, derived_corpus, seed_runs
-from .train import DAMAGED_ARTIFACT, TrainConfig, default_cache_dir, load_config, replace_atomically
+from .corpus import DATA_FILES, Corpus, corpus_fingerprint, load_corpus, pairs
+from .runs import HS_CHANGES, SGNS_NEGATIVES, variant
+from .seeds import SEEDS, seed_runs
+from .train import DAMAGED_ARTIFACT, Run, TrainConfig, default_cache_dir, load_config, replace_atomically
 
 GENSIM_FORMAT = 1
 GENSIM_NEGATIVES = 5  # gensim's default k, and word2vec.c's
@@ -54,7 +55,8 @@ def gensim_params(corpus: Corpus, config: TrainConfig, seed: int, **changes) -> 
 def _gensim_key(folder: Path, params: dict) -> str:
     import gensim
 
-    parts = [corpus_fingerprint(folder), json.dumps(params, sort_keys=True), gensim.__version__,
+    # the data files only: `params` carry every setting of the recipe gensim uses
+    parts = [corpus_fingerprint(folder, DATA_FILES), json.dumps(params, sort_keys=True), gensim.__version__,
              np.__version__, str(GENSIM_FORMAT)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
@@ -145,9 +147,10 @@ def spread(rows: list[dict[str, float]]) -> dict[str, dict[str, float]]:
 
 
 def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None,
-               negatives=(2, 5), hierarchical: bool = True) -> dict:
+               negatives=SGNS_NEGATIVES, hierarchical: bool = True) -> dict:
     """Everything "Two ways around the softmax" compares, over `seeds`: for each method its
     per-seed scores and their spread.
+
 
     Methods: "softmax" (the book's recipe), "sgns<k>" for each k of `negatives` (the recipe with
     ``negatives = k``), "hs" (the recipe with ``softmax = "hierarchical"``, if `hierarchical`) and
@@ -158,9 +161,10 @@ def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None
     out = {}
     runs = {"softmax": seed_runs(folder, seeds, cache_dir)}
     for k in negatives:
-        runs[f"sgns{k}"] = seed_runs(derived_corpus(folder, cache_dir, negatives=k), seeds, cache_dir)
+        runs[f"sgns{k}"] = seed_runs(folder, seeds, cache_dir, negatives=k)
     if hierarchical:
-        runs["hs"] = seed_runs(hs_corpus(folder, cache_dir), seeds, cache_dir)
+        runs["hs"] = seed_runs(folder, seeds, cache_dir, **HS_CHANGES)
+
     for name, rs in runs.items():
         rows = [scores(corpus, r.W, r.W_out) for r in rs]
         out[name] = dict(rows=rows, spread=spread(rows))
@@ -170,9 +174,9 @@ def comparison(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None
     return out
 
 
-def hs_corpus(corpus_dir: str | Path, cache_dir: str | Path | None = None) -> Path:
-    """The corpus folder whose recipe is the book's with ``softmax = "hierarchical"`` (and no negatives)."""
-    return derived_corpus(corpus_dir, cache_dir, softmax="hierarchical", negatives=0)
+def hs_run(corpus_dir: str | Path, cache_dir: str | Path | None = None) -> Run:
+    """The book's recipe with a hierarchical softmax (`HS_CHANGES`), cached like every run."""
+    return variant(corpus_dir, cache_dir, **HS_CHANGES)
 
 
 def kept_share(counts: np.ndarray, sample: float) -> float:

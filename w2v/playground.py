@@ -15,6 +15,7 @@ import numpy as np
 
 from .analysis import embedding_map, neighbor_purity
 from .plots import GROUP_COLORS
+from .runs import exercise_recipes  # declared with every run the book trains
 
 CURVE_POINTS = 100    # the loss curve is the mean loss of this many equal blocks of steps
 NEIGHBORS_K = 5       # neighbours listed per word
@@ -111,12 +112,6 @@ def data_script(run):
     return PageHTML(f'<script type="application/json" id="w2v-playground-data">{text}</script>')
 
 
-def exercise_recipes(config) -> dict[str, dict]:
-    """The three changes of the recipe the exercises of "Your turn" ask the reader to try: one
-    more word of window on each side, a two-dimensional model, and a fifth of the steps."""
-    return dict(window=dict(window=config.window + 1), dim=dict(dim=2), steps=dict(steps=max(config.steps // 5, 1)))
-
-
 def outcome(run) -> dict:
     """A run's results as the page shows them: analogies right, neighbour purity, the last block's loss."""
     k = min(PURITY_K, run.neighbors.shape[-1])
@@ -129,13 +124,12 @@ def exercise_facts(run, cache_dir=None) -> dict:
     """The answers of the exercises of "Your turn", from the Python engine: the book's corpus
     trained with each recipe of `exercise_recipes` (cached like every run), and the book's own
     run, as plain values named `ex_<exercise>_<value>`."""
-    from .seeds import derived_corpus
-    from .train import train_or_load
+    from .runs import variant
 
     facts = {f"ex_book_{k}": v for k, v in outcome(run).items()}
     facts["ex_tests"] = len(run.corpus.analogies)
     for name, recipe in exercise_recipes(run.config).items():
-        other = train_or_load(derived_corpus(run.corpus.folder, cache_dir, **recipe), cache_dir)
+        other = variant(run.corpus.folder, cache_dir, **recipe)
         facts.update({f"ex_{name}_{k}": v for k, v in outcome(other).items()})
         facts.update({f"ex_{name}_setting": v for v in recipe.values()})
     return facts

@@ -1,73 +1,36 @@
 """The same recipe under other training seeds: how much of the story depends on the seed.
 
 A seed run is the book's corpus with only ``seed`` changed in its recipe, trained and cached like
-the book's own run (a derived corpus folder under the cache, so its key covers everything the
-book's key covers). Shown in "Training journey" (the seed bands) and `benchmarks/seed_spread.py`.
+the book's own run (its key is the corpus's data, the recipe and the engine's code, w2v.train.run_key).
+Shown in "Training journey" (the seed bands) and `benchmarks/seed_spread.py`.
 Antoniak & Mimno (2018) show why word-embedding results should be reported over seeds.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from . import analysis
-from .corpus import CORPUS_FILES, corpus_fingerprint
-from .train import Run, default_cache_dir, load_config, replace_atomically, run_key, run_path, train_or_load
+from .train import Run, load_config, train_or_load, train_or_load_seeds
 
 SEEDS = tuple(range(20))  # the seeds every spread in the book is taken over
 
 
-def derived_corpus(corpus_dir: str | Path, cache_dir: str | Path | None = None, **recipe) -> Path:
-    """A copy of a corpus folder whose train.toml has `recipe` changed (e.g. seed=3), under the cache."""
-    source = Path(corpus_dir)
-    config = dataclasses.replace(load_config(source), **recipe)
-    label = "-".join(f"{k}{v}" for k, v in sorted(recipe.items())) or "same"
-    # The source's fingerprint is in the name: two corpora that share a folder name (a clone, a
-    # worktree, an edited copy) must never overwrite each other's derived folders.
-    folder = Path(cache_dir if cache_dir is not None else default_cache_dir()) / "derived" / \
-        f"{source.resolve().name}-{corpus_fingerprint(source)[:12]}-{label}"
-    folder.mkdir(parents=True, exist_ok=True)
-    # softmax only when it is not the full one: the full softmax's derived recipes stay the bytes
-    # they were before the key existed, so their runs in a cache are found again
-    values = {k: v for k, v in dataclasses.asdict(config).items() if not (k == "softmax" and v == "full")}
-    toml = "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in values.items())
-    for name in CORPUS_FILES:  # the data files as they are; the recipe (train.toml, last) changed
-        wanted = toml.encode() if name == CORPUS_FILES[-1] else \
-            (source / name).read_bytes() if (source / name).is_file() else None
-        if wanted is None:
-            (folder / name).unlink(missing_ok=True)
-        elif not (folder / name).is_file() or (folder / name).read_bytes() != wanted:
-            # atomically: two processes (pytest workers, two builds) may derive the same folder at once
-            with replace_atomically(folder / name) as f:
-                f.write(wanted)
-    return folder
+def seed_runs(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None, **changes) -> list[Run]:
+    """The corpus's recipe, with `changes` (e.g. negatives=5), trained once per seed (each cached);
+    the corpus's own seed of the unchanged recipe is its own run.
 
-
-def seed_runs(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None) -> list[Run]:
-    """The corpus trained once per seed (each cached); the corpus's own seed is its own run.
-
-    Runs missing from the cache are trained in parallel, one process per core: each run is
-    single-threaded and seeded, so it is the same run whichever process trains it.
+    The runs missing from the cache are trained as one batched program (w2v.train.train_seeds),
+    each equal to its single run to float32 rounding. Declared in w2v.runs.
     """
-    own = load_config(corpus_dir).seed
-    folders = [Path(corpus_dir) if int(s) == own else derived_corpus(corpus_dir, cache_dir, seed=int(s)) for s in seeds]
-    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    missing = [f for f in folders if not run_path(cache, run_key(f, load_config(f))).exists()]
-    workers = min(len(missing), os.cpu_count() or 1)
-    if workers > 1:  # "spawn": a fresh interpreter, never a fork of a process that already runs torch
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            list(pool.map(_train_into_cache, missing, [cache_dir] * len(missing)))
-    return [train_or_load(folder, cache_dir) for folder in folders]
-
-
-def _train_into_cache(folder: Path, cache_dir) -> None:
-    train_or_load(folder, cache_dir)
+    own = load_config(corpus_dir)
+    recipes = [dataclasses.replace(own, **changes, seed=int(s)) for s in seeds]
+    if own in recipes:  # the corpus's own run is trained alone, as `train_or_load` always trains it
+        train_or_load(corpus_dir, cache_dir)
+    return train_or_load_seeds(corpus_dir, recipes, cache_dir)
 
 
 def final_scores(run: Run) -> dict[str, float]:

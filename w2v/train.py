@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from .corpus import Corpus, CorpusError, corpus_fingerprint, load_corpus, pairs
+from .corpus import DATA_FILES, Corpus, CorpusError, corpus_fingerprint, load_corpus, pairs
 
 FORMAT_VERSION = 1
 
@@ -311,6 +311,115 @@ def train(corpus: Corpus, config: TrainConfig, progress: Callable[[int, int], No
     )
 
 
+def train_seeds(corpus: Corpus, configs: list[TrainConfig]) -> list[dict]:
+    """`train` of recipes that differ only in their seed, as one batched program: every tensor gets
+    a leading seed axis S, and step t updates all S models at once. Each model starts as its own
+    `train` starts (its model built after ``torch.manual_seed(seed)``), trains on its seed's pairs
+    and negatives in its seed's order, with the same loss and SGD update, so each record equals its
+    single run to float32 rounding (tests/test_train.py holds them within 1e-5). The seed runs of
+    "Training journey" and "Negative sampling" (w2v.runs) are trained this way: 20 runs cost about
+    as much as four single ones, as torch's fixed cost per operation is paid once per step."""
+    import torch
+    from torch.nn import functional as F
+
+    from .model import SkipGram
+    from .sgns import SkipGramNS, draw_negatives
+
+    first = configs[0]
+    if any(dataclasses.replace(c, seed=first.seed) != first for c in configs):
+        raise ValueError("train_seeds: the recipes must differ only in their seed")
+    if first.softmax != "full":  # the batch holds SkipGram / SkipGramNS; the tree's runs train alone
+        raise ValueError("train_seeds: a hierarchical softmax is trained one run at a time")
+    table = pairs(corpus, first.window)
+    if len(table) == 0:
+        raise CorpusError(f"{corpus.folder / 'sentences.txt'}: no sentence has two words, so there are no pairs")
+    S, k = len(configs), first.negatives
+    step_pairs = [sample_steps(len(table), first.steps, c.seed) for c in configs]
+    centers = torch.from_numpy(np.stack([table[sp, 0] for sp in step_pairs], 1).astype(np.int64))  # (steps, S)
+    contexts = torch.from_numpy(np.stack([table[sp, 1] for sp in step_pairs], 1).astype(np.int64))  # (steps, S)
+    negatives = torch.from_numpy(np.stack([draw_negatives(corpus.counts, first.steps, k, c.seed)
+                                           for c in configs], 1).astype(np.int64))  # (steps, S, k)
+    lrs = [first.lr_at(t) for t in range(first.steps)]
+    checkpoint_at = set(first.checkpoint_steps().tolist())
+    snapshot_at = set(first.snapshot_steps().tolist())
+    seed_axis = torch.arange(S)
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        starts = []
+        for c in configs:  # each model's start exactly as `train` makes it
+            torch.manual_seed(c.seed)
+            model = (SkipGramNS if k else SkipGram)(corpus.vocab_size, first.dim)
+            starts.append((model.W.detach(), model.W_out.detach()))
+        W = torch.stack([w for w, _ in starts]).requires_grad_()          # (S, V, D)
+        W_out = torch.stack([w for _, w in starts]).requires_grad_()      # (S, D, V)
+        checkpoints, snapshots = {}, {}
+        losses = torch.empty(first.steps, S)
+        started = time.perf_counter()
+        for t in range(first.steps + 1):
+            if t in checkpoint_at:
+                checkpoints[t] = (W.detach().clone(), W_out.detach().clone())
+            if t in snapshot_at:
+                snapshots[t] = W.detach().clone()
+            if t == first.steps:
+                break
+            h = W[seed_axis, centers[t]]                                   # (S, D) each model's hidden layer
+            if k:  # SkipGramNS.forward, per model: the true word's score up, the k negatives' down
+                words = torch.cat([contexts[t][:, None], negatives[t]], dim=1)   # (S, 1 + k)
+                u = torch.einsum("sd,sjd->sj", h, W_out[seed_axis[:, None], :, words])  # (S, 1 + k)
+                loss = -F.logsigmoid(u[:, 0]) - F.logsigmoid(-u[:, 1:]).sum(-1)  # (S,)
+            else:  # SkipGram.forward, per model: −log softmax(h W′)[context]
+                u = torch.bmm(h[:, None, :], W_out)[:, 0]                  # (S, V)
+                loss = F.nll_loss(F.log_softmax(u, dim=-1), contexts[t], reduction="none")  # (S,)
+            loss.sum().backward()  # the sum: each model's gradient is that of its own loss
+            with torch.no_grad():
+                W.add_(W.grad, alpha=-lrs[t])
+                W_out.add_(W_out.grad, alpha=-lrs[t])
+                losses[t] = loss
+            W.grad = None
+            W_out.grad = None
+        seconds = (time.perf_counter() - started) / S
+    finally:
+        torch.set_num_threads(threads)
+
+    losses = losses.numpy().T  # (S, steps) float32, as `train` records them
+    for c, run_losses in zip(configs, losses):
+        if not np.isfinite(run_losses).all():
+            step = int(np.argmin(np.isfinite(run_losses)))
+            raise CorpusError(f"{corpus.folder / 'train.toml'}: training with seed {c.seed} diverged at step {step} "
+                              f"(the loss is not finite); lower lr (now {c.lr}) or lr_final (now {c.lr_final})")
+    steps, snaps = sorted(checkpoints), sorted(snapshots)
+    return [dict(seconds=seconds, pairs=table, step_pair=step_pairs[s], losses=losses[s].copy(),
+                 checkpoint_steps=np.array(steps),
+                 W_checkpoints=np.stack([checkpoints[c][0][s].numpy() for c in steps]),
+                 W_out_checkpoints=np.stack([checkpoints[c][1][s].numpy() for c in steps]),
+                 snapshot_steps=np.array(snaps), W_snapshots=np.stack([snapshots[c][s].numpy() for c in snaps]))
+            for s in range(S)]
+
+
+def train_or_load_seeds(corpus_dir: str | Path, configs: list[TrainConfig],
+                        cache_dir: str | Path | None = None) -> list[Run]:
+    """The runs of `configs` (recipes that differ only in their seed): those missing from the cache
+    trained together by `train_seeds`, each then cached as `train_or_load` would cache it."""
+    from .prune import drop_rare
+
+    folder = Path(corpus_dir)
+    corpus, _ = drop_rare(load_corpus(folder), configs[0].min_count)  # the corpus `train_or_load` trains on
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    keys = [run_key(folder, c) for c in configs]
+    missing = [(c, key) for c, key in zip(configs, keys) if not run_path(cache, key).is_file()]
+    if len(missing) > 1 and configs[0].softmax == "full":  # train_seeds batches the full softmax and SGNS
+        for c, _ in missing:
+            check_config_fits(c, corpus)
+            _refuse_undeclared(folder, c)
+            check_recipe_fits(c, corpus, len(pairs(corpus, c.window)))
+        _check_writable(cache)
+        for (c, key), raw in zip(missing, train_seeds(corpus, [c for c, _ in missing])):
+            _save_trained(cache, key, corpus, c, raw)
+    return [train_or_load(folder, cache, config=c) for c in configs]
+
+
 def record_analysis(corpus: Corpus, config: TrainConfig, raw: dict,
                     progress: Callable[[int, int], None] | None = None) -> dict:
     """What the book reads at every checkpoint: neighbours, analogy answers, recent loss.
@@ -345,18 +454,28 @@ def record_analysis(corpus: Corpus, config: TrainConfig, raw: dict,
 
 # ---------------------------------------------------------------- cache
 
+# The modules whose code makes a run's arrays: reading the corpus and its pairs, dropping rare
+# words, the two models, the negatives, training and the record (neighbours and analogies come
+# from analysis). Editing any other module (a chapter's facts, a figure, the CLI) retrains nothing.
+ENGINE_FILES = ("corpus.py", "prune.py", "model.py", "sgns.py", "hs.py", "train.py", "analysis.py")
+
+
 def source_fingerprint() -> str:
-    """sha256 over the package's own source: any change to w2v means a new run."""
+    """sha256 over the engine modules that produce a run (ENGINE_FILES): editing one is a new run."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    package = Path(__file__).parent
+    for name in ENGINE_FILES:
+        digest.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
     return digest.hexdigest()
 
 
 def run_key(folder: Path, config: TrainConfig) -> str:
+    """The cache key of the run of `config` on the corpus in `folder`: the corpus's data files, the
+    recipe as values (so a variant such as ``dataclasses.replace(config, window=3)`` needs no folder
+    of its own), the engine's code, torch's version and the file format."""
     import torch
 
-    parts = [corpus_fingerprint(folder), json.dumps(dataclasses.asdict(config), sort_keys=True),
+    parts = [corpus_fingerprint(folder, DATA_FILES), json.dumps(dataclasses.asdict(config), sort_keys=True),
              source_fingerprint(), torch.__version__, str(FORMAT_VERSION)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
@@ -507,17 +626,21 @@ def check_recipe_fits(config: TrainConfig, corpus: Corpus, n_pairs: int) -> None
 
 def train_or_load(corpus_dir: str | Path = "corpus", cache_dir: str | Path | None = None,
                   progress: Callable[[int, int], None] | None = None, overrides: dict | None = None,
-                  epochs: int | None = None, analysis_progress: Callable[[int, int], None] | None = None) -> Run:
+                  epochs: int | None = None, analysis_progress: Callable[[int, int], None] | None = None,
+                  config: TrainConfig | None = None) -> Run:
     """The run for a corpus folder: loaded from the cache, or trained once and cached.
 
-    Used by every chapter (through `w2v.book_run`) and by ``python -m w2v train``, whose options
-    (--steps, --dim, …) arrive as `overrides`; `epochs` sets steps to that many passes over the pairs.
+    Used by every chapter (through `w2v.book_run` and w2v.runs) and by ``python -m w2v train``, whose
+    options (--steps, --dim, …) arrive as `overrides`; `epochs` sets steps to that many passes over
+    the pairs. `config` is the whole recipe instead of the folder's train.toml: a variant of the
+    book's recipe is ``config=dataclasses.replace(load_config(folder), window=3)``, and every variant
+    the book trains is declared in w2v.runs.
     """
     from .prune import drop_rare
 
     folder = Path(corpus_dir)
     corpus = load_corpus(folder)
-    config = load_config(folder, overrides)
+    config = load_config(folder, overrides) if config is None else config
     corpus, _ = drop_rare(corpus, config.min_count)
     check_config_fits(config, corpus)
     n_pairs = None
@@ -532,12 +655,30 @@ def train_or_load(corpus_dir: str | Path = "corpus", cache_dir: str | Path | Non
             return load_run_file(path, corpus, config)
         except DAMAGED_ARTIFACT:
             pass  # a damaged artifact is retrained and replaced, never trusted
+    _refuse_undeclared(folder, config)
     if n_pairs is None:
         n_pairs = sum(len(s) for s in corpus.sentences) * 2 * config.window  # at most; pairs() comes later
     check_recipe_fits(config, corpus, n_pairs)
     _check_writable(cache)
     raw = train(corpus, config, progress)
+    return _save_trained(cache, key, corpus, config, raw, analysis_progress)
+
+
+def _save_trained(cache: Path, key: str, corpus: Corpus, config: TrainConfig, raw: dict,
+                  analysis_progress: Callable[[int, int], None] | None = None) -> Run:
     raw.update(record_analysis(corpus, config, raw, analysis_progress))
     seconds = raw.pop("seconds")
-    save_run(path, {"key": key, "seconds": seconds, "config": dataclasses.asdict(config)}, raw)
+    save_run(run_path(cache, key), {"key": key, "seconds": seconds, "config": dataclasses.asdict(config)}, raw)
     return Run(corpus=corpus, config=config, key=key, seconds=seconds, **raw)
+
+
+# Set by the book's build (book/_ext/w2v_book.py) once every run of w2v.runs is in the cache: a
+# chapter that asks for a run the registry does not declare then fails at once, naming it, instead
+# of training it inside a notebook cell (where it would be slow, serial, and unlisted).
+TRAINED_ONLY = "W2V_RUNS_TRAINED"
+
+
+def _refuse_undeclared(folder: Path, config: TrainConfig) -> None:
+    if os.environ.get(TRAINED_ONLY) == "1":
+        raise CorpusError(f"{folder}: the run {dataclasses.asdict(config)} is not declared in w2v/runs.py, so "
+                          f"the build did not train it before the chapters ran; declare it there")

@@ -25,7 +25,10 @@
    Awesome script (1.5 MB) nowhere, as the theme's stylesheet already draws every icon the pages
    use from its web font; and a few fixes of other extensions' markup that accessibility checkers
    (axe-core) and the HTML validator flag: see `_fix_body` and `_fix_page`.
-8. Exercises (sphinx-exercise): every exercise and solution wraps its text in a section whose id
+9. Training has one owner: before the first chapter executes, every run the book declares
+   (w2v.runs) that is missing from the run cache is trained, in parallel, and the chapters' kernels
+   then only load runs (a run a chapter asks for that is not declared fails the build, naming it).
+10. Exercises (sphinx-exercise): every exercise and solution wraps its text in a section whose id
    is the same on every box ("exercise-content", "solution-content"); each gets its box's own
    label instead, so no page uses an id twice.
 9. Exercise numbers restart in every chapter: Sphinx numbers enumerable nodes across the whole
@@ -95,6 +98,25 @@ def _refresh_execution_cache(app, config) -> None:
         app.w2v_inputs_changed = previous is not None
         cache_dir.parent.mkdir(parents=True, exist_ok=True)
         stamp_file.write_text(stamp_now)
+
+
+def _train_declared_runs(app) -> None:
+    """Every run of w2v.runs missing from the cache, trained now (a process per core), so that no
+    notebook cell trains and none nears the execution timeout; a plain `jupyter-book build` does
+    it too. The kernels inherit W2V_RUNS_TRAINED=1: a chapter that asks for an undeclared run fails."""
+    import os
+    import time
+
+    from sphinx.util import logging
+
+    from w2v import runs, train
+
+    started = time.perf_counter()
+    trained = runs.train_missing(book_corpus())
+    if trained:
+        logging.getLogger(__name__).info(f"w2v: trained {trained} runs of w2v.runs in "
+                                         f"{time.perf_counter() - started:.1f} s")
+    os.environ[train.TRAINED_ONLY] = "1"
 
 
 def _refresh_static_copies(app) -> None:
@@ -337,6 +359,7 @@ def setup(app):
     app.connect("config-inited", _refresh_execution_cache, priority=100)
     app.connect("html-page-context", _notebook_download, priority=400)
     app.connect("builder-inited", _refresh_static_copies)
+    app.connect("builder-inited", _train_declared_runs)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_assets, priority=900)  # after sphinx.ext.mathjax's
     app.connect("build-finished", _copy_static_libraries)
