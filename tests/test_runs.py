@@ -33,7 +33,8 @@ def test_train_missing_trains_each_declared_run_once(trained, monkeypatch):
     folder, cache, n, again = trained
     monkeypatch.setattr(seeds, "SEEDS", FEW_SEEDS)
     config = load_config(folder)
-    declared = set(runs.single_recipes(config)) | {r for g in runs.seed_groups(config) for r in g}
+    declared = set(runs.single_recipes(config)) | {r for g in runs.seed_groups(config) for r in g} \
+        | set(runs.hs_recipes(config))
     assert n == len(declared) and again == 0
     assert all(run_path(cache, run_key(folder, r)).is_file() for r in declared)
     assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["gensim"] * len(runs.gensim_params_all(folder)) \
@@ -52,9 +53,11 @@ def test_every_run_the_chapters_ask_for_is_declared(trained, monkeypatch):
     asked += [runs.variant(folder, cache, **changes) for changes in runs.exercise_recipes(config).values()]
     asked += [runs.variant(folder, cache, lr_final=config.lr)]                     # walkthrough, journey
     asked += [runs.variant(folder, cache, negatives=k) for k in runs.SGNS_NEGATIVES]  # negative sampling
+    asked += [peers.hs_run(folder, cache), *seeds.seed_runs(folder, FEW_SEEDS, cache, **runs.HS_CHANGES)]
+    asked += [runs.variant(folder, cache, steps=runs.LONG_RUN_FACTOR * config.steps)]  # counts
     assert all(r.from_cache for r in asked)
     table = peers.comparison(folder, FEW_SEEDS, cache)
-    assert set(table) >= {"softmax", "sgns2", "sgns5"} and len(table["sgns5"]["rows"]) == len(FEW_SEEDS)
+    assert set(table) >= {"softmax", "sgns2", "sgns5", "hs", "gensim_hs"} and len(table["sgns5"]["rows"]) == len(FEW_SEEDS)
     assert playground.exercise_facts(book, cache)["ex_tests"] == len(book.corpus.analogies)
 
 
