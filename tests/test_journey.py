@@ -302,7 +302,7 @@ def test_sharing_rates_base_rate(tmp_path):
 
 
 def test_what_answers_each_test_table_is_the_diagnostics_of_the_seed_runs(book_html, page_text):
-    """The scorecard's verdict per test (the offset or chance) is w2v.analysis.analogy_diagnostics over
+    """The scorecard's verdict per test (the offset or neither) is w2v.analysis.analogy_diagnostics over
     the seed runs, and the prose names the tests the offset answers."""
     import w2v
     from w2v import seeds
@@ -321,5 +321,5 @@ def test_what_answers_each_test_table_is_the_diagnostics_of_the_seed_runs(book_h
                          str(found["nearest_of_c_count"][t]), str(found["nearest_of_b_count"][t]),
                          f"{found['offset_cos_median'][t]:.2f}", f"{found['cos_ac_median'][t]:.2f}",
                          f"{found['cos_bd_median'][t]:.2f}",
-                         "the offset" if found["by_offset"][t] else "chance"], cells
+                         "the offset" if found["by_offset"][t] else "neither"], cells
     assert f"The offset answers {int(found['by_offset'].sum())} of the tests" in page_text
