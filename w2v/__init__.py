@@ -13,6 +13,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # The corpus the whole book is built on: the repository's corpus/, or the folder named by the
 # environment variable W2V_CORPUS (README, "The book on a corpus of your own").
 BOOK_CORPUS = Path(os.environ.get("W2V_CORPUS") or REPO_ROOT / "corpus").resolve()
+# Prose written about the book's own corpus is checked there (a false claim fails the build); on a
+# reader's corpus the same check shows a note under the paragraph instead (w2v.plots.claim_note).
+ON_BOOK_CORPUS = BOOK_CORPUS == (REPO_ROOT / "corpus").resolve()
 
 
 def book_run(progress=None) -> Run:
@@ -30,4 +33,4 @@ def book_variant(**changes) -> Run:
 
 
 __all__ = ["Corpus", "CorpusError", "Run", "TrainConfig", "book_run", "book_variant", "load_config", "load_corpus",
-           "pairs", "train_or_load", "BOOK_CORPUS", "REPO_ROOT"]
+           "pairs", "train_or_load", "BOOK_CORPUS", "ON_BOOK_CORPUS", "REPO_ROOT"]

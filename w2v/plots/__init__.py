@@ -133,3 +133,26 @@ def static_figure(body: str, caption: str, alt: str, name: str) -> str:
     return (f'<figure class="w2v-static" id="fig-{html.escape(name)}" aria-label="{html.escape(alt)}">'
             f'<div class="w2v-static-body">{body}</div>'
             f'<figcaption>{html.escape(caption)}</figcaption></figure>')
+
+
+class Claims:
+    """The checks behind a paragraph written about the book's own corpus. On that corpus a false
+    claim fails the build (an AssertionError, as a plain assert would). On a reader's corpus
+    (W2V_CORPUS) the build goes on and `note()` is the visible note to show under the paragraph:
+    "On this corpus: …", with what was measured. Used by "The corpus"."""
+
+    def __init__(self, strict: bool):
+        self.strict, self.failed = strict, []
+
+    def check(self, holds: bool, claim: str, measured: str = "") -> bool:
+        if not holds:
+            if self.strict:
+                raise AssertionError(f"{claim} ({measured})" if measured else claim)
+            self.failed.append(f"{claim}: not so here" + (f" ({measured})" if measured else ""))
+        return bool(holds)
+
+    def note(self) -> str:
+        """Markdown for a glue:md note: empty when every claim holds."""
+        if not self.failed:
+            return ""
+        return "*On this corpus, which is not the book's:* " + "; ".join(self.failed) + "."
