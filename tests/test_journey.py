@@ -311,7 +311,7 @@ def test_what_answers_each_test_table_is_the_diagnostics_of_the_seed_runs(book_h
     corpus = runs[0].corpus
     found = analysis.analogy_diagnostics(np.stack([r.W for r in runs]), corpus.ids_of_analogies())
     raw = (book_html / PAGE).read_text(encoding="utf-8")
-    table = raw[raw.index('id="what-answers"'):]
+    table = raw[raw.index('id="what-answers-table"'):]
     table = table[:table.index("</table>")]
     rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]]
     assert len(rows) == len(corpus.analogies)

@@ -326,6 +326,14 @@
       const scrolls = overflow === "auto" || overflow === "scroll";
       if (scrolls || box.classList.contains("w2v-scrolls")) box.classList.toggle("w2v-scrolls", scrolls);
       if (scrolls) updateScrollEnds(box);
+      // a keyboard must reach what scrolls: a box with nothing focusable inside becomes a Tab stop
+      if (scrolls && !box.hasAttribute("tabindex") && !box.querySelector("a, button, input, select, textarea, [tabindex]")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.w2vTabstop = "";
+      } else if (!scrolls && box.dataset.w2vTabstop !== undefined) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.w2vTabstop;
+      }
     }
   }
   function updateScrollEnds(box) {
