@@ -93,15 +93,20 @@ def corpus_fingerprint(folder: Path, names=CORPUS_FILES) -> str:
     return digest.hexdigest()
 
 
-def _read_lines(path: Path) -> list[str]:
+def read_file_bytes(path: Path) -> bytes:
+    """A file's bytes, or one CorpusError line naming the file (used by the CLI's readers too)."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise CorpusError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise CorpusError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _read_lines(path: Path) -> list[str]:
+    data = read_file_bytes(path)
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark some editors put first is not part of the first word
     except UnicodeDecodeError as exc:

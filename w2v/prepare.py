@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import CorpusError
+from .corpus import CorpusError, read_file_bytes
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
 INNER = "'’-"  # kept between two letters or digits: don't, well-known
@@ -139,14 +139,7 @@ def prepare(text_file: str | Path, out_dir: str | Path) -> Report:
         raise CorpusError(f"{out} is {what}; give a new or empty folder (nothing was written)")
     if not out.resolve().parent.is_dir():
         raise CorpusError(f"cannot write {out}: folder {out.parent} does not exist")
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError(f"{source}: file not found") from None
-    except IsADirectoryError:
-        raise CorpusError(f"{source}: is a folder, not a file") from None
-    except OSError as exc:
-        raise CorpusError(f"{source}: cannot read ({exc.strerror})") from None
+    data = read_file_bytes(source)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
