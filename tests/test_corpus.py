@@ -89,6 +89,19 @@ def test_five_analogies_all_in_vocab(corpus):
     assert [[corpus.vocab[i] for i in row] for row in ids] == [list(t) for t in corpus.analogies]
 
 
+def query_3cosadd(test) -> tuple:
+    """What 3CosAdd asks for a : b :: c : d: the word nearest b − a + c, which should be d."""
+    a, b, c, d = test
+    return a, frozenset((b, c)), d
+
+
+def test_no_two_analogies_ask_3cosadd_the_same_question(corpus):
+    """a : b :: c : d and a : c :: b : d are one question counted twice (corpus/README.md)."""
+    assert query_3cosadd("man boy woman girl".split()) == query_3cosadd("man woman boy girl".split())
+    queries = [query_3cosadd(test) for test in corpus.analogies]
+    assert len(set(queries)) == len(queries)
+
+
 def test_pairs_count_on_the_repository_corpus(corpus):
     for window in (1, 2, 3):
         expected = sum(min(len(s) - 1, i + window) - max(0, i - window)
