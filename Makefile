@@ -8,10 +8,14 @@ BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest tests
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: venv tools book book-foreign test test-foreign test-engine bench lighthouse clean
+.PHONY: venv tools book book-foreign book-real test test-foreign test-engine bench lighthouse clean
 # absolute, as the downloaded notebooks run in other folders
 FOREIGN := $(CURDIR)/tests/foreign_corpus
 FOREIGN_OUT := _build/foreign
+# a real text no one on the team wrote (tests/real_corpus/README.md): Debian's fortunes-min
+FORTUNES := /usr/share/games/fortunes/fortunes
+REAL := $(CURDIR)/tests/real_corpus/fortunes
+REAL_OUT := _build/real
 NODE_STAMP := tools/node_modules/.installed-$(shell cat tools/package-lock.json | sha256sum | cut -c1-12)
 
 venv: $(STAMP)
@@ -35,6 +39,17 @@ book: venv
 # The same book on the foreign corpus, into _build/foreign/_build/html.
 book-foreign: venv
 	W2V_CORPUS=$(FOREIGN) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(FOREIGN_OUT)
+
+# The same book on real text, sentences only (no groups, analogies or train.toml), into
+# _build/real/_build/html. The corpus folder is made from the installed Debian package.
+$(REAL)/sentences.txt: $(FORTUNES) | venv
+	rm -rf $(REAL) $(REAL).head
+	head -n 200 $(FORTUNES) > $(REAL).head
+	$(BIN)/python -m w2v prepare $(REAL).head $(REAL) > /dev/null
+	rm -f $(REAL).head
+
+book-real: venv $(REAL)/sentences.txt
+	W2V_CORPUS=$(REAL) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(REAL_OUT)
 
 # Two pytest workers (the machine has two cores; the browser tests wait on pages); the read-only
 # checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens the page
