@@ -44,7 +44,7 @@ book-foreign: venv
 # _build/real/_build/html. The corpus folder is made from the installed Debian package.
 $(REAL)/sentences.txt: $(FORTUNES) | venv
 	rm -rf $(REAL) $(REAL).head
-	head -n 200 $(FORTUNES) > $(REAL).head
+	head -c 3600 $(FORTUNES) > $(REAL).head
 	$(BIN)/python -m w2v prepare $(REAL).head $(REAL) > /dev/null
 	rm -f $(REAL).head
 
