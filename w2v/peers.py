@@ -320,7 +320,7 @@ def tree_facts(corpus: Corpus, tree, hs_W: list[np.ndarray], softmax_W: list[np.
         return float(np.median([spearmanr(prefix, analysis.cosine_matrix(W)[i, j])[0] for W in Ws]))
 
     facts = dict(rho_hs=rho(hs_W), rho_softmax=rho(softmax_W))
-    if corpus.has_groups:
+    if corpus.has_groups:  # without groups.tsv the chapter says so and glues no group facts
         same = corpus.word_group[i] == corpus.word_group[j]
         first = tree.path_codes[:, 0]               # which half of the root each word is in
         split = [len(set(first[corpus.word_group == g])) == 2 for g in range(len(corpus.groups))
