@@ -1,7 +1,8 @@
 # make book: set up .venv with the pinned versions and build the book into _build/html.
-# make test: every test (engine, built HTML, real browser), then the whole book built a second time on
-# the foreign corpus (tests/foreign_corpus) and every page test run again on that build. Needs /usr/bin/chromium (Debian's chromium)
-# and Node.js with npm (the page checkers in tools/package.json).
+# make test: the book and the book on the foreign corpus (tests/foreign_corpus) built side by side, then
+# every test (engine, built HTML, real browser) on the first and every page test the corpus can change
+# on the second. Needs /usr/bin/chromium (Debian's chromium), /usr/bin/firefox-esr and Node.js with npm
+# (the page checkers in tools/package.json).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
