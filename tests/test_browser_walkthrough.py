@@ -152,6 +152,7 @@ def test_slider_and_buttons_move_by_one(open_walkthrough_page, book_run):
     assert log.problems() == []
 
 
+@pytest.mark.corpus_free
 @pytest.mark.parametrize("bad", ["15000", "-1", "abc", "3.5", "", "1e3", "99999999999999999999"])
 def test_bad_input_is_refused_and_the_page_keeps_its_state(open_walkthrough_page, book_run, bad):
     page, log = open_walkthrough_page
@@ -283,6 +284,7 @@ def test_update_heatmaps_show_the_step(open_walkthrough_page, book_run):
     assert log.problems() == []
 
 
+@pytest.mark.corpus_free
 def test_loss_legend_follows_the_marks(open_walkthrough_page, book_run):
     """The legend's entries for the two moving marks keep their icons through changes of step
     (the marks sit on the figure's overlay layer) and a click on an entry hides its mark."""
