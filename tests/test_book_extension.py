@@ -45,8 +45,11 @@ def test_an_input_change_empties_the_execution_cache_and_rereads_every_page(ext,
     ext._refresh_execution_cache(app, config)            # nothing changed: cache kept
     assert entry.exists() and app.w2v_inputs_changed is False
 
-    with open(tmp_path / edit, "a", encoding="utf-8") as f:
-        f.write("\n# edited\n")
+    path = tmp_path / edit
+    # a valid edit: the build checks the corpus first (check_corpus), so a sentence it already has
+    added = path.read_text(encoding="utf-8").splitlines()[0] if path.suffix == ".txt" else "# edited"
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"\n{added}\n")
     ext._refresh_execution_cache(app, config)
     assert not entry.exists(), f"editing {edit} left the cached notebook outputs in place"
     assert app.w2v_inputs_changed is True
