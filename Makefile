@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest tests
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: venv tools book book-foreign book-real test test-foreign foreign-pages test-engine bench lighthouse clean
+.PHONY: venv tools book book-foreign book-real test test-foreign foreign-pages real-pages test-engine bench lighthouse clean
 # absolute, as the downloaded notebooks run in other folders
 FOREIGN := $(CURDIR)/tests/foreign_corpus
 FOREIGN_OUT := _build/foreign
@@ -56,13 +56,13 @@ book-real: venv $(REAL)/sentences.txt
 # checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens the page
 # once per theme for all of them. The speed tests (marker `timing`) run afterwards on their own,
 # their timings printed.
-# The two books build side by side (one per core; each mostly one Python process), their logs
+# The three books build two at a time (one per core; each mostly one Python process), their logs
 # printed whole when each ends.
 test: tools venv
-	$(MAKE) -j2 --output-sync=target book book-foreign
+	$(MAKE) -j2 --output-sync=target book book-foreign book-real
 	$(PYTEST) -n 2 --dist loadgroup -m "not timing"
 	$(PYTEST) -m timing -s
-	$(MAKE) foreign-pages
+	$(MAKE) foreign-pages real-pages
 
 # Every test of the built pages (the `book` marker) whose outcome the corpus can change, on the
 # foreign corpus's build; the mechanisms no corpus changes (`corpus_free`) ran on the book's build.
@@ -87,3 +87,8 @@ lighthouse: venv tools
 
 clean:
 	rm -rf _build
+
+# The same page tests on the real text's build (make book-real); the speed test, which times the
+# book's own corpus and the foreign one, is not run there.
+real-pages:
+	W2V_CORPUS=$(REAL) W2V_BOOK_HTML=$(REAL_OUT)/_build/html $(PYTEST) -n 2 --dist loadgroup -m "book and not timing and not corpus_free"
