@@ -1,17 +1,22 @@
 # make book: set up .venv with the pinned versions and build the book into _build/html.
-# make test: every test (engine, built HTML, real browser), then the whole book built a second time on
-# the foreign corpus (tests/foreign_corpus) and every page test run again on that build. Needs /usr/bin/chromium (Debian's chromium)
-# and Node.js with npm (the page checkers in tools/package.json).
+# make test: the book and the book on the foreign corpus (tests/foreign_corpus) built side by side, then
+# every test (engine, built HTML, real browser) on the first and every page test the corpus can change
+# on the second. Needs /usr/bin/chromium (Debian's chromium), /usr/bin/firefox-esr and Node.js with npm
+# (the page checkers in tools/package.json).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest tests
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: venv tools book book-foreign test test-foreign test-engine bench lighthouse clean
+.PHONY: venv tools book book-foreign book-real test test-foreign foreign-pages real-pages test-engine bench lighthouse clean
 # absolute, as the downloaded notebooks run in other folders
 FOREIGN := $(CURDIR)/tests/foreign_corpus
 FOREIGN_OUT := _build/foreign
+# a real text no one on the team wrote (tests/real_corpus/README.md): Debian's fortunes-min
+FORTUNES := /usr/share/games/fortunes/fortunes
+REAL := $(CURDIR)/tests/real_corpus/fortunes
+REAL_OUT := _build/real
 NODE_STAMP := tools/node_modules/.installed-$(shell cat tools/package-lock.json | sha256sum | cut -c1-12)
 
 venv: $(STAMP)
@@ -36,18 +41,35 @@ book: venv
 book-foreign: venv
 	W2V_CORPUS=$(FOREIGN) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(FOREIGN_OUT)
 
+# The same book on real text, sentences only (no groups, analogies or train.toml), into
+# _build/real/_build/html. The corpus folder is made from the installed Debian package.
+$(REAL)/sentences.txt: $(FORTUNES) | venv
+	rm -rf $(REAL) $(REAL).head
+	head -c 3600 $(FORTUNES) > $(REAL).head
+	$(BIN)/python -m w2v prepare $(REAL).head $(REAL) > /dev/null
+	rm -f $(REAL).head
+
+book-real: venv $(REAL)/sentences.txt
+	W2V_CORPUS=$(REAL) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(REAL_OUT)
+
 # Two pytest workers (the machine has two cores; the browser tests wait on pages); the read-only
 # checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens the page
 # once per theme for all of them. The speed tests (marker `timing`) run afterwards on their own,
 # their timings printed.
-test: book tools
+# The three books build two at a time (one per core; each mostly one Python process), their logs
+# printed whole when each ends.
+test: tools venv
+	$(MAKE) -j2 --output-sync=target book book-foreign book-real
 	$(PYTEST) -n 2 --dist loadgroup -m "not timing"
 	$(PYTEST) -m timing -s
-	$(MAKE) test-foreign
+	$(MAKE) foreign-pages real-pages
 
 # Every test of the built pages (the `book` marker) whose outcome the corpus can change, on the
 # foreign corpus's build; the mechanisms no corpus changes (`corpus_free`) ran on the book's build.
 test-foreign: book-foreign tools
+	$(MAKE) foreign-pages
+
+foreign-pages:
 	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n 2 --dist loadgroup -m "book and not timing and not corpus_free"
 	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing" -s
 
@@ -65,3 +87,8 @@ lighthouse: venv tools
 
 clean:
 	rm -rf _build
+
+# The same page tests on the real text's build (make book-real); the speed test, which times the
+# book's own corpus and the foreign one, is not run there.
+real-pages:
+	W2V_CORPUS=$(REAL) W2V_BOOK_HTML=$(REAL_OUT)/_build/html $(PYTEST) -n 2 --dist loadgroup -m "book and not timing and not corpus_free"

@@ -45,8 +45,11 @@ def test_an_input_change_empties_the_execution_cache_and_rereads_every_page(ext,
     ext._refresh_execution_cache(app, config)            # nothing changed: cache kept
     assert entry.exists() and app.w2v_inputs_changed is False
 
-    with open(tmp_path / edit, "a", encoding="utf-8") as f:
-        f.write("\n# edited\n")
+    path = tmp_path / edit
+    # a valid edit: the build checks the corpus first (check_corpus), so a sentence it already has
+    added = path.read_text(encoding="utf-8").splitlines()[0] if path.suffix == ".txt" else "# edited"
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"\n{added}\n")
     ext._refresh_execution_cache(app, config)
     assert not entry.exists(), f"editing {edit} left the cached notebook outputs in place"
     assert app.w2v_inputs_changed is True
@@ -106,3 +109,30 @@ def test_exercises_are_numbered_per_chapter_in_page_order(ext):
     assert env.toc_fignumbers["book/index"]["exercise"] == {"welcome-ex-a": (1,), "welcome-ex-b": (2,)}
     assert changed == ["book/journey"]
     assert ext._exercises_per_chapter(None, env) == []   # already per chapter: nothing to rewrite
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("groups.tsv", "apple\n", "groups.tsv:1"),
+    ("train.toml", "steps = 100\nwindow = 0\n", "train.toml:2: window must be a whole number ≥ 1"),
+    ("train.toml", "window = 99\n", "train.toml:1: window must be at most 3")])
+def test_bad_corpus_input_stops_the_build_in_one_line(ext, tmp_path, monkeypatch, name, text, said):
+    from sphinx.errors import ConfigError
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "sentences.txt").write_text("the cat sat\nthe dog ran\n")
+    (folder / name).write_text(text)
+    monkeypatch.setenv("W2V_CORPUS", str(folder))
+    with pytest.raises(ConfigError) as error:
+        ext._refresh_execution_cache(_app(tmp_path), SimpleNamespace(nb_execution_cache_path=""))
+    message = str(error.value)
+    assert len(message.splitlines()) == 1 and said in message and str(folder) in message, message
+    assert not (tmp_path / "_build" / ".w2v-inputs-stamp").exists()   # nothing started
+
+
+def test_a_sentences_only_corpus_passes_the_check(ext, tmp_path, monkeypatch):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "sentences.txt").write_text("the cat sat\nthe dog ran\n")
+    monkeypatch.setenv("W2V_CORPUS", str(folder))
+    ext.check_corpus(ext.book_corpus())

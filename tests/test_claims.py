@@ -26,3 +26,27 @@ def test_on_a_readers_corpus_a_false_claim_is_a_note():
 
 def test_the_book_corpus_is_strict_unless_another_is_named():
     assert w2v.ON_BOOK_CORPUS == (w2v.BOOK_CORPUS == (w2v.REPO_ROOT / "corpus").resolve())
+
+
+def test_a_mention_is_a_note_only_on_a_readers_corpus():
+    strict, reader = Claims(strict=True), Claims(strict=False)
+    for claims in (strict, reader):
+        claims.mention("the book trains 20 seeds on its own corpus, this build 5, to keep it short")
+    assert strict.note() == "" and not strict.failed
+    assert reader.note() == ("*On this corpus, which is not the book's:* the book trains 20 seeds on its own corpus, "
+                             "this build 5, to keep it short.")
+
+
+def test_a_readers_corpus_trains_fewer_seeds(tmp_path):
+    # a fresh interpreter: w2v.seeds reads W2V_CORPUS when imported, as the book's build does
+    import os
+    import subprocess
+    import sys
+
+    code = "from w2v import seeds; print(len(seeds.SEEDS), seeds.BOOK_SEEDS)"
+    book = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={k: v for k, v in os.environ.items() if k != "W2V_CORPUS"}, check=True)
+    (tmp_path / "sentences.txt").write_text("a b\n")
+    reader = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "W2V_CORPUS": str(tmp_path)}, check=True)
+    assert book.stdout.split() == ["20", "20"] and reader.stdout.split() == ["5", "20"]

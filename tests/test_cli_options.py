@@ -59,7 +59,9 @@ def test_recipe_options_override_train_toml(tiny, capsys):
                                         (["--lr", "-1"], "--lr: lr must be a number > 0"),
                                         (["--min-count", "0"], "--min-count: min_count must be a whole number ≥ 1"),
                                         (["--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0"),
-                                        (["--min-count", "1000"], "min_count 1000 leaves 0 word(s)")])
+                                        (["--min-count", "1000"], "min_count 1000 leaves 0 word(s)"),
+                                        # the option is wrong, not train.toml (which sets no window here)
+                                        (["--window", "9"], "--window: window must be at most 4")])
 def test_a_bad_option_is_one_line(tiny, capsys, argv, said):
     code, out, err = run_main(capsys, "train", *argv, "--corpus", tiny["folder"], "--cache-dir", tiny["root"] / "c2")
     assert code == 2 and out == "" and len(err.splitlines()) == 1 and said in err, err
@@ -155,3 +157,17 @@ def test_a_bad_questions_file_is_one_line(tiny, tmp_path, capsys):
     code, out, err = run_main(capsys, "evaluate", questions, "--corpus", tiny["folder"], "--cache-dir", tiny["cache"])
     assert code == 2 and out == ""
     assert err == f"w2v evaluate: error: {questions}:2: expected ': section' or four words 'a b c d', got 3 words\n"
+
+
+def test_export_refuses_a_hierarchical_softmaxs_w_out(tmp_path, capsys):
+    # W′ of a hierarchical softmax holds the V − 1 nodes of the tree: written under word labels, it
+    # would give every word a node's vector
+    folder = write_tiny(tmp_path / "hs", 'steps = 60\nsoftmax = "hierarchical"\nnegatives = 0\n')
+    out_file = tmp_path / "vectors.txt"
+    code, out, err = run_main(capsys, "export", out_file, "--matrix", "W_out", "--corpus", folder,
+                              "--cache-dir", tmp_path / "cache")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1, err
+    assert "--matrix W_out" in err and "train.toml:2" in err and "hierarchical" in err
+    assert not out_file.exists() and not (tmp_path / "cache").exists()
+    code, out, err = run_main(capsys, "export", out_file, "--corpus", folder, "--cache-dir", tmp_path / "cache")
+    assert code == 0 and len(out_file.read_text().splitlines()) == 1 + 16   # W: the words' own vectors

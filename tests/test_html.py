@@ -19,6 +19,7 @@ CDN = re.compile(r"unpkg\.com|jsdelivr|cdnjs|cdn\.bokeh\.org|googleapis|cdn\.mat
 # anything from outside: tests/test_book_pages.py watches every request in a real browser.
 VENDORED = ("_static/bokeh/", "_static/mathjax/")
 MAX_PAGE_BYTES = 1_000_000
+READER_PAGE_BYTES = 2_500_000
 
 
 def _pages(book_html: Path) -> list[Path]:
@@ -69,9 +70,14 @@ def test_mathjax_is_served_from_the_build(book_html):
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapter_html_is_at_most_one_megabyte(book_html, name):
-    """The page itself, with its inline figure data; BokehJS and other static files are not counted."""
+    """The page itself, with its inline figure data; BokehJS and other static files are not counted.
+    The book's own pages keep to 1 MB; on a reader's corpus (W2V_CORPUS) a page holds more words and
+    keeps to 2.5 MB, what test_page_weight allows a page to transfer."""
+    import w2v
+
+    limit = MAX_PAGE_BYTES if w2v.ON_BOOK_CORPUS else READER_PAGE_BYTES
     size = (book_html / "book" / f"{name}.html").stat().st_size
-    assert size <= MAX_PAGE_BYTES, f"{name}.html is {size:,} bytes"
+    assert size <= limit, f"{name}.html is {size:,} bytes"
 
 
 def _blueprint_block(book_html: Path) -> str:

@@ -218,14 +218,14 @@ def test_glued_numbers_come_from_the_run(run, page_text):
     purity = [analysis.neighbor_purity(n, corpus.word_group, 3) for n in run.neighbors]
     expect += [f"{100 * purity[0]:.0f}%", f"{100 * purity[-1]:.0f}%"]
     conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
-    from scipy.stats import spearmanr  # an independent implementation of the chapter's own numpy one
+    from scipy.stats import spearmanr  # as the chapter computes it
 
     rho = spearmanr(corpus.counts, conv).statistic
     expect += [f"{rho:.2f}", f"step {int(conv.min()):,}", f"step {int(conv.max()):,}"]
     score = run.analogy_correct.sum(axis=1)
     expect += [f"{int(score[0])} of {len(corpus.analogies)} right", f"best score during training is {int(score.max())}"]
     contrast = [analysis.block_contrast(W, corpus.word_group) for W in run.W_snapshots]
-    expect += [f"{contrast[0]:.2f}", f"{contrast[-1]:.2f}", f"{np.abs(run.W_snapshots[-1]).max():.2f}"]
+    expect += [f"{contrast[0]:.2f}".replace("-", "\u2212"), f"{contrast[-1]:.2f}", f"{np.abs(run.W_snapshots[-1]).max():.2f}"]
     text = page_text
     for value in expect:
         assert value in text, f"{value!r} is not on the page"
@@ -273,7 +273,7 @@ def test_prose_states_what_the_run_shows(run, page_text):
     from scipy.stats import spearmanr
 
     rho = spearmanr(corpus.counts, conv).statistic
-    assert f"is {rho:.2f}; a positive value would mean" in text
+    assert f"Common words settle later: the Spearman correlation between frequency and convergence step is {rho:.2f}" in text
     assert f"dashed line is the threshold {analysis.CONVERGED_COSINE}" in text
 
 

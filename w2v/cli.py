@@ -187,7 +187,7 @@ def _check_before_training(args: argparse.Namespace, folder: Path):
     from .prepare import spelling_variants
     from .prune import drop_rare
     from .questions import read_questions
-    from .train import load_config
+    from .train import config_line, load_config
 
     if args.command == "export":
         check_output_path(args.path)
@@ -197,6 +197,10 @@ def _check_before_training(args: argparse.Namespace, folder: Path):
         raise CorpusError(f"--epochs must be a whole number ≥ 1, got {args.epochs}")
     full = load_corpus(folder)
     config = load_config(folder, _overrides(args))
+    if args.command == "export" and args.matrix == "W_out" and config.softmax == "hierarchical":
+        # its W′ holds one vector per node of the Huffman tree, V − 1 of them, none of them a word's
+        raise CorpusError(f"--matrix W_out: {config_line(folder, 'softmax')} trains a hierarchical softmax, whose W′ "
+                          f"holds tree nodes, not words; export --matrix W (the word vectors)")
     corpus, dropped = drop_rare(full, config.min_count)
     variants = spelling_variants(full.vocab)
     if variants:

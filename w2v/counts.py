@@ -95,8 +95,10 @@ def pmi(counts: np.ndarray, smoothing: float = 1.0) -> np.ndarray:
 
 
 def ppmi(counts: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
-    """(V, V) positive PMI: max(PMI, 0), and 0 where the count is 0."""
-    return np.maximum(pmi(counts, smoothing), 0.0)
+    """(V, V) positive PMI: max(PMI, 0), and 0 where the count is 0 (also for a word never seen
+    as a context, whose PMI is undefined: a one-word sentence of a real text)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(counts > 0, np.maximum(pmi(counts, smoothing), 0.0), 0.0)
 
 
 def svd_vectors(matrix: np.ndarray, dim: int,

@@ -168,8 +168,10 @@ def journey_exercises(run: Run, small: Run, constant: Run) -> dict:
     floor = loss_floor(run)
     right = run.analogy_ranks == 1                            # (C, A)
     per_test = right.sum(axis=0)
+    if not corpus.analogies:  # no analogies.txt: nothing to name; the chapter says so in a note
+        per_test, right = np.zeros(1, int), np.zeros((1, 1), bool)
     weakest = int(np.argmin(per_test))                        # the first of the least often right
-    a, b, c, d = corpus.analogies[weakest]
+    a, b, c, d = corpus.analogies[weakest] if corpus.analogies else ("—",) * 4
     small_map = analysis.map_facts(small)
     conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
     conv_constant = analysis.convergence_step(constant.W_checkpoints, constant.checkpoint_steps)
@@ -178,12 +180,13 @@ def journey_exercises(run: Run, small: Run, constant: Run) -> dict:
                 last_words=float(np.exp(_last_mean(run))), loss_window=int(window),
                 n_checkpoints=int(len(run.checkpoint_steps)), n_analogies=len(corpus.analogies),
                 weakest_test=f"{a} : {b} :: {c} : ?", weakest_right=int(per_test[weakest]),
-                weakest_d=d, weakest_answer=corpus.vocab[int(run.analogy_answers[-1, weakest])],
-                weakest_rank=int(run.analogy_ranks[-1, weakest]),
+                weakest_d=d, weakest_answer=corpus.vocab[int(run.analogy_answers[-1, weakest])] if corpus.analogies else "—",
+                weakest_rank=int(run.analogy_ranks[-1, weakest]) if corpus.analogies else 0,
                 weakest_right_end=bool(right[-1, weakest]),
                 D=int(config.dim), small_share=float(small_map["map_share_end"]),
-                small_map_purity=float(small_map["map_purity_end"]),
-                small_W_purity=float(small_map["map_purity_W_end"]),
+                # one group (no groups.tsv) holds every word: every neighbour is in it
+                small_map_purity=float(small_map.get("map_purity_end", 100.0)),
+                small_W_purity=float(small_map.get("map_purity_W_end", 100.0)),
                 own_share=float(100 * analysis.embedding_map(run.W_checkpoints)["share"][-1]),
                 conv_median=float(np.median(conv)), conv_median_constant=float(np.median(conv_constant)),
                 last_std=float(run.losses[-window:].std()), last_std_constant=float(constant.losses[-window:].std()),

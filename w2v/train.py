@@ -140,14 +140,18 @@ def _read_config(folder: str | Path) -> dict:
     return values
 
 
-def check_config_fits(config: TrainConfig, corpus: Corpus) -> None:
-    """Settings that only make sense against the corpus: a window wider than every sentence is a typo."""
+def check_config_fits(config: TrainConfig, corpus: Corpus, options=()) -> None:
+    """Settings that only make sense against the corpus: a window wider than every sentence is a typo.
+    A setting named in `options` came from the command line, and the message names the option."""
+    def where(key):
+        return option_name(key) if key in options else config_line(corpus.folder, key)
+
     longest = max(len(s) for s in corpus.sentences)
     if config.softmax == "hierarchical" and corpus.vocab_size < 2:
-        raise CorpusError(f"{config_line(corpus.folder, 'softmax')}: a hierarchical softmax needs a tree, so at "
+        raise CorpusError(f"{where('softmax')}: a hierarchical softmax needs a tree, so at "
                           f"least 2 different words; the corpus has {corpus.vocab_size}")
     if longest >= 2 and config.window > longest:  # one-word sentences only: train() says there are no pairs
-        raise CorpusError(f"{config_line(corpus.folder, 'window')}: window must be at most {longest} (the longest "
+        raise CorpusError(f"{where('window')}: window must be at most {longest} (the longest "
                           f"sentence has {longest} words; a wider window adds nothing), got {config.window}")
 
 
@@ -642,7 +646,7 @@ def train_or_load(corpus_dir: str | Path = "corpus", cache_dir: str | Path | Non
     corpus = load_corpus(folder)
     config = load_config(folder, overrides) if config is None else config
     corpus, _ = drop_rare(corpus, config.min_count)
-    check_config_fits(config, corpus)
+    check_config_fits(config, corpus, options=overrides or {})
     n_pairs = None
     if epochs is not None:
         n_pairs = len(pairs(corpus, config.window))

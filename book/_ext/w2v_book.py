@@ -76,6 +76,23 @@ def book_corpus() -> Path:
     return folder
 
 
+def check_corpus(folder: Path) -> None:
+    """Bad input in the corpus folder (a line of groups.tsv, a key of train.toml, …) stops the build
+    before any chapter runs, with w2v's one line naming the file and line: a Sphinx configuration
+    error, which Sphinx prints without a traceback."""
+    from sphinx.errors import ConfigError
+
+    from w2v.corpus import CorpusError, load_corpus
+    from w2v.prune import drop_rare
+    from w2v.train import check_config_fits, load_config
+
+    try:
+        config = load_config(folder)
+        check_config_fits(config, drop_rare(load_corpus(folder), config.min_count)[0])
+    except CorpusError as exc:
+        raise ConfigError(f"W2V_CORPUS: {exc}") from None
+
+
 def _bokeh_js_dir() -> Path:
     import bokeh
 
@@ -83,6 +100,7 @@ def _bokeh_js_dir() -> Path:
 
 
 def _refresh_execution_cache(app, config) -> None:
+    check_corpus(book_corpus())
     cache = getattr(config, "nb_execution_cache_path", "") or ""
     stamp_now = inputs_stamp()
     app.w2v_inputs_changed = False

@@ -40,6 +40,29 @@ def word_colors(corpus) -> list[str]:
     return [GROUP_COLORS[g] for g in corpus.word_group]
 
 
+HEATMAP_WORDS = 150  # at most this many words in a V × V figure, so that a page stays small at any V
+
+
+def heatmap_words(corpus, budget: int = HEATMAP_WORDS) -> np.ndarray:
+    """Word ids a V × V figure (or a figure with a row per word) shows, in group order: every word
+    when V ≤ `budget`, otherwise the `budget` most frequent (ties in vocabulary order). "What the
+    model is fitting" and "Inside the weights" state the rule under their figures (`heatmap_rule`)."""
+    by_group = np.argsort(corpus.word_group, kind="stable")
+    if corpus.vocab_size <= budget:
+        return by_group
+    keep = np.zeros(corpus.vocab_size, bool)
+    keep[np.argsort(-np.asarray(corpus.counts), kind="stable")[:budget]] = True
+    return by_group[keep[by_group]]
+
+
+def heatmap_rule(corpus, shown) -> str:
+    """The caption's sentence that says which words a figure of `heatmap_words` leaves out ("" if none)."""
+    if len(shown) == corpus.vocab_size:
+        return ""
+    return (f" Only the {len(shown)} most frequent of the {corpus.vocab_size:,} words are drawn: a figure of "
+            f"every word would be too large for a page.")
+
+
 def style_plot(p):
     """The book's look for every plot: readable title and axis labels, no frame."""
     p.title.text_font_size = FONT
@@ -150,6 +173,12 @@ class Claims:
                 raise AssertionError(f"{claim} ({measured})" if measured else claim)
             self.failed.append(f"{claim}: not so here" + (f" ({measured})" if measured else ""))
         return bool(holds)
+
+    def mention(self, fact: str) -> None:
+        """A difference from the book's corpus that is no claim's failure (e.g. fewer seed runs),
+        for the same note; nothing on the book's corpus."""
+        if not self.strict:
+            self.failed.append(fact)
 
     def note(self) -> str:
         """Markdown for a glue:md note: empty when every claim holds."""

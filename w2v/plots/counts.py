@@ -143,12 +143,14 @@ def fit_heatmaps(corpus, empirical: np.ndarray, learned: np.ndarray, order: np.n
     return side_by_side(*plots)
 
 
-def fit_scatter(corpus, empirical: np.ndarray, learned: np.ndarray):
-    """Learned against empirical p(o | c), one dot per cell, with the diagonal y = x."""
-    V = len(empirical)
-    c, o = np.divmod(np.arange(V * V), V)
-    source = ColumnDataSource(dict(x=empirical.ravel().round(4).astype(np.float32),
-                                   y=learned.ravel().round(4).astype(np.float32),
+def fit_scatter(corpus, empirical: np.ndarray, learned: np.ndarray, shown: np.ndarray | None = None):
+    """Learned against empirical p(o | c), one dot per cell between the words `shown` (all by
+    default; w2v.plots.heatmap_words), with the diagonal y = x."""
+    shown = np.arange(len(empirical)) if shown is None else np.asarray(shown)
+    c, o = (shown[i] for i in np.divmod(np.arange(len(shown) ** 2), len(shown)))
+    empirical, learned = empirical[c, o], learned[c, o]
+    source = ColumnDataSource(dict(x=empirical.round(4).astype(np.float32),
+                                   y=learned.round(4).astype(np.float32),
                                    c=c.astype(np.int16), o=o.astype(np.int16)), name="counts-fit-dots")
     top = float(max(empirical.max(), learned.max())) * 1.04
     p = figure(name="counts-fit-scatter", height=380, sizing_mode="stretch_width", tools="", toolbar_location=None,
@@ -197,9 +199,14 @@ def loss_by_dim(dims, losses, floor: float, own_dim: int):
 
 
 def score_scatters(corpus, scores: np.ndarray, pmi: np.ndarray, log_cond: np.ndarray, seen: np.ndarray,
-                   correlations: tuple[float, float]):
-    """Two scatters over the seen (centre, context) pairs: the learned score W[c] · W′[:, o]
-    against PMI (top) and against PMI + ln p(o) (bottom), each titled with its correlation."""
+                   correlations: tuple[float, float], shown: np.ndarray | None = None):
+    """Two scatters over the seen (centre, context) pairs between the words `shown` (all by
+    default): the learned score W[c] · W′[:, o] against PMI (top) and against PMI + ln p(o)
+    (bottom), each titled with its correlation (over every seen pair)."""
+    if shown is not None:
+        inside = np.zeros(len(seen), bool)
+        inside[shown] = True
+        seen = seen & inside[:, None] & inside[None, :]
     c, o = np.nonzero(seen)
     word_of = _word_of(corpus)
     plots = []

@@ -61,7 +61,7 @@ def weight_explorer(corpus, W: np.ndarray, W_out: np.ndarray, order: np.ndarray,
     Rows of the heatmap are words in `order` (sorted by group); columns 0…D−1 are W's dimensions,
     then a gap, then W′ᵀ's dimensions (W′ is D×V, so its column w is drawn as row w).
     """
-    V, D = W.shape
+    V, D = len(order), W.shape[1]                                     # the rows drawn: every word, or a budget
     words = [corpus.vocab[i] for i in order]
     row_groups = corpus.word_group[order]
     block = np.hstack([W[order], W_out.T[order]])                     # (V, 2D) in display order
@@ -130,7 +130,8 @@ def weight_explorer(corpus, W: np.ndarray, W_out: np.ndarray, order: np.ndarray,
     _style(vec)
 
     picker = Select(name="weights-picker", title="Pick a word:", value=start_word,
-                    options={g: corpus.words_in_group(g) for g in corpus.groups}, width=220)
+                    options={g: [w for w in corpus.words_in_group(g) if w in words] for g in corpus.groups
+                             if set(corpus.words_in_group(g)) & set(words)}, width=220)
     picker.js_on_change("value", CustomJS(
         args=dict(words=words, groups=[corpus.groups[g] for g in row_groups], D=D, source=source,
                   bars=bars, hl=hl, title=vec.title),
