@@ -6,7 +6,8 @@ At 390 × 844 px with the CPU slowed 4× (CDP Emulation.setCPUThrottlingRate), f
 - built at load: how many figures were drawn 3 s after the load event without the reader
   scrolling, and when the last of them was (the work a reader's phone did for figures unseen);
 - scrolled: the page's last figure scrolled into view, 3 s after load: how long until it is drawn
-  (0 when it was already drawn: the figures built at load);
+  (0 when it was already drawn: the figures built at load); "reading": the same jump made 4 s
+  after the reader's first scroll (a wheel of 200 px), as a reader reading down the page would;
 - CLS: the largest session window of layout shifts (as Chrome's Web Vitals count it) while the
   page loads and settles, at 390 px and at 1280 px (no slowdown), and at 390 px while the page is
   scrolled through to its end (figures drawn as they come near must not move the text).
@@ -89,6 +90,21 @@ def measure(browser, base: str, path: str) -> dict:
     assert start > 0
     context.close()
 
+    if every:  # the same jump after the reader has started to read down the page (a first scroll)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.add_init_script(RECORDER_JS)
+        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto(f"{base}/{path}", wait_until="load", timeout=120_000)
+        page.wait_for_timeout(1000)
+        page.mouse.wheel(0, 200)
+        page.wait_for_timeout(4000)
+        last = every[-1]
+        t0 = page.evaluate(f"() => {{ const t = performance.now(); document.getElementById({last!r}).scrollIntoView(); return t }}")
+        page.wait_for_function(f"() => {last!r} in window.__w2vDrawn", timeout=60_000)
+        out["scrolled_reading_s"] = max(0.0, page.evaluate("() => window.__w2vDrawn")[last] - t0) / 1000
+        context.close()
+
     # the whole page scrolled through on a phone, a screen at a time
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -124,7 +140,7 @@ def main() -> int:
 
     base, httpd = serve(args.html)
     print(f"{'page':18} {'figs':>4} {'first screen':>12} {'built at load':>14} {'scrolled':>9} {'CLS 390':>8} "
-          f"{'CLS 1280':>8} {'CLS scroll':>10}")
+          f"{'CLS 1280':>8} {'CLS scroll':>10} {'reading':>8}")
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -133,7 +149,8 @@ def main() -> int:
                 fmt = lambda key, unit="s": f"{r[key]:.2f}" if key in r else "-"  # noqa: E731
                 built = f"{r['built_at_load']} by {fmt('last_built_s')}" if r["built_at_load"] else "0"
                 print(f"{name:18} {r['figures']:>4} {fmt('first_screen_s'):>12} {built:>14} {fmt('scrolled_s'):>9} "
-                      f"{r['cls_mobile']:>8.3f} {r['cls_desktop']:>8.3f} {r['cls_scrolled']:>10.3f}", flush=True)
+                      f"{r['cls_mobile']:>8.3f} {r['cls_desktop']:>8.3f} {r['cls_scrolled']:>10.3f} "
+                      f"{fmt('scrolled_reading_s'):>8}", flush=True)
             browser.close()
     finally:
         httpd.shutdown()

@@ -226,7 +226,7 @@ def loaded_page(browser, server):
     pages.close()
 
 
-def wait_for_bokeh(page, timeout: float = 10_000) -> None:
+def wait_for_bokeh(page, timeout: float = 30_000) -> None:
     """Draw every figure on the page now (w2v-figures.js draws a figure only when the reader comes
     near it) and wait until every embedded Bokeh document has rendered its views."""
     page.wait_for_function("() => window.w2vFigures !== undefined", timeout=timeout)

@@ -4,7 +4,8 @@
 // written by w2v.plots.Figure) beside an empty box that already has the figure's size. Nothing of
 // BokehJS is on a page's critical path: when the first figure comes within NEAR of the screen,
 // BokehJS (and the bundles the page's figures name in data-bokeh-bundles) is loaded, once, and that
-// figure is drawn; the others are drawn as they come near. A drawn figure announces itself with the
+// figure is drawn; the others are drawn as they come near. BokehJS is also loaded, when the browser
+// is idle, as soon as the reader first scrolls. A drawn figure announces itself with the
 // event "w2v:figure-drawn" on its <figure> (it bubbles), which the page scripts listen for.
 //
 // Dark mode: pydata-sphinx-theme sets data-theme="dark" on <html> (and changes it, without a reload,
@@ -219,6 +220,15 @@
       }
     }, { rootMargin: NEAR });
     figures.forEach((figure) => observer.observe(figure));
+    // A reader who starts to scroll is heading for the figures: BokehJS is loaded then, when the
+    // browser is idle, so that the first figure they reach is drawn without waiting for it. A page
+    // nobody scrolls (a quick look, a performance audit) never loads it unless a figure is near.
+    const early = () => {
+      const load = () => loadBokeh().catch((error) => console.error(error));
+      if (window.requestIdleCallback) requestIdleCallback(load, { timeout: 500 });
+      else setTimeout(load, 0);
+    };
+    window.addEventListener("scroll", early, { once: true, passive: true });
   }
 
   window.w2vFigures = { draw, drawAll, themeDocument };
