@@ -146,6 +146,10 @@
       --outline-color: ${border}; --box-shadow-color: rgba(0, 0, 0, 0.6);
       --tooltip-arrow-color: ${border}; --tooltip-arrow-inner-color: ${surface}; }
     .bk-tooltip-row-label { color: ${text}; }
+    :host { --default: ${surface}; --default-border: ${border}; --default-active: ${border}; --default-active-border: ${muted}; }
+    /* the HTML a figure's Div carries (the map's legend) states its colours inline, for a light page */
+    [style*="color:#222"], [style*="color: #222"] { color: ${text} !important; }
+    [style*="color:#C0392B"], [style*="color: #C0392B"] { color: #F08070 !important; }
     .bk-tool-overflow { color: ${muted} !important; }
     .bk-input, select, input, .bk-input-group { background-color: ${bg}; color: ${text}; border-color: ${border}; }
     .noUi-target { background: ${surface}; border-color: ${border}; box-shadow: none; }
