@@ -1,14 +1,15 @@
 # make book: set up .venv with the pinned versions and build the book into _build/html.
-# make test: every test (engine, built HTML, real browser), then the whole book built a second time on
-# the foreign corpus (tests/foreign_corpus) and every page test run again on that build. Needs /usr/bin/chromium (Debian's chromium)
-# and Node.js with npm (the page checkers in tools/package.json).
+# make test: the book and the book on the foreign corpus (tests/foreign_corpus) built side by side, then
+# every test (engine, built HTML, real browser) on the first and every page test the corpus can change
+# on the second. Needs /usr/bin/chromium (Debian's chromium), /usr/bin/firefox-esr and Node.js with npm
+# (the page checkers in tools/package.json).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest tests
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: venv tools book book-foreign test test-foreign test-engine bench lighthouse clean
+.PHONY: venv tools book book-foreign test test-foreign foreign-pages test-engine bench lighthouse clean
 # absolute, as the downloaded notebooks run in other folders
 FOREIGN := $(CURDIR)/tests/foreign_corpus
 FOREIGN_OUT := _build/foreign
@@ -40,14 +41,21 @@ book-foreign: venv
 # checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens the page
 # once per theme for all of them. The speed tests (marker `timing`) run afterwards on their own,
 # their timings printed.
-test: book tools
+# The two books build side by side (one per core; each mostly one Python process), their logs
+# printed whole when each ends.
+test: tools venv
+	$(MAKE) -j2 --output-sync=target book book-foreign
 	$(PYTEST) -n 2 --dist loadgroup -m "not timing"
 	$(PYTEST) -m timing -s
-	$(MAKE) test-foreign
+	$(MAKE) foreign-pages
 
-# Every test of the built pages (the `book` marker), on the foreign corpus's build.
+# Every test of the built pages (the `book` marker) whose outcome the corpus can change, on the
+# foreign corpus's build; the mechanisms no corpus changes (`corpus_free`) ran on the book's build.
 test-foreign: book-foreign tools
-	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n 2 --dist loadgroup -m "book and not timing"
+	$(MAKE) foreign-pages
+
+foreign-pages:
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n 2 --dist loadgroup -m "book and not timing and not corpus_free"
 	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing" -s
 
 test-engine: venv

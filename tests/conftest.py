@@ -41,11 +41,19 @@ def pytest_collection_modifyitems(items):
 
 
 def _page_of(item) -> str:
+    """The page a `loaded_page` test reads: its `page` mark, its `path` parameter, else its module's PAGE."""
+    mark = item.get_closest_marker("page")
     params = getattr(getattr(item, "callspec", None), "params", {})
-    return f"page:{params.get('path', '')}"
+    page = mark.args[0] if mark else params.get("path") or getattr(item.module, "PAGE", item.module.__name__)
+    return f"page:{page}"
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "page(path): the page a `loaded_page` test reads, when no `path` "
+                                       "parameter or module PAGE names it")
+    config.addinivalue_line("markers", "corpus_free: a browser test of a mechanism whose outcome no corpus can change (the "
+                                       "theme switch, the keyboard, taps, folding, bad input): run on the book's build only, "
+                                       "not again on the foreign corpus's (make test-foreign)")
     config.addinivalue_line("markers", "book: needs the built book (_build/html); run after `make book`")
     config.addinivalue_line("markers", "timing: measures speed; `make test` runs these alone, after the "
                                        "other tests (which run on two workers), so no other test slows them")
@@ -185,15 +193,18 @@ def open_page(browser, server):
 
 class _OpenPages:
     """The pages `loaded_page` has open, by (path, theme, width, height): the last few only, as the
-    tests of one page run one after the other (pytest_collection_modifyitems)."""
+    tests of one page run one after the other (pytest_collection_modifyitems). Four: a page in
+    light and dark, at laptop and at phone width."""
 
-    KEEP = 2
+    KEEP = 4
 
     def __init__(self, browser, server):
         self.browser, self.server = browser, server
         self.pages: dict[tuple, tuple] = {}
 
-    def __call__(self, path: str, theme: str | None = None, width: int = 1280, height: int = 900):
+    def __call__(self, path: str, theme: str | None = None, width: int = 1280, height: int | None = None):
+        theme = theme or "light"  # the theme's default mode in a browser that prefers none
+        height = height or (844 if width < 500 else 900)
         key = (path, theme, width, height)
         if key not in self.pages:
             while len(self.pages) >= self.KEEP:
@@ -218,9 +229,10 @@ def _open_settled(browser, server, path, width, height, theme):
 
 @pytest.fixture(scope="session")
 def loaded_page(browser, server):
-    """loaded_page('book/weights.html', theme='dark') → (page, log), the page opened once per test
-    session and settled (figures drawn, MathJax typeset), shared by every read-only check of that
-    page: a test must not click, type or scroll in it (use `open_page` for that)."""
+    """loaded_page('book/weights.html', theme='dark', width=390) → (page, log), the page opened once
+    per test session in that theme and width (height 844 on a phone, else 900) and settled (figures
+    drawn, MathJax typeset), shared by every read-only check of that page: a test must not click,
+    type, hover or scroll in it (use `open_page` for that); a screenshot is fine."""
     pages = _OpenPages(browser, server)
     yield pages
     pages.close()

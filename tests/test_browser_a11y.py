@@ -1,20 +1,17 @@
 """Accessibility and dark mode, in a real browser: axe-core (pinned in tools/package-lock.json)
 finds no critical or serious violation on any page, in the light or the dark theme; in both themes
 every piece of text on the page (prose, tables, code, captions, the figures' widgets) keeps 4.5:1
-against what is behind it (3:1 for large text); at phone width nothing scrolls sideways without a
-visible mark; and each page is photographed light, dark and at phone width for a person to look at."""
+against what is behind it (3:1 for large text); at laptop and phone width, light and dark, nothing
+scrolls sideways without a visible mark. (`tools/screenshots.py` photographs every page in those four
+ways for a person to look at.)"""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 
 from conftest import CHAPTERS, run_axe, wait_for_bokeh
 
 PAGES = [f"book/{name}.html" for name in CHAPTERS]
-SHOTS = Path(os.environ.get("W2V_SHOTS", "/tmp/w2v-shots"))
 
 # Violations inside the theme's own markup that the book cannot fix, by axe rule id, with the
 # reason. Empty: every serious or critical violation axe found was in markup the book can change
@@ -112,6 +109,7 @@ def low_contrast_text(page) -> list[str]:
             for f in found["measured"] if f["ratio"] < f["need"]]
 
 
+@pytest.mark.corpus_free
 def test_the_theme_switch_turns_the_page_dark(open_page):
     """The theme's own button cycles the mode; the console stays free of the theme's warnings."""
     page, log = open_page("book/journey.html")
@@ -156,16 +154,16 @@ CONTRAST_JS = """(selectors) => {
   return out
 }"""
 
-def test_dark_mode_pickers_are_legible(open_page):
+@pytest.mark.parametrize("path", ["book/journey.html", "book/weights.html"])
+def test_dark_mode_pickers_are_legible(loaded_page, path):
     """The word pickers of the journey and the weights (Bokeh selects) show dark text on a light
     field in the dark theme, not white on white."""
-    for path in ("book/journey.html", "book/weights.html"):
-        page, log = open_page(path, theme="dark")
-        _settle(page)
-        found = page.evaluate(CONTRAST_JS, ["select"])
-        assert found, f"{path}: no picker found"
-        assert all(f["ratio"] >= 4.5 for f in found), found
-        assert log.problems() == []
+    page, log = loaded_page(path, theme="dark")
+    _settle(page)
+    found = page.evaluate(CONTRAST_JS, ["select"])
+    assert found, f"{path}: no picker found"
+    assert all(f["ratio"] >= 4.5 for f in found), found
+    assert log.problems() == []
 
 
 # Every visible box of the page that scrolls sideways (a display equation, a code cell, a wide table)
@@ -180,19 +178,13 @@ UNMARKED_SCROLLERS_JS = """() => [...document.querySelectorAll('main *')].filter
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_screenshots_light_dark_and_phone(open_page, path):
-    """Full-page screenshots for a person to look at (W2V_SHOTS, default /tmp/w2v-shots)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    name = Path(path).stem
+def test_nothing_scrolls_sideways_unmarked_light_dark_laptop_and_phone(loaded_page, path):
+    name = path.removeprefix("book/").removesuffix(".html")
     for theme, width in (("light", 1280), ("dark", 1280), ("dark", 390), ("light", 390)):
-        page, log = open_page(path, width=width, height=844 if width < 500 else 900, theme=theme)
+        page, log = loaded_page(path, theme=theme, width=width)
         _settle(page)
-        shot = SHOTS / f"{name}-{theme}-{width}.png"
-        page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 10_000
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"), \
             f"{name} scrolls sideways at {width} px"
         unmarked = page.evaluate(UNMARKED_SCROLLERS_JS)
         assert unmarked == [], f"{name} at {width} px: boxes that scroll sideways with no visible mark: {unmarked}"
         assert log.problems() == []
-        page.context.close()

@@ -26,9 +26,9 @@ def visible_notes(page) -> list[str]:
         "ns => ns.filter(n => !n.hidden && n.getBoundingClientRect().height > 0).map(n => n.textContent)")
 
 
-@pytest.mark.parametrize("width", [1280, 400])
-def test_page_has_no_problems_and_every_code_line_is_ready(open_page, width):
-    page, log = open_page(PAGE, width=width)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_page_has_no_problems_and_every_code_line_is_ready(loaded_page, width):
+    page, log = loaded_page(PAGE, width=width)
     lines = page.locator(".w2v-blueprint .w2v-line--noted")
     assert lines.count() == len(LINES) == 13
     for (number, code), i in zip(LINES, range(lines.count())):
@@ -43,6 +43,7 @@ def test_page_has_no_problems_and_every_code_line_is_ready(open_page, width):
     assert log.problems() == [], log.problems()
 
 
+@pytest.mark.corpus_free
 def test_hover_shows_the_note(open_page):
     page, log = open_page(PAGE, width=1280)
     for number, code in (LINES[6], LINES[10], LINES[-1]):
@@ -60,6 +61,7 @@ def test_hover_shows_the_note(open_page):
     assert log.problems() == [], log.problems()
 
 
+@pytest.mark.corpus_free
 def test_keyboard_focus_shows_the_note(open_page):
     page, log = open_page(PAGE, width=1280)
     # Tab from the paragraph just above the listing until focus reaches the first code line.
@@ -83,6 +85,7 @@ def test_keyboard_focus_shows_the_note(open_page):
     assert log.problems() == [], log.problems()
 
 
+@pytest.mark.corpus_free
 def test_tap_on_a_phone_shows_the_note(browser, server):
     context = browser.new_context(viewport={"width": 400, "height": 800}, has_touch=True, is_mobile=True)
     problems = []

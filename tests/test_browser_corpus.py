@@ -17,9 +17,9 @@ PLOT = "corpus-frequency"
 
 
 
-@pytest.mark.parametrize("width", [1280, 400])
-def test_page_is_clean_and_the_chart_renders(open_page, width):
-    page, log = open_page(PAGE, width=width)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_page_is_clean_and_the_chart_renders(loaded_page, width):
+    page, log = loaded_page(PAGE, width=width)
     wait_for_bokeh(page)
     assert page.evaluate("() => Bokeh.version") == bokeh.__version__
     figure = page.locator(f"figure.w2v-bokeh#{FIGURE}")

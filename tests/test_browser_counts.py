@@ -26,8 +26,8 @@ def table(book_run):
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_page_loads_without_problems_and_figures_render(open_page, width, theme):
-    page, log = open_page(PAGE, width=width, theme=theme)
+def test_page_loads_without_problems_and_figures_render(loaded_page, width, theme):
+    page, log = loaded_page(PAGE, theme=theme, width=width)
     wait_for_bokeh(page)
     assert_figures_render(page, FIGURES, width)
     assert page.locator("figure.w2v-bokeh").count() == len(FIGURES)
@@ -80,12 +80,12 @@ def test_score_scatter_hover_names_the_pair(open_page, book_run, table):
     assert log.problems() == []
 
 
-def test_text_carries_the_floor(open_page, book_run):
-    page, log = open_page(PAGE)
+def test_text_carries_the_floor(loaded_page, book_run):
+    page, log = loaded_page(PAGE)
     facts = counts.floor_facts(book_run)
     section = page.locator("section:has(> span#loss-floor)").inner_text()
     assert f"{facts['floor']:.2f}" in section and f"{facts['pair_loss']:.2f}" in section
-    journey, _ = open_page("book/journey.html")
+    journey, _ = loaded_page("book/journey.html")
     wait_for_bokeh(journey)
     # the journey's loss curve draws the same floor
     label = journey.evaluate("""() => {

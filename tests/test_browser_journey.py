@@ -60,9 +60,9 @@ def journey(open_page):
     assert log.problems() == []
 
 
-@pytest.mark.parametrize("width", [1280, 400])
-def test_page_loads_without_problems_and_figures_render(open_page, book_html, width):
-    page, log = open_page(PAGE, width=width)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_page_loads_without_problems_and_figures_render(loaded_page, book_html, width):
+    page, log = loaded_page(PAGE, width=width)
     wait_for_bokeh(page)
     assert page.evaluate("() => Bokeh.version") == bokeh.__version__
     assert_figures_render(page, FIGURES, width)
@@ -149,6 +149,7 @@ def test_weight_slider_changes_the_heatmap(journey, book_run):
     assert max(map(abs, after["weights"])) > 5 * max(map(abs, before["weights"]))
 
 
+@pytest.mark.corpus_free
 def test_play_advances_the_animation(journey):
     journey.locator("#fig-weight-animation .bk-btn").filter(has_text="Play").click()
     journey.wait_for_timeout(2_000)
@@ -197,6 +198,7 @@ def _deep_active(page) -> dict:
         return {tag: el ? el.tagName : null, text: el ? el.textContent.trim().slice(0, 40) : ''} }""")
 
 
+@pytest.mark.corpus_free
 def test_play_keeps_keyboard_focus_so_space_pauses(journey):
     button = journey.locator("#fig-weight-animation .bk-btn").filter(has_text="Play")
     button.focus()
@@ -216,10 +218,10 @@ def test_play_keeps_keyboard_focus_so_space_pauses(journey):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_weight_animation_word_labels_do_not_overlap(open_page, book_run, width):
+def test_weight_animation_word_labels_do_not_overlap(loaded_page, book_run, width):
     """Every word under the heatmap (96 in the book): every word or every few words labelled, at least 9 px apart (8 px
     labels 6 px apart on a laptop, 3 px on a phone, ran into an unreadable band)."""
-    page, log = open_page(PAGE, width=width)
+    page, log = loaded_page(PAGE, width=width)
     wait_for_bokeh(page)
     page.wait_for_timeout(300)
     V = book_run.corpus.vocab_size

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import wait_for_bokeh
 
 # Every element of the page, light DOM and Bokeh's open shadow roots, matching a selector.
@@ -73,6 +75,7 @@ def test_canvases_are_no_tab_stops_and_sliders_announce_the_step(open_page, book
     assert log.problems() == [], log.problems()
 
 
+@pytest.mark.corpus_free
 def test_toolbar_buttons_are_named_buttons(open_page):
     page, log = open_page("book/walkthrough.html")
     _ready(page)

@@ -153,6 +153,7 @@ def test_slider_moves_the_points_to_each_checkpoint(journey, book_run, word_map)
     assert data(journey, "map-points", "x") != end_x
 
 
+@pytest.mark.corpus_free
 def test_play_moves_the_points(journey, book_run, word_map):
     set_prop(journey, "map-slider", "value", 0)
     before = data(journey, "map-points", "x")
@@ -226,8 +227,9 @@ def test_analogy_toggle_draws_two_arrows_per_test(journey, book_run):
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_two_table_map_renders_readably(open_page, book_run, width, theme):
-    page, log = open_page(TWO_FACES, width=width, theme=theme)
+@pytest.mark.page(TWO_FACES)
+def test_two_table_map_renders_readably(loaded_page, book_run, width, theme):
+    page, log = loaded_page(TWO_FACES, theme=theme, width=width)
     wait_for_bokeh(page)
     assert_figures_render(page, ["fig-two-faces-map"], width)
     page.locator("#fig-two-faces-map").scroll_into_view_if_needed()

@@ -122,6 +122,7 @@ BAD = [  # (control, value, the box whose message must appear, a word the messag
 ]
 
 
+@pytest.mark.corpus_free
 def test_bad_input_is_refused_beside_its_control_and_the_results_stay(open_page):
     page, log = open_playground(open_page)
     page.fill("#pg-steps", "2000")
@@ -166,6 +167,7 @@ def start_slow_run(page):
     page.fill("#pg-steps", "50000")
 
 
+@pytest.mark.corpus_free
 def test_stop_stops_and_keeps_the_previous_results(open_page):
     page, log = open_playground(open_page)
     page.fill("#pg-steps", "1000")
@@ -187,6 +189,7 @@ def test_stop_stops_and_keeps_the_previous_results(open_page):
     assert log.problems() == []
 
 
+@pytest.mark.corpus_free
 def test_the_keyboard_trains_and_stops_and_the_focus_stays_on_a_button(open_page):
     """Train is disabled while it trains: the focus moves to Stop, and back to Train afterwards,
     never to the page, so a keyboard reader can stop or train again where they are."""
@@ -210,6 +213,7 @@ def test_the_keyboard_trains_and_stops_and_the_focus_stays_on_a_button(open_page
     assert log.problems() == []
 
 
+@pytest.mark.corpus_free
 def test_the_page_keeps_drawing_while_it_trains(open_page):
     page, log = open_playground(open_page)
     page.fill("#pg-steps", "50000")

@@ -145,6 +145,7 @@ def test_compare_section_shows_both_steps_in_its_table(open_page, book_run):
     assert log.problems() == []
 
 
+@pytest.mark.corpus_free
 @pytest.mark.parametrize("anchor", ["the-loss", "compare-two-steps", "the-update"])
 def test_an_anchor_link_lands_below_the_sticky_controls(open_page, server, anchor):
     """At laptop width the step controls stick under the header: a section reached by its anchor

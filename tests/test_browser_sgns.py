@@ -36,8 +36,8 @@ COLUMNS_JS = """(name) => {
 
 
 @pytest.mark.parametrize("width,theme", [(1280, "light"), (390, "light"), (1280, "dark"), (390, "dark")])
-def test_page_loads_without_problems_and_figure_renders(open_page, width, theme):
-    page, log = open_page(PAGE, width=width, theme=theme)
+def test_page_loads_without_problems_and_figure_renders(loaded_page, width, theme):
+    page, log = loaded_page(PAGE, theme=theme, width=width)
     wait_for_bokeh(page)
     assert page.evaluate("() => Bokeh.version") == bokeh.__version__
     assert_figures_render(page, FIGURES, width)
@@ -139,6 +139,7 @@ def test_tree_lights_the_picked_words_path(open_page, hs_model):
     assert log.problems() == []
 
 
+@pytest.mark.corpus_free
 def test_tree_by_keyboard_and_by_tap_at_phone_width(open_page, hs_model):
     run, tree = hs_model
     page, log = open_page(PAGE, width=390, height=800)

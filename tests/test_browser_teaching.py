@@ -36,8 +36,8 @@ MEASURE_JS = """(id) => {
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("path", list(STATIC))
-def test_static_figures_are_visible_readable_and_fit(open_page, path, width):
-    page, log = open_page(path, width=width, height=844 if width < 500 else 900)
+def test_static_figures_are_visible_readable_and_fit(loaded_page, path, width):
+    page, log = loaded_page(path, width=width)
     for fig_id in STATIC[path]:
         assert page.locator(f"figure#{fig_id}").count() == 1, f"#{fig_id} missing"
         m = page.evaluate(MEASURE_JS, fig_id)
@@ -52,19 +52,20 @@ def test_static_figures_are_visible_readable_and_fit(open_page, path, width):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_parameter_scale_chart_renders(open_page, width):
-    page, log = open_page("book/blueprint.html", width=width, height=844 if width < 500 else 900)
+@pytest.mark.page("book/blueprint.html")
+def test_parameter_scale_chart_renders(loaded_page, width):
+    page, log = loaded_page("book/blueprint.html", width=width)
     wait_for_bokeh(page)
     assert_figures_render(page, ["fig-parameter-scale"], width)
-    page.locator("#fig-parameter-scale").scroll_into_view_if_needed()
     box = page.locator("#fig-parameter-scale canvas").first.bounding_box()
     assert box["height"] > 150, box
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
     assert log.problems() == [], log.problems()
 
 
-def test_window_figure_shows_the_same_pairs_as_the_printout(open_page):
-    page, log = open_page("book/corpus.html", width=1280)
+@pytest.mark.page("book/corpus.html")
+def test_window_figure_shows_the_same_pairs_as_the_printout(loaded_page):
+    page, log = loaded_page("book/corpus.html")
     fig = page.locator("#fig-window-pairs")
     arcs = fig.locator("path.w2v-arc")
     chips = fig.locator("code.w2v-pair")
@@ -82,8 +83,8 @@ def test_window_figure_shows_the_same_pairs_as_the_printout(open_page):
 
 
 @pytest.mark.parametrize("path", list(STATIC))
-def test_static_figures_are_legible_in_the_dark_theme(open_page, path):
-    page, log = open_page(path, theme="dark")
+def test_static_figures_are_legible_in_the_dark_theme(loaded_page, path):
+    page, log = loaded_page(path, theme="dark")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     selectors = [f"#{i} svg text" for i in STATIC[path]] + [f"#{i} figcaption" for i in STATIC[path]] \
         + [f"#{i} code" for i in STATIC[path]]

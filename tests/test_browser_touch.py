@@ -61,6 +61,7 @@ def isolated_point(xs, ys) -> int:
     return int(np.argmax(dist.min(axis=1)))
 
 
+@pytest.mark.corpus_free
 def test_a_tap_on_a_map_dot_shows_its_tooltip_and_a_second_tap_hides_it(phone):
     page, log = phone("book/journey.html")
     wait_for_bokeh(page, timeout=30_000)
@@ -85,6 +86,7 @@ def test_a_tap_on_a_map_dot_shows_its_tooltip_and_a_second_tap_hides_it(phone):
     assert log.problems() == [], log.problems()
 
 
+@pytest.mark.corpus_free
 def test_a_tap_on_a_heatmap_cell_shows_its_word_and_value(phone):
     """The weights heatmap (W beside W′ᵀ): a tapped cell names its word, matrix and value."""
     page, log = phone("book/weights.html")
@@ -99,6 +101,7 @@ def test_a_tap_on_a_heatmap_cell_shows_its_word_and_value(phone):
     assert log.problems() == [], log.problems()
 
 
+@pytest.mark.corpus_free
 def test_the_blueprint_notes_are_text_of_the_page_linked_to_their_lines(phone):
     page, log = phone("book/blueprint.html")
     lines = code_lines()

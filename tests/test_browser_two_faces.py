@@ -19,9 +19,9 @@ from w2v import analysis
 PAGE = "book/two-faces.html"
 
 
-@pytest.mark.parametrize("width", [1280, 400])
-def test_page_loads_without_problems_and_chart_renders(open_page, width):
-    page, log = open_page(PAGE, width=width)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_page_loads_without_problems_and_chart_renders(loaded_page, width):
+    page, log = loaded_page(PAGE, width=width)
     wait_for_bokeh(page)
     assert page.evaluate("() => Bokeh.version") == bokeh.__version__
     figure = page.locator("figure.w2v-bokeh#fig-two-faces-cosine")
@@ -53,8 +53,8 @@ def test_hovering_a_bar_names_the_word(open_page, book_run, rank):
     assert log.problems() == []
 
 
-def test_text_names_the_extremes(open_page, book_run):
-    page, log = open_page(PAGE)
+def test_text_names_the_extremes(loaded_page, book_run):
+    page, log = loaded_page(PAGE)
     corpus = book_run.corpus
     cosines = analysis.two_vector_cosine(book_run.W, book_run.W_out)
     section = page.locator("section:has(> span#two-face-cosine)").inner_text()   # the stable anchor

@@ -5,9 +5,7 @@ input, re-renders fast, and reads well at desktop and phone widths."""
 from __future__ import annotations
 
 import math
-import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +15,6 @@ from w2v.plots import walkthrough as wt
 from w2v.step import step_of_run
 
 PAGE = "book/walkthrough.html"
-SHOTS = Path(os.environ.get("W2V_SHOTS", "/tmp/w2v-shots"))
 
 
 def open_walkthrough(open_page, width=1280):
@@ -153,6 +150,7 @@ def test_slider_and_buttons_move_by_one(open_walkthrough_page, book_run):
     assert log.problems() == []
 
 
+@pytest.mark.corpus_free
 @pytest.mark.parametrize("bad", ["15000", "-1", "abc", "3.5", "", "1e3", "99999999999999999999"])
 def test_bad_input_is_refused_and_the_page_keeps_its_state(open_walkthrough_page, book_run, bad):
     page, log = open_walkthrough_page
@@ -284,6 +282,7 @@ def test_update_heatmaps_show_the_step(open_walkthrough_page, book_run):
     assert log.problems() == []
 
 
+@pytest.mark.corpus_free
 def test_loss_legend_follows_the_marks(open_walkthrough_page, book_run):
     """The legend's entries for the two moving marks keep their icons through changes of step
     (the marks sit on the figure's overlay layer) and a click on an entry hides its mark."""
@@ -324,16 +323,14 @@ def _close(rgb, hex_color: str, tol: int = 3) -> bool:
     return all(abs(a - b) <= tol for a, b in zip(rgb, want))
 
 
-@pytest.mark.parametrize("width", [1280, 400])
-def test_screenshots_and_layout(open_page, book_run, width):
-    """Screenshots at an early and a late step; nothing is wider than the screen."""
+@pytest.mark.parametrize("width", [1280, 390])
+def test_layout_at_an_early_and_a_late_step(open_page, book_run, width):
+    """At an early and a late step nothing is wider than the screen (tools/screenshots.py photographs the page)."""
     page, log = open_walkthrough(open_page, width)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     early, late = wt.default_steps(book_run)
-    for name, step in (("early", early), ("late", late)):
+    for step in (early, late):
         type_step(page, step)
         page.wait_for_timeout(400)  # let Bokeh repaint
-        page.screenshot(path=str(SHOTS / f"walkthrough-{name}-{width}.png"), full_page=True)
         overflow = page.evaluate("""() => [...document.querySelectorAll('article *')]
             .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
                          && !e.closest('.wt-scroll, .bk-root, .MathJax, mjx-container, figure.w2v-bokeh, .highlight'))

@@ -1,4 +1,6 @@
-"""`python -m w2v` as a user runs it: a subprocess, a temp corpus, a temp --cache-dir.
+"""`python -m w2v` as a user runs it: a temp corpus, a temp --cache-dir, the command run in this
+process (`tiny_corpus.run_cli`: quick, no torch import per command); a real process for the bare
+command, the terminal's progress bar and a closed pipe.
 
 Good input is checked against the same run loaded in-process; bad input must be one line on
 stderr naming the file and line (or the option), a non-zero exit, no traceback, no artifact.
@@ -23,14 +25,12 @@ import pytest
 from w2v.analysis import analogy_answer, nearest_neighbors, summary
 from w2v.train import train_or_load
 
-from tiny_corpus import TINY_ANALOGIES as ANALOGIES, TINY_TOML as TOML, write_tiny
+from tiny_corpus import TINY_ANALOGIES as ANALOGIES, TINY_TOML as TOML, run_cli, write_tiny
 
 
 def w2v_cli(*args, cwd: Path, cache: Path | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, W2V_CACHE_DIR=str(cwd / "default-cache-must-stay-unused"))
     extra = ["--cache-dir", str(cache)] if cache is not None else []
-    return subprocess.run([sys.executable, "-m", "w2v", *args, *extra], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return run_cli(*args, *extra, cwd=cwd, cache_env=cwd / "default-cache-must-stay-unused")
 
 
 @pytest.fixture(scope="module")
@@ -299,8 +299,7 @@ def test_bare_command_lists_the_commands(tmp_path):
 @pytest.mark.parametrize("command, names", [("neighbors", ["word"]), ("analogy", ["a", "b", "c"]),
                                             ("export", ["path"])])
 def test_every_positional_argument_has_help(tmp_path, command, names):
-    result = subprocess.run([sys.executable, "-m", "w2v", command, "--help"], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=60)
+    result = w2v_cli(command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     section = result.stdout.split("positional arguments:\n")[1].split("\n\n")[0]
     entries = [line.split() for line in section.splitlines() if line.startswith("  ") and line[2] != " "]
@@ -369,9 +368,9 @@ def test_the_bar_ends_its_line_on_ctrl_c(tmp_path):
 
 def test_output_piped_into_a_closed_reader_ends_without_traceback(tmp_path):
     """`python -m w2v analogy … | head -1`-style use: when the reader has gone, no traceback."""
-    root = Path(__file__).resolve().parents[1]
+    folder = write_tiny(tmp_path / "c")
     # `true` exits without reading, long before the first answer is printed (training comes first)
-    cmd = f"{sys.executable} -m w2v analogy king queen man --corpus corpus --cache-dir {tmp_path} | true"
-    result = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=root,
+    cmd = f"{sys.executable} -m w2v analogy cat dog red --corpus {folder} --cache-dir {tmp_path / 'cache'} | true"
+    result = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=tmp_path,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert "Traceback" not in result.stderr, result.stderr

@@ -18,15 +18,12 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from w2v import cli
 from w2v.corpus import CorpusError, about_text
-from w2v.train import train_or_load
 from w2v.vectors_io import word2vec_text
 
-from tiny_corpus import write_tiny
+from tiny_corpus import run_main, trained_tiny, write_tiny
 
 NULL, FULL = os.makedev(1, 3), os.makedev(1, 7)  # what /dev/null and /dev/full are
 
@@ -39,15 +36,7 @@ def device(folder: Path, name: str, number: int) -> Path:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("faults")
-    folder, cache = write_tiny(root / "tiny"), root / "cache"
-    return dict(root=root, folder=folder, cache=cache, run=train_or_load(folder, cache))
-
-
-def run_main(capsys, *argv) -> tuple[int, str, str]:
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return trained_tiny(tmp_path_factory.mktemp("faults"))
 
 
 def one_line(err: str) -> str:

@@ -14,7 +14,7 @@ from w2v import cli
 from w2v.corpus import pairs
 from w2v.train import train_or_load
 
-from tiny_corpus import TINY_GROUPS, write_tiny
+from tiny_corpus import TINY_GROUPS, run_main, trained_tiny, write_tiny
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPE = ["--steps", "120", "--dim", "3", "--window", "1", "--lr", "0.2", "--lr-final", "0.01", "--seed", "4",
@@ -23,15 +23,7 @@ RECIPE = ["--steps", "120", "--dim", "3", "--window", "1", "--lr", "0.2", "--lr-
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("options")
-    folder, cache = write_tiny(root / "tiny"), root / "cache"
-    return dict(root=root, folder=folder, cache=cache, run=train_or_load(folder, cache))
-
-
-def run_main(capsys, *argv) -> tuple[int, str, str]:
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return trained_tiny(tmp_path_factory.mktemp("options"))
 
 
 def test_help_shows_every_recipe_option(capsys):

@@ -26,6 +26,7 @@ def _download_links(page) -> dict[str, str]:
     return links
 
 
+@pytest.mark.corpus_free
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_menu_offers_the_notebook_and_the_source(open_page, name):
     page, log = open_page(f"book/{name}.html")
@@ -44,6 +45,7 @@ def test_menu_offers_the_notebook_and_the_source(open_page, name):
     assert not log.problems(), log.problems()
 
 
+@pytest.mark.corpus_free
 def test_the_references_page_offers_no_notebook(open_page):
     page, _ = open_page("book/references.html")
     assert ".ipynb" not in _download_links(page)

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 TINY_GROUPS = {"animal": ["cat", "dog", "cow", "pig"], "colour": ["red", "blue", "green", "pink"],
@@ -22,3 +26,50 @@ def write_tiny(folder: Path, toml: str = TINY_TOML) -> Path:
     (folder / "analogies.txt").write_text(TINY_ANALOGIES)
     (folder / "train.toml").write_text(toml, encoding="utf-8")
     return folder
+
+
+def trained_tiny(root: Path) -> dict:
+    """The tiny corpus written under `root` and trained once into `root/cache`: the folder, the
+    cache and the run, for tests of the commands that read a trained run."""
+    from w2v.train import train_or_load
+
+    folder, cache = write_tiny(root / "tiny"), root / "cache"
+    return dict(root=root, folder=folder, cache=cache, run=train_or_load(folder, cache))
+
+
+def run_cli(*argv, cwd: Path | None = None, cache_env: Path | None = None) -> subprocess.CompletedProcess:
+    """`python -m w2v ARGV` run in this process (`w2v.cli.main`), as a shell would run it in `cwd`
+    with W2V_CACHE_DIR=`cache_env`: exit code, standard output and standard error as text. Only
+    what needs a real process (a signal, a terminal, a file descriptor) is tested in a subprocess."""
+    from w2v import cli
+
+    argv = [str(a) for a in argv]
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True), io.StringIO()
+    saved = os.getcwd(), sys.stdout, sys.stderr, os.environ.get("W2V_CACHE_DIR")
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        if cache_env is not None:
+            os.environ["W2V_CACHE_DIR"] = str(cache_env)
+        sys.stdout, sys.stderr = out, err
+        try:
+            code = cli.main(argv)
+        except SystemExit as stop:  # argparse: --help, --version, a bad option
+            code = stop.code
+    finally:
+        os.chdir(saved[0])
+        sys.stdout, sys.stderr = saved[1], saved[2]
+        if saved[3] is None:
+            os.environ.pop("W2V_CACHE_DIR", None)
+        else:
+            os.environ["W2V_CACHE_DIR"] = saved[3]
+    return subprocess.CompletedProcess(argv, code, out.buffer.getvalue().decode("utf-8"), err.getvalue())
+
+
+def run_main(capsys, *argv) -> tuple[int, str, str]:
+    """`w2v.cli.main(ARGV)` with pytest's captured output: (exit code, stdout, stderr)."""
+    from w2v import cli
+
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -16,6 +16,8 @@ import json
 import tokenize
 from pathlib import Path
 
+from . import peers
+
 MODEL_FILE = Path(__file__).with_name("model.py")
 
 # Code line of model.py (without its trailing comment) → what it does, in plain words.
@@ -139,11 +141,10 @@ def html_table(headers: list[str], rows: list[list[object]], caption: str = "", 
 
 # ---------------------------------------------------------------- the parameter census's scale
 
-# The pre-trained GoogleNews vectors: 3,000,000 words and phrases × 300 dimensions, trained on about
-# 100 billion words of Google News. The file holds the input vectors only; training also had output
-# vectors (word2vec's project page, code.google.com/archive/p/word2vec, and Mikolov et al. 2013b).
-# Used by the census below, the Welcome page and "Negative sampling" (w2v.peers.cost_facts).
-GOOGLE_NEWS_WORDS, GOOGLE_NEWS_DIM, GOOGLE_NEWS_TRAINING_WORDS = 3_000_000, 300, 100_000_000_000
+# The pre-trained GoogleNews vectors (w2v.peers, the engine's home of other word2vecs), for the census
+# below and the Welcome page.
+GOOGLE_NEWS_WORDS, GOOGLE_NEWS_DIM, GOOGLE_NEWS_TRAINING_WORDS = peers.GOOGLE_NEWS_WORDS, peers.GOOGLE_NEWS_DIM, \
+    peers.GOOGLE_NEWS_TRAINING_WORDS
 
 # Published models the census sets beside this one: (name, trainable parameters, bibliography key).
 PUBLISHED_SIZES: tuple[tuple[str, int, str], ...] = (

@@ -17,13 +17,18 @@ from pathlib import Path
 import numpy as np
 
 from . import analysis
-from .blueprint import GOOGLE_NEWS_DIM, GOOGLE_NEWS_WORDS
 from .corpus import DATA_FILES, Corpus, corpus_fingerprint, load_corpus, pairs
 from .runs import HS_CHANGES, SGNS_NEGATIVES, variant
 from .seeds import SEEDS, seed_runs
 from .train import DAMAGED_ARTIFACT, Run, TrainConfig, default_cache_dir, load_config, replace_atomically
 
 GENSIM_FORMAT = 1
+
+# The pre-trained GoogleNews vectors: 3,000,000 words and phrases × 300 dimensions, trained on about
+# 100 billion words of Google News. The file holds the input vectors only; training also had output
+# vectors (word2vec's project page, code.google.com/archive/p/word2vec, and Mikolov et al. 2013b).
+# The scale beside which "Two ways around the softmax" prices each method (cost_facts).
+GOOGLE_NEWS_WORDS, GOOGLE_NEWS_DIM, GOOGLE_NEWS_TRAINING_WORDS = 3_000_000, 300, 100_000_000_000
 GENSIM_NEGATIVES = 5  # gensim's default k, and word2vec.c's
 
 # What word2vec.c and gensim do beyond SGNS, each switched on alone over the base row's settings.
@@ -202,7 +207,7 @@ def table_facts(table: dict) -> dict[str, float]:
 def cost_facts(vocab_size: int, dim: int, negatives: int, big_vocab: int = GOOGLE_NEWS_WORDS,
                big_dim: int = GOOGLE_NEWS_DIM) -> dict:
     """Multiply-adds of a step, full softmax against SGNS, at the book's size and at Google's
-    (w2v.blueprint.GOOGLE_NEWS_WORDS × GOOGLE_NEWS_DIM). Glued by "Two ways around the softmax"."""
+    (GOOGLE_NEWS_WORDS × GOOGLE_NEWS_DIM). Glued by "Two ways around the softmax"."""
     from .sgns import multiply_adds
 
     small = multiply_adds(vocab_size, dim), multiply_adds(vocab_size, dim, negatives)

@@ -52,7 +52,7 @@ def running_mean(values: np.ndarray, window: int) -> np.ndarray:
     return (cums[ends] - cums[starts]) / (ends - starts)
 
 
-def _step_formatter(steps) -> CustomJSTickFormatter:
+def step_formatter(steps) -> CustomJSTickFormatter:
     """Slider label: checkpoint number → 'step N'."""
     return CustomJSTickFormatter(args=dict(steps=[int(s) for s in steps]),
                                  code="return 'step ' + steps[Math.round(tick)].toLocaleString('en')")
@@ -242,7 +242,7 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
     picker = Select(name="journey-picker", title="Word:", value=start_word, width=240,
                     options={g: corpus.words_in_group(g) for g in corpus.groups})
     slider = Slider(name="journey-slider", title="Checkpoint", start=0, end=C - 1, step=1, value=c0,
-                    format=_step_formatter(steps), sizing_mode="stretch_width", min_width=180)
+                    format=step_formatter(steps), sizing_mode="stretch_width", min_width=180)
     radio = RadioButtonGroup(name="journey-neighbour-pick", labels=[words[i] for i in nb], active=0)
     out = Div(name="journey-evidence", sizing_mode="stretch_width", styles={"font-size": "14px"},
               stylesheets=[":host mark.w2v-ev0, :host mark.w2v-ev1 {background: #FFE08A; padding: 0 2px}"
@@ -419,7 +419,7 @@ cells.data = {x: cells.data.x, y: cells.data.y, v: all.data.v.slice(s * n, (s + 
 plot.title.text = `W at step ${steps[s].toLocaleString('en')} (snapshot ${s + 1} of ${steps.length})`
 """
 
-_PLAY_JS = r"""
+PLAY_JS = r"""
 // A change of label re-renders the button: a reader who pressed it with the keyboard keeps focus
 // on it (so that Space pauses again), rather than being dropped to the top of the page.
 const viewOf = () => Bokeh.index.find_one(toggle)
@@ -460,7 +460,7 @@ for (let i = 0; i < V; i += stride) ticks.push(i)
 if (ticks.length !== ticker.ticks.length) ticker.ticks = ticks
 """
 # The Play button: Bokeh's "primary" blue gives white text 3.6:1; this darker blue gives 7.3:1.
-_PLAY_CSS = (":host .bk-btn-primary { background-color: #0B5A8F; border-color: #084A76; color: #fff }"
+PLAY_CSS = (":host .bk-btn-primary { background-color: #0B5A8F; border-color: #084A76; color: #fff }"
              ":host .bk-btn-primary:hover, :host .bk-btn-primary.bk-active { background-color: #084A76; }")
 
 
@@ -507,12 +507,12 @@ def weight_animation(corpus, snapshot_steps, W_snapshots: np.ndarray, order: np.
     p.xaxis.major_label_text_font_size = "8px"
 
     slider = Slider(name="journey-weight-slider", title="Snapshot", start=0, end=S - 1, step=1, value=0,
-                    format=_step_formatter(steps), sizing_mode="stretch_width", min_width=160)
+                    format=step_formatter(steps), sizing_mode="stretch_width", min_width=160)
     toggle = Toggle(name="journey-play", label="▶ Play", active=False, width=100, button_type="primary",
-                    stylesheets=[_PLAY_CSS])
+                    stylesheets=[PLAY_CSS])
     slider.js_on_change("value", CustomJS(args=dict(V=V, D=D, slider=slider, cells=cells, all=all_v, plot=p,
                                                     steps=steps), code=_ANIMATION_JS))
-    toggle.js_on_change("active", CustomJS(args=dict(toggle=toggle, slider=slider, ms=ms), code=_PLAY_JS))
+    toggle.js_on_change("active", CustomJS(args=dict(toggle=toggle, slider=slider, ms=ms), code=PLAY_JS))
     return column(row(toggle, slider, sizing_mode="stretch_width"), p, sizing_mode="stretch_width", spacing=6)
 
 

@@ -21,7 +21,7 @@ from bokeh.models import (Arrow, ColumnDataSource, CustomJS, DataRange1d, Div, H
 from bokeh.plotting import figure
 
 from . import GROUP_COLORS, style_plot
-from .journey import _PLAY_CSS, _PLAY_JS, _step_formatter
+from .journey import PLAY_CSS, PLAY_JS, step_formatter
 
 LABEL_PX = 11           # label font size (never below 10 px, at any width)
 ARROW_INKS = ("#222222", "#0072B2", "#D55E00", "#CC79A7", "#009E73", "#882255")
@@ -108,7 +108,7 @@ toggle.label = toggle.active ? 'Hide analogies' : 'Show analogies'
 """
 
 
-def _legend(corpus, extra: str = "") -> Div:
+def group_legend(corpus, extra: str = "") -> Div:
     """Group colours as a wrapping HTML legend (a Bokeh legend cannot wrap at phone width)."""
     items = "".join(
         f'<span style="white-space:nowrap;margin-right:0.9em"><span style="display:inline-block;width:0.8em;'
@@ -119,7 +119,7 @@ def _legend(corpus, extra: str = "") -> Div:
                sizing_mode="stretch_width")
 
 
-def _square_ranges(p, limit: float):
+def square_ranges(p, limit: float):
     """Fixed ranges of equal scale on both axes: the ranges fit four invisible corner points (which
     never move), and the plot matches their aspect, so the map is not stretched at any width."""
     corners = p.scatter([-limit, limit, -limit, limit], [-limit, -limit, limit, limit], alpha=0, size=1,
@@ -130,7 +130,7 @@ def _square_ranges(p, limit: float):
     return corners
 
 
-def _label_layer(p, points: ColumnDataSource, priority, name: str, extra=None):
+def label_layer(p, points: ColumnDataSource, priority, name: str, extra=None):
     """A text layer showing the labels that fit, recomputed when the plot's size or `points` change."""
     labels = ColumnDataSource(dict(x=[], y=[], text=[], dx=[], dy=[], align=[]), name=name)
     p.text("x", "y", text="text", source=labels, x_offset="dx", y_offset="dy", text_align="align",
@@ -171,7 +171,7 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
                y_axis_label=f"axis 2 ({100 * axis_share[1]:.0f}%)",
                title=f"step {steps[c0]:,}: plane holds {100 * share[c0]:.0f}% of spread")
     limit = float(np.abs(coords).max()) * 1.08
-    corners = _square_ranges(p, limit)
+    corners = square_ranges(p, limit)
     arrows = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[], color=[]), name="map-arrows")
     wrong = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[], word=[]), name="map-wrong")
     wrong_arrow = Arrow(name="map-arrow-wrong", x_start="x0", y_start="y0", x_end="x1", y_end="y1", source=wrong, line_color=WRONG_INK,
@@ -190,12 +190,12 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
     p.title.text_font_style = "normal"
 
     extra = ColumnDataSource(dict(), name="map-named")     # its tags: words labelled first
-    _label_layer(p, points, np.argsort(-corpus.counts, kind="stable"), "map-labels", extra)
+    label_layer(p, points, np.argsort(-corpus.counts, kind="stable"), "map-labels", extra)
 
     slider = Slider(name="map-slider", title="Checkpoint", start=0, end=C - 1, step=1, value=c0,
-                    format=_step_formatter(steps), sizing_mode="stretch_width", min_width=140)
+                    format=step_formatter(steps), sizing_mode="stretch_width", min_width=140)
     play = Toggle(name="map-play", label="▶ Play", active=False, width=90, button_type="primary",
-                  stylesheets=[_PLAY_CSS])
+                  stylesheets=[PLAY_CSS])
     toggle = Toggle(name="map-analogies", label="Show analogies", active=False, width=130)
     options = [("all", "all tests")] + [(str(t), "{} : {} :: {} : {}".format(*corpus.analogies[t]))
                                        for t in range(len(tests))]
@@ -212,10 +212,10 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
     pick.js_on_change("value", update)
     toggle.js_on_change("active", CustomJS(args=dict(toggle=toggle, shown=[arrow, wrong_arrow, pick]),
                                            code=_ARROWS_JS))
-    play.js_on_change("active", CustomJS(args=dict(toggle=play, slider=slider, ms=ms), code=_PLAY_JS))
+    play.js_on_change("active", CustomJS(args=dict(toggle=play, slider=slider, ms=ms), code=PLAY_JS))
     key = ('<span>Arrows: a→b and c→d of each test a : b :: c : d; '
            f'<span style="color:{WRONG_INK}">dashed</span>: c→the model’s answer, when it is wrong.</span>')
-    return column(row(play, slider, sizing_mode="stretch_width"), row(toggle, pick, sizing_mode="stretch_width"), p, _legend(corpus, key),
+    return column(row(play, slider, sizing_mode="stretch_width"), row(toggle, pick, sizing_mode="stretch_width"), p, group_legend(corpus, key),
                   sizing_mode="stretch_width", spacing=6)
 
 
@@ -239,7 +239,7 @@ def two_table_map(corpus, coords_W: np.ndarray, coords_W_out: np.ndarray, axis_s
                x_axis_label=f"axis 1 ({100 * axis_share[0]:.0f}% of the spread)",
                y_axis_label=f"axis 2 ({100 * axis_share[1]:.0f}%)")
     limit = float(max(np.abs(coords_W).max(), np.abs(coords_W_out).max())) * 1.08
-    _square_ranges(p, limit)
+    square_ranges(p, limit)
     p.segment("x0", "y0", "x1", "y1", source=links, line_color="#777777", line_alpha=0.3, line_width=1)
     a = p.scatter("x", "y", source=src_W, size=9, fill_color="color", line_color="#333333", line_width=0.6)
     b = p.scatter("x", "y", source=src_out, size=10, marker="diamond", fill_color="color", fill_alpha=0.55,
@@ -249,10 +249,10 @@ def two_table_map(corpus, coords_W: np.ndarray, coords_W_out: np.ndarray, axis_s
                                  y=np.concatenate([src_W.data["y"], src_out.data["y"]]),
                                  word=words + src_out.data["word"]), name="two-faces-map-points")
     counts = np.asarray(corpus.counts)
-    _label_layer(p, both, np.argsort(-np.concatenate([counts, counts]), kind="stable"), "two-faces-map-labels")
+    label_layer(p, both, np.argsort(-np.concatenate([counts, counts]), kind="stable"), "two-faces-map-labels")
     p.xaxis.ticker.desired_num_ticks = 4
     p.yaxis.ticker.desired_num_ticks = 4
     style_plot(p)
     p.axis.major_label_text_font_size = "11px"
     key = '<span>● row of W (centre vector), ◆ column of W′ (context vector, label ends in ′)</span>' 
-    return column(p, _legend(corpus, key), sizing_mode="stretch_width", spacing=6)
+    return column(p, group_legend(corpus, key), sizing_mode="stretch_width", spacing=6)

@@ -10,7 +10,7 @@ from bokeh.models import ColumnDataSource, HoverTool
 from bokeh.plotting import figure
 
 from . import GROUP_COLORS, embed, side_by_side, style_plot
-from .maps import _label_layer, _legend, _square_ranges
+from .maps import group_legend, label_layer, square_ranges
 
 BOOK_INK = "#777777"
 YOURS_INK = "#D55E00"
@@ -41,10 +41,10 @@ def _map_plot(name: str, title: str, source: ColumnDataSource, priority, limit: 
     # square at every width (height follows width), so the equal-scale ranges fill the plot
     p = figure(name=name, title=title, width=340, height=340, sizing_mode="scale_width", tools="",
                toolbar_location=None, x_axis_label="map axis 1", y_axis_label="map axis 2", min_width=300)
-    _square_ranges(p, limit)
+    square_ranges(p, limit)
     dots = p.scatter("x", "y", source=source, size=8, fill_color="color", line_color="#333333", line_width=0.5)
     p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word")]))
-    _label_layer(p, source, priority, f"{name}-labels", extra)
+    label_layer(p, source, priority, f"{name}-labels", extra)
     style_plot(p)
     return p
 
@@ -63,7 +63,7 @@ def map_figure(data: dict, corpus):
     limit = 1.08 * float(max(np.abs(book["map_x"]).max(), np.abs(book["map_y"]).max()))
     left = _map_plot("pg-map-book-plot", "The book's run", book_src, by_count, limit)
     right = _map_plot("pg-map-yours-plot", "Your run", yours_src, [], limit, yours_order)
-    legend = _legend(corpus, ' <span style="white-space:nowrap">grey: in no group</span>') if corpus.has_groups \
+    legend = group_legend(corpus, ' <span style="white-space:nowrap">grey: in no group</span>') if corpus.has_groups \
         else None
     maps = side_by_side(left, right)
     layout = column(*(x for x in (maps, legend) if x is not None), sizing_mode="stretch_width", spacing=6)
