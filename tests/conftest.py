@@ -238,8 +238,11 @@ def loaded_page(browser, server):
     pages.close()
 
 
-def wait_for_bokeh(page, timeout: float = 10_000) -> None:
-    """Wait until every embedded Bokeh document on the page has rendered its views."""
+def wait_for_bokeh(page, timeout: float = 30_000) -> None:
+    """Draw every figure on the page now (w2v-figures.js draws a figure only when the reader comes
+    near it) and wait until every embedded Bokeh document has rendered its views."""
+    page.wait_for_function("() => window.w2vFigures !== undefined", timeout=timeout)
+    page.evaluate("() => { w2vFigures.drawAll() }")
     page.wait_for_function(
         "() => window.Bokeh && Bokeh.documents.length === document.querySelectorAll('figure.w2v-bokeh').length"
         " && Bokeh.documents.length > 0", timeout=timeout)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import bokeh
 import pytest
 
@@ -51,7 +53,11 @@ def test_every_bokeh_figure_renders(loaded_page, path):
     assert log.problems() == [], f"{path}: {log.problems()}"
 
 
-def test_bokehjs_loaded_once_per_page(book_html):
+def test_bokehjs_is_off_the_critical_path(book_html):
+    """No page loads BokehJS with a script tag of its own: w2v-figures.js loads it once, when the
+    first figure comes near the screen (tests/test_browser_lazy_figures.py), on the pages that have
+    a figure and only there."""
     for path in PAGES:
         html = (book_html / path).read_text(encoding="utf-8")
-        assert html.count("bokeh/bokeh.min.js") <= 1, f"{path} loads BokehJS more than once"
+        assert not re.search(r'<script[^>]*src="[^"]*bokeh[^"]*\.js', html), f"{path} loads BokehJS in its head"
+        assert ("_static/w2v-figures.js" in html) == ('class="w2v-bokeh"' in html), path

@@ -20,6 +20,7 @@ PAGE = "book/walkthrough.html"
 def open_walkthrough(open_page, width=1280):
     page, log = open_page(PAGE, width=width)
     # the page script has drawn its first step and pushed it into every Bokeh figure
+    page.evaluate("() => window.w2vFigures.drawAll()")  # figures are drawn as the reader comes near them
     page.wait_for_function("document.getElementById('wt-controls')?.dataset.bokeh === 'ready'", timeout=20_000)
     return page, log
 

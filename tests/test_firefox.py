@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHAPTERS, ROOT
+from conftest import BUILD, CHAPTERS, ROOT
 
 FIREFOX = Path("/usr/bin/firefox-esr")
 SMOKE = ROOT / "tools" / "firefox_smoke.cjs"
@@ -31,11 +31,48 @@ def firefox_report(server) -> dict:
     return json.loads(done.stdout)
 
 
+# Firefox lays out the maths' MathML (typeset at build time, for screen readers) while the HTML
+# parser is still inside it on a long page under load, and then warns that an <munderover> has too
+# few children. Allowed only where every <munderover> of the page as served has its three children.
+_MUNDEROVER = "Invalid markup: Incorrect number of children for <munderover/> tag."
+
+
+def _partial_mathml(message: str, path: str) -> bool:
+    from html.parser import HTMLParser
+
+    if _MUNDEROVER not in message:
+        return False
+
+    class Children(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.counts = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if self.stack:
+                self.stack[-1][1] += 1
+            self.stack.append([tag, 0])
+
+        def handle_endtag(self, tag):
+            while self.stack:
+                name, kids = self.stack.pop()
+                if name == "munderover":
+                    self.counts.append(kids)
+                if name == tag:
+                    break
+
+    parser = Children()
+    parser.feed((BUILD / path).read_text(encoding="utf-8"))
+    return bool(parser.counts) and all(n == 3 for n in parser.counts)
+
+
 def test_every_page_loads_clean_and_draws_its_figures_in_firefox(firefox_report):
     print(f"\n{firefox_report['version']}")
     pages = firefox_report["pages"]
     assert sorted(pages) == sorted(f"book/{c}.html" for c in CHAPTERS)
-    problems = {path: p["errors"] + p["console"] for path, p in pages.items() if p["errors"] or p["console"]}
+    problems = {path: p["errors"] + [m for m in p["console"] if not _partial_mathml(m, path)]
+                for path, p in pages.items()}
+    problems = {path: found for path, found in problems.items() if found}
     assert problems == {}, json.dumps(problems, indent=1)[:3000]
     undrawn = {path: f"{p['drawn']} of {p['figures']}" for path, p in pages.items() if p["drawn"] != p["figures"]}
     assert undrawn == {}, undrawn

@@ -58,14 +58,23 @@ def test_every_script_and_stylesheet_a_page_loads_is_local(book_html):
                 assert not re.match(r"(https?:)?//", url), f"{page.name} loads {url} from outside the build"
 
 
-def test_mathjax_is_served_from_the_build(book_html):
-    """MathJax comes from _static/mathjax (mathjax_path in _config.yml), never from a CDN."""
-    text = (book_html / "book" / "blueprint.html").read_text(encoding="utf-8")  # the blueprint has maths
-    sources = re.findall(r'<script\b[^>]*src="([^"]*mathjax[^"]*)"', text, re.I)
-    assert sources, "the blueprint page has display maths but loads no MathJax"
-    assert all(s.startswith("../_static/mathjax/") for s in sources), sources
-    for part in ("startup.js", "core.js", "input/tex.js", "output/chtml.js", "a11y/assistive-mml.js"):
-        assert (book_html / "_static" / "mathjax" / part).is_file(), part
+def test_the_maths_are_typeset_when_the_book_is_built(book_html):
+    """Every formula arrives typeset (MathJax's CommonHTML, run at build time by
+    book/_ext/mathjax_prerender.cjs) with its MathML for screen readers; no page loads a MathJax
+    script (which re-laid out the text around the maths a second after it was drawn), and the
+    maths' stylesheet and fonts come from the build, never a CDN."""
+    for page in sorted((book_html / "book").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        formulas = re.findall(r'<(?:span|div) class="math notranslate nohighlight"[^>]*>(.*?)</(?:span|div)>', text, re.S)
+        assert not re.findall(r'<script\b[^>]*mathjax', text, re.I), f"{page.name} loads a MathJax script"
+        assert all(f.startswith("<mjx-container") and "<mjx-assistive-mml" in f for f in formulas), \
+            f"{page.name}: a formula left as TeX: {[f[:60] for f in formulas if not f.startswith('<mjx')][:3]}"
+        assert ("_static/mathjax-chtml.css" in text) == bool(formulas), page.name
+    blueprint = (book_html / "book" / "blueprint.html").read_text(encoding="utf-8")
+    assert blueprint.count("<mjx-container") >= 5, "the blueprint has maths"
+    css = (book_html / "_static" / "mathjax-chtml.css").read_text(encoding="utf-8")
+    fonts = re.findall(r'url\("?([^")]+)"?\)', css)
+    assert fonts and all((book_html / "_static" / f).is_file() for f in fonts), fonts[:3]
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

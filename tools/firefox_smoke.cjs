@@ -56,6 +56,9 @@ async function main() {
       page.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") entry.console.push(`${m.type()}: ${m.text()}`); });
       page.on("pageerror", (e) => entry.errors.push(String(e && e.message || e)));
       await page.goto(`${base}/${path}`, { waitUntil: "load", timeout: 60000 });
+      // figures are drawn as a reader comes near them (w2v-figures.js): draw them all, as a reader
+      // scrolling through would
+      await page.evaluate(() => window.w2vFigures && window.w2vFigures.drawAll());
       Object.assign(entry, await drawn(page, 30000));
       try {
         if (path.endsWith("walkthrough.html")) entry.walkthrough = await walkthrough(page);

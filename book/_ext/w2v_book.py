@@ -1,15 +1,19 @@
 """The book's own Sphinx extension.
 
-1. BokehJS, offline: the installed bokeh package's own JS files are copied into the build and
-   loaded once, only on pages that embed a figure, so the JS always matches the Python package;
-   bokeh-widgets and bokeh-tables only where a figure has a widget or a table (each figure names
-   the bundles it needs in data-bokeh-bundles, see w2v.plots.Figure).
+1. BokehJS, offline: the installed bokeh package's own JS files are copied into the build, so the
+   JS always matches the Python package. Pages that embed a figure load w2v-figures.js, which
+   loads BokehJS once, when the first figure comes near the screen, and draws each figure as it
+   does; bokeh-widgets and bokeh-tables only where a figure has a widget or a table (each figure
+   names the bundles it needs in data-bokeh-bundles, see w2v.plots.Figure).
 2. Never stale: myst-nb's jupyter-cache only notices edits to code cells. A stamp of w2v/ and
    the corpus (corpus/, or the folder W2V_CORPUS names) is kept beside the cache; when it
    changes the cache is emptied and every page re-read.
-3. MathJax, offline: Sphinx would load MathJax from a CDN; the pinned package
+3. MathJax, offline and at build time: Sphinx would load MathJax from a CDN; the pinned package
    django-static-mathjax ships MathJax 3.2.2 (an empty `mathjax` module and its static files),
    and the parts the book uses are copied into _static/mathjax/ (mathjax_path in _config.yml).
+   Where Node is installed, every formula is typeset once, when the book is built
+   (mathjax_prerender.cjs), and the pages load only its stylesheet and fonts: no script, and no
+   paragraph that moves when the maths arrive. Without Node, the browser typesets them.
 4. No thebe: jupyter-book always loads sphinx-thebe, which declares its script config twice
    (a page error) and writes a CDN address into every page. The book is static by design,
    so its handlers are disconnected.
@@ -46,7 +50,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BOKEH_FILES = ("bokeh.min.js", "bokeh-widgets.min.js", "bokeh-tables.min.js")
 FIGURE_MARKER = 'class="w2v-bokeh'  # written by w2v.plots.embed around every figure
-BUNDLES = re.compile(r'data-bokeh-bundles="([^"]*)"')  # the extra bundles a figure needs
 MATH_MARKER = re.compile(r'class="math\b|class="[^"]*\bmath\b')  # Sphinx's maths, inline or display
 
 
@@ -188,12 +191,9 @@ def _notebook_download(app, pagename, templatename, context, doctree) -> None:
 def _page_assets(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if FIGURE_MARKER in body:
-        needed = {"bokeh.min.js"} | {f"bokeh-{b}.min.js" for m in BUNDLES.findall(body) for b in m.split()}
-        for name in BOKEH_FILES:
-            if name in needed:
-                # deferred, so that the page's text is drawn first; they run in order, before the
-                # DOMContentLoaded event on which the figures' inline scripts embed themselves
-                app.add_js_file(f"bokeh/{name}", priority=200, loading_method="defer")
+        # the figures' loader; it loads BokehJS itself (the bundles the figures name), once, when
+        # the first figure comes near the screen: nothing of BokehJS is on the page's critical path
+        app.add_js_file("w2v-figures.js", priority=400, loading_method="defer")
     if not MATH_MARKER.search(body) and "script_files" in context:
         # sphinx.ext.mathjax adds MathJax to a page whose toctree children have maths, too
         context["script_files"] = [js for js in context["script_files"]
@@ -270,11 +270,89 @@ def _fix_page(text: str) -> str:
 def _fix_written_pages(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        fixed = _fix_page(text)
-        if fixed != text:
-            page.write_text(fixed, encoding="utf-8")
+    pages = {page: page.read_text(encoding="utf-8") for page in Path(app.outdir).rglob("*.html")}
+    fixed = {page: _fix_page(text) for page, text in pages.items()}
+    fixed = _typeset_maths(app, fixed)
+    for page, text in fixed.items():
+        if text != pages[page]:
+            page.write_text(text, encoding="utf-8")
+
+
+# Sphinx's maths: <span class="math notranslate nohighlight">\(…\)</span> inline, a <div> for display
+# maths (\[…\] or an amsmath environment), the TeX HTML-escaped.
+_MATH = re.compile(r'(<(span|div) class="math notranslate nohighlight"[^>]*>)(.*?)(</\2>)', re.S)
+_MATHJAX_SCRIPTS = re.compile(r'\s*<script>window\.MathJax = .*?</script>|\s*<script defer="defer" src="[^"]*_static/mathjax/startup\.js[^"]*"></script>')
+MATHS_CSS = "mathjax-chtml.css"  # in _static: the typeset maths' stylesheet, fonts in mathjax/output/chtml
+
+
+def _tex_of(kind: str, text: str) -> tuple[str, bool]:
+    import html
+
+    tex = html.unescape(text).strip()
+    for start, end in ((r"\(", r"\)"), (r"\[", r"\]")):
+        if tex.startswith(start) and tex.endswith(end):
+            return tex[len(start):-len(end)].strip(), start == r"\["
+    return tex, kind == "div"  # an amsmath environment, displayed
+
+
+def _typeset_maths(app, pages: dict) -> dict:
+    """Every formula of the book typeset at build time by MathJax in Node (mathjax_prerender.cjs):
+    the pages carry the finished maths and one stylesheet, and load no MathJax script, so a
+    paragraph never reflows when the maths arrive (issue 28). Without Node the pages keep MathJax
+    in the browser, as before."""
+    import json
+    import subprocess
+    import tempfile
+
+    from sphinx.errors import ExtensionError
+    from sphinx.util import logging
+
+    node = shutil.which("node")
+    if node is None:
+        logging.getLogger(__name__).info("w2v: no `node` found: the maths are typeset in the browser")
+        return pages
+    # a page Sphinx did not write again this time is typeset already; the stylesheet must still
+    # cover its formulas, so every formula typeset is listed beside the build
+    listed = Path(app.outdir) / ".w2v-maths.json"
+    known = {(tex, display) for tex, display in json.loads(listed.read_text())} if listed.is_file() else set()
+    new = {_tex_of(m.group(2), m.group(3)) for text in pages.values() for m in _MATH.finditer(text)
+           if not m.group(3).lstrip().startswith("<mjx-container")}
+    items = sorted(known | new)
+    if not new:
+        return pages
+    static = Path(app.outdir) / "_static"
+    with tempfile.TemporaryDirectory() as tmp:
+        job, result = Path(tmp) / "in.json", Path(tmp) / "out.json"
+        job.write_text(json.dumps({"fontURL": "mathjax/output/chtml/fonts/woff-v2",
+                                   "items": [{"tex": tex, "display": display} for tex, display in items]}))
+        done = subprocess.run([node, str(Path(__file__).with_name("mathjax_prerender.cjs")), str(_mathjax_dir()),
+                               str(job), str(result)], capture_output=True, text=True, timeout=600)
+        if done.returncode != 0:
+            raise ExtensionError(f"typesetting the maths failed: {done.stderr.strip()[-500:]}")
+        typeset = json.loads(result.read_text())
+    chtml = dict(zip(items, typeset["html"]))
+    wrong = [tex for (tex, _), out in chtml.items() if "mjx-merror" in out]
+    if wrong:
+        raise ExtensionError(f"TeX that MathJax cannot typeset: {wrong[:3]}")
+    (static / MATHS_CSS).write_text(typeset["css"], encoding="utf-8")
+    listed.write_text(json.dumps(items))
+
+    def replace(match: re.Match) -> str:
+        if match.group(3).lstrip().startswith("<mjx-container"):
+            return match.group(0)
+        return match.group(1) + chtml[_tex_of(match.group(2), match.group(3))] + match.group(4)
+
+    out = {}
+    for page, text in pages.items():
+        if not _MATH.search(text):
+            out[page] = text
+            continue
+        text = _MATH.sub(replace, text)
+        depth = len(page.relative_to(app.outdir).parts) - 1
+        link = f'<link rel="stylesheet" type="text/css" href="{"../" * depth}_static/{MATHS_CSS}" />'
+        text = _MATHJAX_SCRIPTS.sub("", text)
+        out[page] = text if link in text else text.replace("</head>", f"    {link}\n  </head>", 1)
+    return out
 
 
 def _mathjax_dir() -> Path:

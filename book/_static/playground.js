@@ -638,6 +638,9 @@
     pick.replaceChildren(...words.map((w) => new Option(w, w)));
     pick.value = DATA.default_word;
     showNeighbors();
+    // a figure drawn after the reader trained (figures are drawn as the reader comes near them)
+    // shows the reader's run too
+    document.addEventListener("w2v:figure-drawn", () => { if (lastResult) showResults(lastResult); });
     $("pg-controls").hidden = false;
     document.documentElement.classList.add("pg-ready");
   }

@@ -123,35 +123,34 @@
 
   // Bokeh's sliders (noUiSlider) draw their handle as a <div role="slider"> with no name, so a
   // screen reader announces only "slider". Each handle is named by its slider's title ("Checkpoint",
-  // "Snapshot"), once BokehJS has drawn the page's figures.
-  function nameBokehSliders(tries) {
-    const figures = document.querySelectorAll("figure.w2v-bokeh").length;
-    if (figures === 0) return;
-    const ready = window.Bokeh && Bokeh.index && Bokeh.documents && Bokeh.documents.length >= figures;
-    let named = 0, pending = 0;
-    if (ready) {
-      for (const view of Bokeh.index.all_views()) {
-        const root = view.shadow_el;
-        if (!root || typeof view.model.title !== "string" || !("value_throttled" in view.model)) continue;
-        const handles = root.querySelectorAll('[role="slider"]');
-        if (handles.length === 0) pending++;
-        else if (!root.querySelector("style.w2v-target-size")) {
-          // noUiSlider's handle is 14 × 18 px; a finger needs 24 × 24 (WCAG 2.2 target size)
-          const style = document.createElement("style");
-          style.className = "w2v-target-size";
-          style.textContent = ":host { --handle-width: 24px; --handle-height: 24px; }";
-          root.appendChild(style);
-        }
-        handles.forEach((handle) => {
-          if (!handle.getAttribute("aria-label")) handle.setAttribute("aria-label", view.model.title || "slider");
-          announceShownValue(view, handle);
-          named++;
-        });
+  // "Snapshot"), as soon as w2v-figures.js has drawn its figure (figures are drawn as the reader
+  // comes near them). <html data-w2v-sliders> counts the handles named so far.
+  let slidersNamed = 0;
+  function nameBokehSliders(figure, tries) {
+    let pending = 0;
+    for (const view of Bokeh.index.all_views()) {
+      if (!within(figure, view.el)) continue;
+      describeBokehControls(view);
+      const root = view.shadow_el;
+      if (!root || typeof view.model.title !== "string" || !("value_throttled" in view.model)) continue;
+      const handles = root.querySelectorAll('[role="slider"]');
+      if (handles.length === 0) pending++;
+      else if (!root.querySelector("style.w2v-target-size")) {
+        // noUiSlider's handle is 14 × 18 px; a finger needs 24 × 24 (WCAG 2.2 target size)
+        const style = document.createElement("style");
+        style.className = "w2v-target-size";
+        style.textContent = ":host { --handle-width: 24px; --handle-height: 24px; }";
+        root.appendChild(style);
       }
-      for (const view of Bokeh.index.all_views()) describeBokehControls(view);
+      handles.forEach((handle) => {
+        if (handle.getAttribute("aria-label")) return;
+        handle.setAttribute("aria-label", view.model.title || "slider");
+        announceShownValue(view, handle);
+        slidersNamed++;
+      });
     }
-    if ((!ready || pending > 0) && tries > 0) setTimeout(() => nameBokehSliders(tries - 1), 100);
-    else document.documentElement.dataset.w2vSliders = String(named);
+    if (pending > 0 && tries > 0) setTimeout(() => nameBokehSliders(figure, tries - 1), 100);
+    else document.documentElement.dataset.w2vSliders = String(slidersNamed);
   }
 
   // noUiSlider announces the slider's raw value ("30.00", a checkpoint's index); the reader hears what
@@ -283,7 +282,10 @@
       const description = figure.getAttribute("aria-label");
       if (description) details.appendChild(Object.assign(document.createElement("p"), { textContent: description }));
       details.addEventListener("toggle", () => {
-        if (details.open && !details.dataset.filled && window.Bokeh && Bokeh.index) fillDataTables(figure, details);
+        // a figure far down the page may not be drawn yet: its models exist once it is
+        if (details.open && !details.dataset.filled && window.w2vFigures) {
+          w2vFigures.draw(figure).then(() => { if (!details.dataset.filled) fillDataTables(figure, details); });
+        }
       });
       figure.after(details);
     }
@@ -346,7 +348,7 @@
 
   function start() {
     main();
-    nameBokehSliders(150);
+    document.addEventListener("w2v:figure-drawn", (event) => nameBokehSliders(event.target, 50));
     tapShowsTooltips();
     addDataToggles();
     markScrollers();

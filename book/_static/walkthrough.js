@@ -618,10 +618,11 @@
     }
   }
 
-  // Push the current state into the Bokeh figures once BokehJS has rendered all of them.
-  function whenBokehReady(tries) {
-    const figures = document.querySelectorAll("figure.w2v-bokeh").length;
-    if (window.Bokeh && Bokeh.documents && Bokeh.documents.length >= figures && bokehModel(DATA.names.loss_marker)) {
+  // Push the current state into the Bokeh figures once the one with the loss curve is drawn
+  // (w2v-figures.js draws each figure as the reader comes near it, and says so with an event).
+  function whenBokehReady() {
+    const ready = () => {
+      if (!bokehModel(DATA.names.loss_marker)) return false;
       linkLegend();
       pushToBokeh();
       document.getElementById("wt-controls").dataset.bokeh = "ready";
@@ -630,9 +631,11 @@
       const warmUp = () => stepOfRun(DATA, Math.min(DATA.steps, DATA.checkpoint_steps[1] || DATA.steps) - 1);
       if (window.requestIdleCallback) requestIdleCallback(warmUp, { timeout: 2000 });
       else setTimeout(warmUp, 200);
-      return;
-    }
-    if (tries > 0) setTimeout(() => whenBokehReady(tries - 1), 50);
+      return true;
+    };
+    if (ready()) return;
+    const onDrawn = () => { if (ready()) document.removeEventListener("w2v:figure-drawn", onDrawn); };
+    document.addEventListener("w2v:figure-drawn", onDrawn);
   }
 
   // On wide screens the controls stick below the header: a section reached by an anchor link
@@ -688,7 +691,7 @@
     setStep(DATA.default_step);
     document.documentElement.classList.add("wt-running");  // not "wt-live": that styles the stage boxes
     keepAnchorsClearOfControls();
-    whenBokehReady(200);
+    whenBokehReady();
   }
 
   // For tests and the curious (in the browser console): the engine and the controls.

@@ -1,17 +1,19 @@
 """Plot plumbing shared by every chapter: colours and the one way a Bokeh figure reaches a page.
 
 A chapter builds a Bokeh layout (widgets and the plots they drive in ONE layout, so they share
-a document) and hands it to `embed`, which returns HTML for the static page. BokehJS itself is
-loaded once per page, offline, by book/_ext/w2v_book.py. Interactions are CustomJS callbacks.
+a document) and hands it to `embed`, which returns HTML for the static page: the document as JSON
+in a box of the figure's size, drawn by book/_static/w2v-figures.js when the reader scrolls near
+it (BokehJS itself is loaded once per page, offline, only then). Interactions are CustomJS callbacks.
 Chapter-specific figures live in the modules beside this one (w2v/plots/<chapter>.py).
 """
 
 from __future__ import annotations
 
 import html
+import json
 
 import numpy as np
-from bokeh.embed import components
+from bokeh.embed import json_item
 from bokeh.layouts import row
 from bokeh.palettes import interp_palette
 
@@ -110,11 +112,18 @@ class Figure:
         return f"min-height: {layout_height(layout)}px"
 
     def html(self) -> str:
-        script, div = components(self.layout)
+        """The figure's HTML: its Bokeh document as JSON beside an empty box that keeps the figure's
+        room, drawn into it only when the reader comes near (book/_static/w2v-figures.js), so that
+        a page with seven figures does not build them all before the reader sees the first."""
+        target = f"fig-{self.name}-plot"
+        item = json.dumps(json_item(self.layout, target), separators=(",", ":"))
+        item = item.replace("</", "<\\/")  # never closes the script element early
         return (f'<figure class="w2v-bokeh" id="fig-{html.escape(self.name)}" '
                 f'data-bokeh-bundles="{" ".join(self.bundles())}" '
-                f'aria-label="{html.escape(self.alt)}"><div class="w2v-bokeh-room" style="{self.space()}">{div}</div>'
-                f'{script}<figcaption>{html.escape(self.caption)}</figcaption></figure>')
+                f'aria-label="{html.escape(self.alt)}"><div class="w2v-bokeh-room" style="{self.space()}">'
+                f'<div id="{html.escape(target)}" class="w2v-bokeh-plot"></div></div>'
+                f'<script type="application/json" class="w2v-bokeh-item">{item}</script>'
+                f'<figcaption>{html.escape(self.caption)}</figcaption></figure>')
 
     def _repr_html_(self) -> str:
         return self.html()

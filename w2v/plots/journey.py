@@ -27,7 +27,9 @@ from .. import analysis
 
 NEUTRAL = "#555555"
 PALE = "#E8E8E8"
-INKS = ("#222222", "#D55E00", "#0072B2", "#CC79A7")   # picked words' lines: dark enough when thin
+# picked words' lines and their labels: dark enough when thin, and text at ≥ 4.5:1 on white (Okabe &
+# Ito's vermillion and reddish purple, darkened: #D55E00 and #CC79A7 were 3.9:1 and 3.1:1)
+INKS = ("#222222", "#B35000", "#0072B2", "#A64D80")
 
 
 def _style(p) -> None:

@@ -1,0 +1,241 @@
+// The book's Bokeh figures: drawn when the reader comes near them, in the page's light or dark mode.
+//
+// Each <figure class="w2v-bokeh"> holds its Bokeh document as JSON (<script class="w2v-bokeh-item">,
+// written by w2v.plots.Figure) beside an empty box that already has the figure's size. Nothing of
+// BokehJS is on a page's critical path: when the first figure comes within NEAR of the screen,
+// BokehJS (and the bundles the page's figures name in data-bokeh-bundles) is loaded, once, and that
+// figure is drawn; the others are drawn as they come near. BokehJS is also loaded, when the browser
+// is idle, as soon as the reader first scrolls. A drawn figure announces itself with the
+// event "w2v:figure-drawn" on its <figure> (it bubbles), which the page scripts listen for.
+//
+// Dark mode: pydata-sphinx-theme sets data-theme="dark" on <html> (and changes it, without a reload,
+// when the reader presses the theme button). Bokeh draws plots on a canvas from its models' colour
+// properties, so in the dark every drawn document's colours are rewritten: the light neutral
+// backgrounds become the page's own background, neutral lines and text are inverted (black axes
+// become light grey), and every text colour is lightened until it reads at 4.5:1. The light values
+// are kept and put back when the reader switches to light. Bokeh's HTML parts (tooltips, menus,
+// sliders, toolbars) live in shadow roots styled by CSS variables declared on :host; one shared
+// style sheet, adopted by every shadow root Bokeh makes, redeclares them in the dark.
+//
+// window.w2vFigures: draw(figure) and drawAll() (promises), for tests and for the page's own
+// scripts (the "Show the data" tables of a figure not drawn yet).
+"use strict";
+
+(function () {
+  const NEAR = "600px 0px";  // drawn while still this far below (or above) the screen
+  const STATIC = new URL(".", document.currentScript ? document.currentScript.src : location.href);
+  const figures = [...document.querySelectorAll("figure.w2v-bokeh")];
+  if (figures.length === 0) return;
+
+  // ------------------------------------------------------------------ the page's mode
+
+  const isDark = () => document.documentElement.dataset.theme === "dark";
+  const pageColor = (name, fallback) =>
+    getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+
+  const probe = document.createElement("canvas").getContext("2d");
+  function rgbOf(color) {
+    // any CSS colour → [r, g, b, a] (the canvas normalises names, #rgb, rgb(), hsl())
+    probe.fillStyle = "#000";
+    probe.fillStyle = color;
+    const s = probe.fillStyle;
+    if (s[0] === "#") return [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16)).concat(1);
+    const m = s.match(/[\d.]+/g).map(Number);
+    return m.length === 3 ? m.concat(1) : m;
+  }
+  const hex = ([r, g, b]) => "#" + [r, g, b].map((c) => Math.round(c).toString(16).padStart(2, "0")).join("");
+  function luminance([r, g, b]) {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  }
+  const contrast = (a, b) => {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const neutral = ([r, g, b]) => Math.max(r, g, b) - Math.min(r, g, b) < 24;
+
+  // A colour property's dark value; `light` is what the figure was made with.
+  function darkColor(attr, light, background) {
+    const c = rgbOf(light);
+    if (/(^|_)(background|border)_fill_color$/.test(attr)) {
+      // a plot's, a legend's or a label's light backdrop becomes the page's background
+      return neutral(c) && luminance(c) > 0.3 ? hex(background) : light;
+    }
+    let out = neutral(c) ? [255 - c[0], 255 - c[1], 255 - c[2]] : c.slice(0, 3);
+    if (neutral(c) && /line_color$/.test(attr)) {
+      // a grid or a frame drawn in a light grey stays faint, but visible, on the dark background
+      for (let i = 0; i < 20 && contrast(out, background) < 1.6; i++) out = out.map((v) => v + (255 - v) * 0.08);
+    }
+    if (/text_color$/.test(attr)) {
+      // text keeps its hue, lightened until it reads on the dark background
+      for (let i = 0; i < 20 && contrast(out, background) < 4.6; i++) out = out.map((v) => v + (255 - v) * 0.15);
+    }
+    const mapped = hex(out);
+    return mapped === hex(c) ? light : mapped;
+  }
+
+  // ------------------------------------------------------------------ models' colours
+
+  const lightValues = new WeakMap();  // model → Map(attr → the light value)
+  const lightColumns = new WeakMap(); // data source → Map(column → the light colours)
+
+  function colorValue(value) {
+    // a colour property holds a colour string, or for a glyph {value: colour} or {field: column}
+    if (typeof value === "string") return { color: value, wrap: (c) => c };
+    if (value && typeof value === "object" && typeof value.value === "string")
+      return { color: value.value, wrap: (c) => ({ ...value, value: c }) };
+    return null;
+  }
+
+  function themeDocument(doc, dark) {
+    const background = rgbOf(pageColor("--pst-color-background", "#14181e"));
+    for (const model of doc.all_models) {
+      let saved = lightValues.get(model);
+      const changes = {};
+      for (const prop of model) {
+        if (!/_color$/.test(prop.attr) || prop.is_unset) continue;
+        const value = prop.get_value();
+        if (value && typeof value === "object" && typeof value.field === "string" && /text_color$/.test(prop.attr)) {
+          themeColumn(model, value.field, dark, background);  // labels coloured per row (a column of colours)
+          continue;
+        }
+        if (!saved) { saved = new Map(); lightValues.set(model, saved); }
+        if (!saved.has(prop.attr)) {
+          if (!colorValue(value)) continue;
+          saved.set(prop.attr, value);
+        }
+        const light = saved.get(prop.attr);
+        const { color, wrap } = colorValue(light);
+        const wanted = dark ? wrap(darkColor(prop.attr, color, background)) : light;
+        if (JSON.stringify(wanted) !== JSON.stringify(value)) changes[prop.attr] = wanted;
+      }
+      if (Object.keys(changes).length) model.setv(changes);
+    }
+  }
+
+  function themeColumn(renderer, field, dark, background) {
+    const source = renderer.source || renderer.data_source;
+    if (!source || !source.data) return;
+    const data = source.data;
+    const column = data instanceof Map ? data.get(field) : data[field];
+    if (!Array.isArray(column)) return;
+    let saved = lightColumns.get(source);
+    if (!saved) { saved = new Map(); lightColumns.set(source, saved); }
+    if (!saved.has(field)) saved.set(field, column.slice());
+    const light = saved.get(field);
+    const wanted = dark ? light.map((c) => (typeof c === "string" ? darkColor("text_color", c, background) : c)) : light;
+    if (wanted.every((c, i) => c === column[i])) return;
+    wanted.forEach((c, i) => { column[i] = c; });
+    source.change.emit();
+  }
+
+  // Bokeh's HTML parts: each view's shadow root declares its colours as CSS variables on :host; a
+  // sheet adopted after Bokeh's own wins, and changing it changes every root at once.
+  const sheet = typeof CSSStyleSheet === "function" && "adoptedStyleSheets" in Document.prototype ? new CSSStyleSheet() : null;
+  function darkSheet() {
+    const bg = pageColor("--pst-color-background", "#14181e");
+    const surface = pageColor("--pst-color-surface", "#29313d");
+    const text = pageColor("--pst-color-text-base", "#ced6dd");
+    const muted = pageColor("--pst-color-text-muted", "#9ca4af");
+    const border = pageColor("--pst-color-border", "#48566b");
+    return `:host { color-scheme: dark;
+      --color: ${text}; --background-color: ${bg}; --hover-color: ${surface}; --surface-background-color: ${surface};
+      --disabled-background-color: ${surface}; --disabled-color: ${muted}; --border-color: ${border};
+      --divider-color: ${border}; --shortcut-color: ${muted}; --placeholder-color: ${muted};
+      --inactive-bg: ${surface}; --inactive-fg: ${muted}; --icon-color: ${muted}; --inverted-color: ${bg};
+      --outline-color: ${border}; --box-shadow-color: rgba(0, 0, 0, 0.6);
+      --tooltip-arrow-color: ${border}; --tooltip-arrow-inner-color: ${surface}; }
+    .bk-tooltip-row-label { color: ${text}; }
+    :host { --default: ${surface}; --default-border: ${border}; --default-active: ${border}; --default-active-border: ${muted}; }
+    /* the HTML a figure's Div carries (the map's legend) states its colours inline, for a light page */
+    [style*="color:#222"], [style*="color: #222"] { color: ${text} !important; }
+    [style*="color:#C0392B"], [style*="color: #C0392B"] { color: #F08070 !important; }
+    .bk-tool-overflow { color: ${muted} !important; }
+    .bk-input, select, input, .bk-input-group { background-color: ${bg}; color: ${text}; border-color: ${border}; }
+    .noUi-target { background: ${surface}; border-color: ${border}; box-shadow: none; }
+    .noUi-handle { background: ${surface}; border-color: ${muted}; box-shadow: none; }
+    .noUi-handle::before, .noUi-handle::after { background: ${muted}; }`;
+  }
+  function updateSheet() {
+    if (sheet) sheet.replaceSync(isDark() ? darkSheet() : "");
+  }
+  if (sheet) {
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (init) {
+      const root = attach.call(this, init);
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      return root;
+    };
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  let bokeh = null;  // the promise of BokehJS loaded
+  function loadBokeh() {
+    if (bokeh) return bokeh;
+    const bundles = new Set(figures.flatMap((f) => (f.dataset.bokehBundles || "").split(/\s+/).filter(Boolean)));
+    const files = ["bokeh.min.js", ...["widgets", "tables"].filter((b) => bundles.has(b)).map((b) => `bokeh-${b}.min.js`)];
+    bokeh = Promise.all(files.map((file) => new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(`bokeh/${file}`, STATIC).href;
+      script.async = false;  // run in this order: the bundles extend bokeh.min.js
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
+      document.head.appendChild(script);
+    })));
+    return bokeh;
+  }
+
+  const drawing = new Map();  // figure → the promise of it drawn
+  const drawnDocs = [];
+  function draw(figure) {
+    if (!drawing.has(figure)) {
+      drawing.set(figure, loadBokeh().then(async () => {
+        const item = JSON.parse(figure.querySelector("script.w2v-bokeh-item").textContent);
+        const target = figure.querySelector(".w2v-bokeh-plot");
+        await Bokeh.embed.embed_item(item, target);
+        // the figure's own document (other figures may be embedding at the same time)
+        const doc = Bokeh.documents.find((d) => d.get_model_by_id(item.root_id) != null);
+        if (doc) {
+          drawnDocs.push(doc);
+          if (isDark()) themeDocument(doc, true);
+        }
+        figure.dataset.drawn = "true";
+        figure.dispatchEvent(new CustomEvent("w2v:figure-drawn", { bubbles: true, detail: { doc } }));
+      }).catch((error) => console.error(error)));
+    }
+    return drawing.get(figure);
+  }
+  const drawAll = () => Promise.all(figures.map(draw));
+
+  function start() {
+    updateSheet();
+    new MutationObserver(() => {
+      updateSheet();
+      const dark = isDark();
+      for (const doc of drawnDocs) themeDocument(doc, dark);
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    if (!("IntersectionObserver" in window)) { drawAll(); return; }
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        draw(entry.target);
+      }
+    }, { rootMargin: NEAR });
+    figures.forEach((figure) => observer.observe(figure));
+    // A reader who starts to scroll is heading for the figures: BokehJS is loaded then, when the
+    // browser is idle, so that the first figure they reach is drawn without waiting for it. A page
+    // nobody scrolls (a quick look, a performance audit) never loads it unless a figure is near.
+    const early = () => {
+      const load = () => loadBokeh().catch((error) => console.error(error));
+      if (window.requestIdleCallback) requestIdleCallback(load, { timeout: 500 });
+      else setTimeout(load, 0);
+    };
+    window.addEventListener("scroll", early, { once: true, passive: true });
+  }
+
+  window.w2vFigures = { draw, drawAll, themeDocument };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

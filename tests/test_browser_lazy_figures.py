@@ -1,0 +1,69 @@
+"""Figures are drawn when the reader comes near them (book/_static/w2v-figures.js), in a real browser:
+a page draws only the figures near the screen, BokehJS is loaded once and only when a figure needs
+it, a figure scrolled to is drawn, and the box kept for a figure before it is drawn is the size it
+is drawn at, so that nothing below it moves."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import wait_for_bokeh
+
+DRAWN_JS = "() => [...document.querySelectorAll('figure.w2v-bokeh')].map(f => f.dataset.drawn === 'true')"
+BOKEH_LOADS_JS = "() => performance.getEntriesByType('resource').filter(e => /bokeh\\.min\\.js/.test(e.name)).length"
+
+
+@pytest.mark.parametrize("path", ["book/journey.html", "book/counts.html"])
+def test_only_figures_near_the_screen_are_drawn(open_page, path):
+    page, log = open_page(path, width=390, height=844)
+    page.wait_for_timeout(1500)
+    drawn = page.evaluate(DRAWN_JS)
+    assert len(drawn) >= 5 and not drawn[-1] and sum(drawn) < len(drawn), drawn
+    # BokehJS is loaded only once a figure is near, and then once
+    assert page.evaluate(BOKEH_LOADS_JS) == (1 if any(drawn) else 0)
+    # the reader scrolls to the last figure: it is drawn, BokehJS still loaded once
+    page.evaluate("() => [...document.querySelectorAll('figure.w2v-bokeh')].pop().scrollIntoView()")
+    page.wait_for_function("() => [...document.querySelectorAll('figure.w2v-bokeh')].pop().dataset.drawn === 'true'",
+                           timeout=20_000)
+    assert page.evaluate(BOKEH_LOADS_JS) == 1
+    assert page.evaluate("() => Bokeh.documents.length") == sum(page.evaluate(DRAWN_JS))
+    assert log.problems() == []
+
+
+# Each figure's box (its room and caption) before and after it is drawn.
+BOXES_JS = "() => [...document.querySelectorAll('figure.w2v-bokeh')].map(f => [f.id, f.getBoundingClientRect().height])"
+
+FIGURE_PAGES = ["book/journey.html", "book/counts.html", "book/walkthrough.html", "book/two-faces.html",
+                "book/weights.html", "book/negative-sampling.html", "book/playground.html", "book/blueprint.html",
+                "book/corpus.html"]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path", FIGURE_PAGES)
+def test_a_figure_drawn_above_the_reader_does_not_move_the_text(open_page, path, width):
+    """The room kept for a figure is a lower bound of its drawn height (w2v.plots.layout_height: the
+    widgets' heights and a caption's wrapping vary with the fonts and the width), never more, so a
+    drawn figure leaves no gap. It is drawn while still below the screen; one drawn above the
+    reader (who jumped past it) grows above the text being read, and the browser's scroll
+    anchoring keeps that text where it was on the screen."""
+    page, log = open_page(path, width=width, height=844)
+    before = dict(page.evaluate(BOXES_JS))
+    last = list(before)[-1]
+    # the reader jumps to just below the last figure, which is then drawn above the screen
+    page.evaluate(f"""() => {{ const f = document.getElementById({last!r})
+        window.scrollTo(0, f.getBoundingClientRect().bottom + window.scrollY + 40) }}""")
+    reading = page.evaluate(f"""() => {{ const f = document.getElementById({last!r})
+        const after = [...document.querySelectorAll('main p, main h2, main h3, main li, main div.cell')]
+          .find(e => e.getBoundingClientRect().top > 60 && !f.contains(e))
+        window.__w2vReading = after
+        return after ? after.getBoundingClientRect().top : null }}""")
+    page.wait_for_function(f"() => document.getElementById({last!r}).dataset.drawn === 'true'", timeout=30_000)
+    page.wait_for_timeout(500)
+    if reading is not None:
+        now = page.evaluate("() => window.__w2vReading.getBoundingClientRect().top")
+        assert abs(now - reading) <= 2, f"{path} at {width} px: the text below {last} moved from {reading} to {now}"
+    wait_for_bokeh(page)
+    after = dict(page.evaluate(BOXES_JS))
+    shrunk = {k: (round(before[k]), round(after[k])) for k in after if after[k] < before[k] - 2}
+    assert shrunk == {}, f"{path} at {width} px: figures drawn smaller than their room (room, drawn): {shrunk}"
+    assert log.problems() == []
