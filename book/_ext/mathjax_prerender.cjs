@@ -24,7 +24,9 @@ require(`${dir}/node-main.js`).init({
   const adaptor = MathJax.startup.adaptor;
   const html = job.items.map(({ tex, display }) => {
     const node = MathJax.tex2chtml(tex, { display });
-    return adaptor.outerHTML(node);
+    // MathJax names a few of its elements in mixed case (mjx-TeXAtom); a browser lowercases every
+    // HTML element name anyway, and HTML validators require it.
+    return adaptor.outerHTML(node).replace(/<(\/?)(mjx-[A-Za-z0-9-]+)/g, (_, slash, name) => `<${slash}${name.toLowerCase()}`);
   });
   const css = adaptor.textContent(MathJax.chtmlStylesheet());
   fs.writeFileSync(output, JSON.stringify({ html, css }));
