@@ -91,7 +91,7 @@ clean:
 # On the real text's build (make book-real): every page clean, offline, its figures drawn in the
 # page's theme, no serious axe violation and every text legible in both themes, nothing scrolling
 # sideways unmarked, each page within its transfer budget. (The rest of the corpus-dependent page
-# tests do not yet all pass on real text; see the README.)
+# tests are not yet run on real text in CI; see the README.)
 REAL_PAGE_TESTS := tests/test_book_pages.py tests/test_browser_a11y.py tests/test_page_weight.py \
 	tests/test_browser_teaching.py tests/test_browser_figure_theme.py
 real-pages:
