@@ -14,6 +14,9 @@ from w2v.train import TRAINED_ONLY, load_config, run_key, run_path, train_or_loa
 
 FEW_SEEDS = (0, 1, 2)
 
+# The tests reading `trained` run on one worker (--dist loadgroup), so it is trained once, not once per worker.
+registry = pytest.mark.xdist_group("tiny-registry")
+
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
@@ -29,18 +32,19 @@ def trained(tmp_path_factory):
     return folder, cache, n, again
 
 
+@registry
 def test_train_missing_trains_each_declared_run_once(trained, monkeypatch):
     folder, cache, n, again = trained
     monkeypatch.setattr(seeds, "SEEDS", FEW_SEEDS)
     config = load_config(folder)
-    declared = set(runs.single_recipes(config)) | {r for g in runs.seed_groups(config) for r in g} \
-        | set(runs.hs_recipes(config))
+    declared = set(runs.single_recipes(config)) | {r for g in runs.seed_groups(config) for r in g}
     assert n == len(declared) and again == 0
     assert all(run_path(cache, run_key(folder, r)).is_file() for r in declared)
     assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["gensim"] * len(runs.gensim_params_all(folder)) \
         + ["run"] * len(declared)  # runs and gensim's vectors only: no corpus folders
 
 
+@registry
 def test_every_run_the_chapters_ask_for_is_declared(trained, monkeypatch):
     """With W2V_RUNS_TRAINED=1 (as in a build, once `train_missing` ran) any request for an
     undeclared run raises; every way a chapter gets its runs passes, loading only."""
@@ -61,6 +65,7 @@ def test_every_run_the_chapters_ask_for_is_declared(trained, monkeypatch):
     assert playground.exercise_facts(book, cache)["ex_tests"] == len(book.corpus.analogies)
 
 
+@registry
 def test_an_undeclared_run_fails_the_build_naming_the_registry(trained, monkeypatch):
     folder, cache, _, _ = trained
     monkeypatch.setenv(TRAINED_ONLY, "1")
@@ -75,5 +80,6 @@ def test_seed_groups_differ_only_in_the_seed_and_cover_every_seed(tmp_path):
     for group in runs.seed_groups(config):
         assert [r.seed for r in group] == list(seeds.SEEDS)
         assert len({dataclasses.replace(r, seed=0) for r in group}) == 1
-    assert [g[0].negatives for g in runs.seed_groups(config)] == [config.negatives, *runs.SGNS_NEGATIVES]
+    assert [(g[0].negatives, g[0].softmax) for g in runs.seed_groups(config)] == \
+        [(config.negatives, "full"), *((k, "full") for k in runs.SGNS_NEGATIVES), (0, "hierarchical")]
 

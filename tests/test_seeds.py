@@ -135,15 +135,15 @@ def test_two_corpora_with_one_folder_name_never_share_seed_runs(tmp_path):
     assert not r2.from_cache
 
 
-@pytest.mark.parametrize("negatives", [0, 5])
-def test_batched_training_on_the_book_corpus_matches_single_runs(negatives):
+@pytest.mark.parametrize("changes", [dict(), dict(negatives=5), dict(softmax="hierarchical")], ids=["softmax", "sgns", "tree"])
+def test_batched_training_on_the_book_corpus_matches_single_runs(changes):
     """On the book's corpus (V = 96, D = 8) the batched program gives each seed its single run:
     the same pairs, weights within 1e-5, and the same neighbours and analogy answers."""
     import w2v
     from w2v.train import record_analysis, train, train_seeds
 
     corpus = w2v.load_corpus(w2v.BOOK_CORPUS)
-    base = dataclasses.replace(load_config(w2v.BOOK_CORPUS), steps=2000, negatives=negatives)
+    base = dataclasses.replace(load_config(w2v.BOOK_CORPUS), steps=2000, **changes)
     configs = [dataclasses.replace(base, seed=s) for s in (1, 2)]
     for config, raw in zip(configs, train_seeds(corpus, configs)):
         alone = train(corpus, config)

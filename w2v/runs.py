@@ -42,21 +42,14 @@ def single_recipes(config: TrainConfig) -> list[TrainConfig]:
     return _unique(dataclasses.replace(config, **c) for c in changes)
 
 
-def hs_recipes(config: TrainConfig) -> list[TrainConfig]:
-    """The hierarchical softmax over every seed ("Two ways around the softmax"): trained one run
-    at a time, as w2v.train.train_seeds batches only the full softmax and SGNS."""
-    from .seeds import SEEDS
-
-    return [dataclasses.replace(config, **HS_CHANGES, seed=s) for s in SEEDS]
-
-
 def seed_groups(config: TrainConfig) -> list[list[TrainConfig]]:
     """The recipes trained over every seed of w2v.seeds.SEEDS, one group per batched program: the
-    recipe itself ("Training journey", "Counts", "The weights") and SGNS with each of SGNS_NEGATIVES
-    ("Negative sampling")."""
+    recipe itself ("Training journey", "Counts", "The weights"), SGNS with each of SGNS_NEGATIVES
+    and the hierarchical softmax ("Two ways around the softmax")."""
     from .seeds import SEEDS
 
-    bases = [config] + [dataclasses.replace(config, negatives=k) for k in SGNS_NEGATIVES]
+    bases = [config] + [dataclasses.replace(config, negatives=k) for k in SGNS_NEGATIVES] \
+        + [dataclasses.replace(config, **HS_CHANGES)]
     return [[dataclasses.replace(base, seed=s) for s in SEEDS] for base in bases]
 
 
@@ -90,7 +83,7 @@ def missing(corpus_dir: str | Path, cache_dir: str | Path | None = None) -> list
         return [r for r in recipes if not run_path(cache, run_key(folder, r)).is_file()]
 
     # the book's own run is trained alone, never in a batch (w2v.seeds.seed_runs does the same)
-    jobs = [[r] for r in absent(single_recipes(config) + hs_recipes(config)) if r not in grouped or r == config]
+    jobs = [[r] for r in absent(single_recipes(config)) if r not in grouped or r == config]
     jobs += [group for group in (absent([r for r in g if r != config]) for g in seed_groups(config)) if group]
     return jobs
 

@@ -320,20 +320,20 @@ def train_seeds(corpus: Corpus, configs: list[TrainConfig]) -> list[dict]:
     a leading seed axis S, and step t updates all S models at once. Each model starts as its own
     `train` starts (its model built after ``torch.manual_seed(seed)``), trains on its seed's pairs
     and negatives in its seed's order, with the same loss and SGD update, so each record equals its
-    single run to float32 rounding (tests/test_train.py holds them within 1e-5). The seed runs of
-    "Training journey" and "Negative sampling" (w2v.runs) are trained this way: 20 runs cost about
-    as much as four single ones, as torch's fixed cost per operation is paid once per step."""
+    single run to float32 rounding (tests/test_seeds.py holds them within 1e-5). The seed runs of
+    "Training journey" and "Two ways around the softmax" (w2v.runs) are trained this way: 20 runs
+    cost about as much as four single ones, as torch's fixed cost per operation is paid once per step."""
     import torch
     from torch.nn import functional as F
 
+    from .hs import SkipGramHS, huffman_tree
     from .model import SkipGram
     from .sgns import SkipGramNS, draw_negatives
 
     first = configs[0]
     if any(dataclasses.replace(c, seed=first.seed) != first for c in configs):
         raise ValueError("train_seeds: the recipes must differ only in their seed")
-    if first.softmax != "full":  # the batch holds SkipGram / SkipGramNS; the tree's runs train alone
-        raise ValueError("train_seeds: a hierarchical softmax is trained one run at a time")
+    tree = huffman_tree(corpus.counts) if first.softmax == "hierarchical" else None
     table = pairs(corpus, first.window)
     if len(table) == 0:
         raise CorpusError(f"{corpus.folder / 'sentences.txt'}: no sentence has two words, so there are no pairs")
@@ -354,10 +354,15 @@ def train_seeds(corpus: Corpus, configs: list[TrainConfig]) -> list[dict]:
         starts = []
         for c in configs:  # each model's start exactly as `train` makes it
             torch.manual_seed(c.seed)
-            model = (SkipGramNS if k else SkipGram)(corpus.vocab_size, first.dim)
+            if tree is not None:
+                model = SkipGramHS(corpus.vocab_size, first.dim, tree)
+            else:
+                model = (SkipGramNS if k else SkipGram)(corpus.vocab_size, first.dim)
             starts.append((model.W.detach(), model.W_out.detach()))
+        if tree is not None:  # every model's tree is the same: its paths, (V, L) nodes and ±1 signs
+            path_nodes, path_sign = model.nodes, model.sign
         W = torch.stack([w for w, _ in starts]).requires_grad_()          # (S, V, D)
-        W_out = torch.stack([w for _, w in starts]).requires_grad_()      # (S, D, V)
+        W_out = torch.stack([w for _, w in starts]).requires_grad_()      # (S, D, V), or (S, D, V − 1) nodes
         checkpoints, snapshots = {}, {}
         losses = torch.empty(first.steps, S)
         started = time.perf_counter()
@@ -369,7 +374,11 @@ def train_seeds(corpus: Corpus, configs: list[TrainConfig]) -> list[dict]:
             if t == first.steps:
                 break
             h = W[seed_axis, centers[t]]                                   # (S, D) each model's hidden layer
-            if k:  # SkipGramNS.forward, per model: the true word's score up, the k negatives' down
+            if tree is not None:  # SkipGramHS.forward, per model: −Σ log σ(±u) along the context's path
+                nodes, sign = path_nodes[contexts[t]], path_sign[contexts[t]]  # (S, L)
+                u = torch.einsum("sd,sld->sl", h, W_out[seed_axis[:, None], :, nodes])  # (S, L)
+                loss = -(F.logsigmoid(sign * u) * sign.abs()).sum(-1)          # (S,)
+            elif k:  # SkipGramNS.forward, per model: the true word's score up, the k negatives' down
                 words = torch.cat([contexts[t][:, None], negatives[t]], dim=1)   # (S, 1 + k)
                 u = torch.einsum("sd,sjd->sj", h, W_out[seed_axis[:, None], :, words])  # (S, 1 + k)
                 loss = -F.logsigmoid(u[:, 0]) - F.logsigmoid(-u[:, 1:]).sum(-1)  # (S,)
@@ -413,7 +422,7 @@ def train_or_load_seeds(corpus_dir: str | Path, configs: list[TrainConfig],
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     keys = [run_key(folder, c) for c in configs]
     missing = [(c, key) for c, key in zip(configs, keys) if not run_path(cache, key).is_file()]
-    if len(missing) > 1 and configs[0].softmax == "full":  # train_seeds batches the full softmax and SGNS
+    if len(missing) > 1:
         for c, _ in missing:
             check_config_fits(c, corpus)
             _refuse_undeclared(folder, c)
