@@ -215,14 +215,15 @@ def test_the_page_does_not_jump_while_it_loads(browser, server, path, width):
         page = context.new_page()
         page.goto(f"{server}/{path}")
         page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(1_000)
+        page.wait_for_timeout(300)
         height = page.evaluate("document.documentElement.scrollHeight")
-        for y in range(0, height, 600):  # a screen at a time, the figures drawn as they come near
+        screen = page.viewport_size["height"] * 3 // 4
+        for y in range(0, height, screen):  # most of a screen at a time, the figures drawn as they come near
             page.evaluate(f"window.scrollTo(0, {y})")
             page.wait_for_timeout(150)
         if page.locator("figure.w2v-bokeh").count():
             wait_for_bokeh(page)
-        page.wait_for_timeout(1_000)
+        page.wait_for_timeout(500)
         shifts = page.evaluate("window.__w2vShifts")
         total = sum(value for value, _ in shifts)
         print(f"\nlayout shift {path} at {width} px: {total:.3f}")
