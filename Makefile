@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest tests
+WORKERS ?= 4
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
 .PHONY: venv tools book book-foreign book-real test test-foreign foreign-pages real-pages test-engine bench lighthouse clean
@@ -52,15 +53,17 @@ $(REAL)/sentences.txt: $(FORTUNES) | venv
 book-real: venv $(REAL)/sentences.txt
 	W2V_CORPUS=$(REAL) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(REAL_OUT)
 
-# Two pytest workers (the machine has two cores; the browser tests wait on pages); the read-only
-# checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens the page
-# once per theme for all of them. The speed tests (marker `timing`) run afterwards on their own,
-# their timings printed.
+# Four pytest workers on two cores: a browser test spends much of its time waiting for a page (its
+# load, the network going idle, a figure drawn), and a worker that waits leaves the core to another
+# (measured under load: the page-load tests took 161 s on four workers against 236 s on two). The
+# read-only checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens
+# the page once per theme for all of them. The speed tests (marker `timing`) run afterwards on
+# their own, their timings printed.
 # The three books build two at a time (one per core; each mostly one Python process), their logs
 # printed whole when each ends.
 test: tools venv
 	$(MAKE) -j2 --output-sync=target book book-foreign book-real
-	$(PYTEST) -n 2 --dist loadgroup -m "not timing"
+	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "not timing"
 	$(PYTEST) -m timing -s
 	$(MAKE) foreign-pages real-pages
 
@@ -70,7 +73,7 @@ test-foreign: book-foreign tools
 	$(MAKE) foreign-pages
 
 foreign-pages:
-	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n 2 --dist loadgroup -m "book and not timing and not corpus_free"
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n $(WORKERS) --dist loadgroup -m "book and not timing and not corpus_free"
 	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing" -s
 
 test-engine: venv
@@ -95,4 +98,4 @@ clean:
 REAL_PAGE_TESTS := tests/test_book_pages.py tests/test_browser_a11y.py tests/test_page_weight.py \
 	tests/test_browser_teaching.py tests/test_browser_figure_theme.py
 real-pages:
-	W2V_CORPUS=$(REAL) W2V_BOOK_HTML=$(REAL_OUT)/_build/html $(BIN)/python -m pytest $(REAL_PAGE_TESTS) -n 2 --dist loadgroup -m "book and not timing and not corpus_free"
+	W2V_CORPUS=$(REAL) W2V_BOOK_HTML=$(REAL_OUT)/_build/html $(BIN)/python -m pytest $(REAL_PAGE_TESTS) -n $(WORKERS) --dist loadgroup -m "book and not timing and not corpus_free"
