@@ -323,3 +323,30 @@ def test_what_answers_each_test_table_is_the_diagnostics_of_the_seed_runs(book_h
                          f"{found['cos_bd_median'][t]:.2f}",
                          "the offset" if found["by_offset"][t] else "neither"], cells
     assert f"The offset answers {int(found['by_offset'].sum())} of the tests" in page_text
+
+
+def test_what_it_takes_table_is_the_diagnostics_of_the_bigger_runs(book_html, page_text):
+    """"What it would take" shows the test the recipe does not answer by the offset under the recipe
+    and under w2v.seeds.bigger_runs, from the same analogy_diagnostics, and the prose glues them."""
+    import w2v
+    from w2v import seeds
+
+    corpus = w2v.book_run().corpus
+    tests = corpus.ids_of_analogies()
+    small = analysis.analogy_diagnostics(np.stack([r.W for r in seeds.seed_runs(w2v.BOOK_CORPUS)]), tests)
+    big_runs = seeds.bigger_runs(w2v.BOOK_CORPUS)
+    big = analysis.analogy_diagnostics(np.stack([r.W for r in big_runs]), tests)
+    t = int(np.flatnonzero(~small["by_offset"])[0])
+    raw = (book_html / PAGE).read_text(encoding="utf-8")
+    table = raw[raw.index('id="what-it-takes-table"'):]
+    table = table[:table.index("</table>")]
+    rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]]
+    n = len(big_runs)
+    for row, found, config in zip(rows, (small, big), (w2v.book_run().config, big_runs[0].config), strict=True):
+        cells = [html.unescape(c).strip() for c in row.split("|") if c.strip()]
+        assert cells == [f"{config.dim} dimensions × {config.steps:,} steps", f"{found['right_count'][t]} of {n}",
+                         str(found["nearest_of_c_count"][t]), str(found["nearest_of_b_count"][t]),
+                         f"{found['offset_cos_median'][t]:.2f}", f"{found['cos_ac_median'][t]:.2f}",
+                         "the offset" if found["by_offset"][t] else "neither"], cells
+    assert (f"With the bigger model 3CosAdd is right in {big['right_count'][t]} of {n} runs" in page_text)
+    assert f"is already {corpus.analogies[t][3]} in {big['nearest_of_c_count'][t]} of those runs" in page_text

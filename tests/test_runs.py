@@ -37,7 +37,8 @@ def test_train_missing_trains_each_declared_run_once(trained, monkeypatch):
     folder, cache, n, again = trained
     monkeypatch.setattr(seeds, "SEEDS", FEW_SEEDS)
     config = load_config(folder)
-    declared = set(runs.single_recipes(config)) | {r for g in runs.seed_groups(config) for r in g}
+    declared = set(runs.single_recipes(config)) | {r for g in runs.seed_groups(config) for r in g} \
+        | set(runs.bigger_group(folder, config))
     assert n == len(declared) and again == 0
     assert all(run_path(cache, run_key(folder, r)).is_file() for r in declared)
     assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["gensim"] * len(runs.gensim_params_all(folder)) \
@@ -59,6 +60,7 @@ def test_every_run_the_chapters_ask_for_is_declared(trained, monkeypatch):
     asked += [runs.variant(folder, cache, negatives=k) for k in runs.SGNS_NEGATIVES]  # negative sampling
     asked += [peers.hs_run(folder, cache), *seeds.seed_runs(folder, FEW_SEEDS, cache, **runs.HS_CHANGES)]
     asked += [runs.variant(folder, cache, steps=runs.LONG_RUN_FACTOR * config.steps)]  # counts
+    asked += seeds.bigger_runs(folder, FEW_SEEDS, cache)                            # journey, "What it would take"
     assert all(r.from_cache for r in asked)
     table = peers.comparison(folder, FEW_SEEDS, cache)
     assert set(table) >= {"softmax", "sgns2", "sgns5", "hs", "gensim_hs"} and len(table["sgns5"]["rows"]) == len(FEW_SEEDS)
@@ -83,3 +85,19 @@ def test_seed_groups_differ_only_in_the_seed_and_cover_every_seed(tmp_path):
     assert [(g[0].negatives, g[0].softmax) for g in runs.seed_groups(config)] == \
         [(config.negatives, "full"), *((k, "full") for k in runs.SGNS_NEGATIVES), (0, "hierarchical")]
 
+
+
+def test_the_bigger_recipe_has_more_room_and_steps_and_only_where_there_are_tests(tmp_path):
+    """"What it would take" trains the recipe at BIGGER_DIM_FACTOR × dim and BIGGER_STEPS_FACTOR ×
+    steps over every seed, with as many checkpoints; a corpus without analogies.txt trains none."""
+    folder = write_tiny(tmp_path / "tiny")
+    config = load_config(folder)
+    group = runs.bigger_group(folder, config)
+    assert [r.seed for r in group] == list(seeds.SEEDS)
+    assert {(r.dim, r.steps, r.steps // r.checkpoint_every) for r in group} == \
+        {(runs.BIGGER_DIM_FACTOR * config.dim, runs.BIGGER_STEPS_FACTOR * config.steps,
+          config.steps // config.checkpoint_every)}
+    assert {dataclasses.replace(r, seed=0, **{k: getattr(config, k) for k in runs.bigger_changes(config)})
+            for r in group} == {dataclasses.replace(config, seed=0)}  # nothing else changes
+    (folder / "analogies.txt").unlink()
+    assert runs.bigger_group(folder, config) == []

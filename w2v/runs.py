@@ -22,6 +22,10 @@ from .train import Run, TrainConfig, default_cache_dir, load_config, run_key, ru
 SGNS_NEGATIVES = (2, 5)  # the k of the SGNS rows of "Negative sampling"'s table, over every seed
 LONG_RUN_FACTOR = 4  # "What the model is fitting": how much of the gap to the floor more steps close
 HS_CHANGES = dict(softmax="hierarchical", negatives=0)  # the recipe with word2vec's other way around the softmax
+# "What it would take" ("Training journey"): the recipe with twice the dimensions and four times the
+# steps, over every seed, to see whether the test the book's recipe cannot answer by the offset
+# only lacks room and time. On the book's corpus: 16 dimensions × 60,000 steps.
+BIGGER_DIM_FACTOR, BIGGER_STEPS_FACTOR = 2, 4
 
 
 def exercise_recipes(config: TrainConfig) -> dict[str, dict]:
@@ -51,6 +55,24 @@ def seed_groups(config: TrainConfig) -> list[list[TrainConfig]]:
     bases = [config] + [dataclasses.replace(config, negatives=k) for k in SGNS_NEGATIVES] \
         + [dataclasses.replace(config, **HS_CHANGES)]
     return [[dataclasses.replace(base, seed=s) for s in SEEDS] for base in bases]
+
+
+def bigger_changes(config: TrainConfig) -> dict:
+    """The changes of the recipe in "What it would take": BIGGER_DIM_FACTOR times the dimensions,
+    BIGGER_STEPS_FACTOR times the steps, checkpoints as many as the recipe's (so they stay as cheap)."""
+    return dict(dim=BIGGER_DIM_FACTOR * config.dim, steps=BIGGER_STEPS_FACTOR * config.steps,
+                checkpoint_every=BIGGER_STEPS_FACTOR * config.checkpoint_every)
+
+
+def bigger_group(corpus_dir: str | Path, config: TrainConfig) -> list[TrainConfig]:
+    """`bigger_changes` over every seed ("Training journey", "What it would take"), one batched
+    program; none on a corpus without analogy tests, where there is no test to answer."""
+    from .seeds import SEEDS
+
+    if not load_corpus(corpus_dir).analogies:
+        return []
+    bigger = dataclasses.replace(config, **bigger_changes(config))
+    return [dataclasses.replace(bigger, seed=s) for s in SEEDS]
 
 
 def gensim_params_all(corpus_dir: str | Path) -> list[dict]:
@@ -84,7 +106,8 @@ def missing(corpus_dir: str | Path, cache_dir: str | Path | None = None) -> list
 
     # the book's own run is trained alone, never in a batch (w2v.seeds.seed_runs does the same)
     jobs = [[r] for r in absent(single_recipes(config)) if r not in grouped or r == config]
-    jobs += [group for group in (absent([r for r in g if r != config]) for g in seed_groups(config)) if group]
+    groups = seed_groups(config) + [bigger_group(folder, config)]
+    jobs += [group for group in (absent([r for r in g if r != config]) for g in groups) if group]
     return jobs
 
 

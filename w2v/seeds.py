@@ -37,6 +37,16 @@ def seed_runs(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None 
     return train_or_load_seeds(corpus_dir, recipes, cache_dir)
 
 
+def bigger_runs(corpus_dir: str | Path, seeds=SEEDS, cache_dir: str | Path | None = None) -> list[Run]:
+    """The corpus's recipe at a larger dimension and more steps (w2v.runs.bigger_changes: on the
+    book's corpus 16 dimensions × 60,000 steps), once per seed: "What it would take" in "Training
+    journey" asks whether the test the recipe cannot answer by the offset only lacks room and time.
+    Declared in w2v.runs (bigger_group), so the build trains them before the chapters run."""
+    from .runs import bigger_changes
+
+    return seed_runs(corpus_dir, seeds, cache_dir, **bigger_changes(load_config(corpus_dir)))
+
+
 def final_scores(run: Run) -> dict[str, float]:
     """One run's headline diagnostics at its last checkpoint: analogies and their baselines,
     top-3 neighbour purity, block contrast."""
