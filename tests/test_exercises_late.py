@@ -250,3 +250,86 @@ def test_two_faces_exercises(tiny):
     assert ex["ex_purity_W"] == pytest.approx(purity_by_loop(run.W, groups))
     assert ex["ex_purity_W_out"] == pytest.approx(purity_by_loop(run.W_out.T, groups))
     assert ex["ex_purity_sum"] == pytest.approx(purity_by_loop(run.W + run.W_out.T, groups))
+
+
+# ---------------------------------------------------------------- "Explain the oddity"
+
+def context_rows(run):
+    """Each word's p(o | c) as a dict, counted from the sentences with a loop."""
+    found = window_pairs(run.corpus, run.config.window)
+    rows = {w: Counter() for w in run.corpus.vocab}
+    for (c, o), n in found.items():
+        rows[c][o] += n
+    V = run.corpus.vocab
+    return {w: [rows[w][o] / max(sum(rows[w].values()), 1) for o in V] for w in V}, found
+
+
+def test_surprising_neighbour(tiny):
+    _, _, run = tiny
+    corpus = run.corpus
+    odd = exercises.surprising_neighbour(run)
+    V = corpus.vocab
+    group = {w: corpus.group_of(w) for w in V}
+
+    def nearest(w):
+        return max((x for x in V if x != w), key=lambda x: (cosine(run.W[corpus.index[w]], run.W[corpus.index[x]]),
+                                                            -corpus.index[x]))
+
+    cross = [(w, nearest(w)) for w in V if group[nearest(w)] != group[w]]
+    assert odd["odd_n_cross"] == len(cross)
+    if cross:
+        w, n = max(cross, key=lambda p: cosine(run.W[corpus.index[p[0]]], run.W[corpus.index[p[1]]]))
+        assert (odd["odd_word"], odd["odd_neighbour"], odd["odd_is_nearest"]) == (w, n, True)
+    w, n = odd["odd_word"], odd["odd_neighbour"]
+    assert group[w] != group[n] and odd["odd_word_group"] == group[w]
+    rows, found = context_rows(run)
+    assert odd["odd_together"] == found[w, n]
+    assert odd["odd_ctx_cos"] == pytest.approx(cosine(rows[w], rows[n]))
+    mates = [x for x in V if group[x] == group[w] and x != w]
+    assert odd["odd_mate_ctx_cos"] == pytest.approx(max(cosine(rows[w], rows[x]) for x in mates))
+
+
+def test_closest_pair_contexts(tiny):
+    _, _, run = tiny
+    corpus = run.corpus
+    cp = exercises.closest_pair_contexts(run)
+    a, b = (corpus.index[cp[k]] for k in ("cp_a", "cp_b"))
+    best = max(itertools.combinations(range(corpus.vocab_size), 2), key=lambda p: cosine(run.W[p[0]], run.W[p[1]]))
+    assert {a, b} == set(best)
+    _, found = context_rows(run)
+    x, y = cp["cp_a"], cp["cp_b"]
+    only_x = [o for o in corpus.vocab if found[x, o] and not found[y, o]]
+    only_y = [o for o in corpus.vocab if found[y, o] and not found[x, o]]
+    assert cp["cp_n_apart"] == len(only_x) + len(only_y)
+    assert cp["cp_apart_pairs"] == sum(found[x, o] for o in only_x) + sum(found[y, o] for o in only_y)
+    assert cp["cp_pairs"] == sum(n for (c, _), n in found.items() if c in (x, y))
+    if only_x and only_y:
+        cols = {o: run.W_out[:, corpus.index[o]] for o in only_x + only_y}
+        assert cp["cp_apart_cos"] == pytest.approx(np.mean([cosine(cols[p], cols[q]) for p in only_x for q in only_y]))
+
+
+def test_palest_square(tiny):
+    _, _, run = tiny
+    corpus = run.corpus
+    ps = exercises.palest_square(run)
+    V = corpus.vocab
+    members = {g: [w for w in V if corpus.group_of(w) == g] for g in corpus.groups}
+
+    def mean_cos(g, h, vec):
+        return np.mean([cosine(vec(p), vec(q)) for p in members[g] for q in members[h] if p != q])
+
+    w_row = lambda w: run.W[corpus.index[w]]                       # noqa: E731
+    margin = {g: mean_cos(g, g, w_row) - max(mean_cos(g, h, w_row) for h in corpus.groups if h != g)
+              for g in corpus.groups}
+    g = min(margin, key=margin.get)
+    assert ps["ps_group"] == g and ps["ps_loses"] == (margin[g] < 0)
+    assert ps["ps_own"] == pytest.approx(mean_cos(g, g, w_row))
+    rows, _ = context_rows(run)
+    ctx = {h: mean_cos(h, h, lambda w: rows[w]) for h in corpus.groups}
+    assert ps["ps_ctx_own"] == pytest.approx(ctx[g])
+    assert ps["ps_ctx_lowest"] == all(ctx[g] < ctx[h] for h in corpus.groups if h != g)
+    elsewhere = 0
+    for w in members[g]:
+        by_group = {h: np.mean([cosine(w_row(w), w_row(x)) for x in members[h] if x != w]) for h in corpus.groups}
+        elsewhere += max(by_group, key=by_group.get) != g
+    assert ps["ps_n_elsewhere"] == elsewhere

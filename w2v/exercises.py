@@ -366,3 +366,125 @@ def two_faces_exercises(run: Run, wide: Run, word: str) -> dict:
         ex_mates=mates, ex_wide_mates=wide_mates, ex_median=median, ex_wide_median=wide_median,
         ex_negative=negative, ex_wide_negative=wide_negative,
         ex_purity_W=purity(W), ex_purity_W_out=purity(W_out.T), ex_purity_sum=purity(W + W_out.T))
+
+
+# ---------------------------------------------------------------- "Explain the oddity"
+# Each picks its oddity from the run, so the exercise stays about what this run shows, and gives
+# the numbers from the corpus that explain it.
+
+def _context_cosines(run: Run) -> np.ndarray:
+    """(V, V) the cosine between two words' rows of the corpus's p(o | c): how alike their
+    windows are, read off the text alone."""
+    table = counts.cooccurrence(run.pairs, run.corpus.vocab_size).astype(np.float64)
+    return analysis.cosine_matrix(counts.conditional(table))          # a word never a centre: 0
+
+
+def _groups_of(corpus, ids) -> list[str]:
+    return [corpus.groups[int(corpus.word_group[i])] for i in ids]
+
+
+def surprising_neighbour(run: Run) -> dict:
+    """For "Training journey", an oddity: of the words whose nearest word (cosine of rows of W)
+    is in another group, the one nearest to it; without such a word, the most similar pair of
+    words of different groups (`is_nearest` False). Beside it, what the text says about them:
+    how often they stand in each other's window, how alike their windows are (cosine of their
+    rows of p(o | c)) and the group-mate of the word whose window is most like its own."""
+    corpus = run.corpus
+    V, groups = corpus.vocab_size, corpus.word_group
+    cos = analysis.cosine_matrix(run.W)
+    np.fill_diagonal(cos, -np.inf)
+    nearest = np.argmax(cos, axis=1)                                  # (V,) ties: the lower id
+    cross = np.flatnonzero(groups[nearest] != groups)
+    if cross.size:
+        w = int(cross[np.argmax(cos[cross, nearest[cross]])])
+        n, is_nearest = int(nearest[w]), True
+    else:                                                             # every nearest word a group-mate
+        other = np.where(groups[:, None] != groups[None, :], cos, -np.inf)
+        if np.isinf(other).all():                                     # one group (no groups.tsv)
+            other = cos
+        w, n = (int(i) for i in np.unravel_index(int(np.argmax(other)), other.shape))
+        is_nearest = int(nearest[w]) == n
+    table = counts.cooccurrence(run.pairs, V)
+    ctx = _context_cosines(run)
+    mates = np.flatnonzero((groups == groups[w]) & (np.arange(V) != w))
+    mate = int(mates[np.argmax(ctx[w, mates])]) if mates.size else w
+    shared = np.minimum(table[w], table[n])                           # contexts both have
+    top_shared = [corpus.vocab[i] for i in np.argsort(-shared, kind="stable")[:3] if shared[i] > 0]
+    return dict(odd_word=corpus.vocab[w], odd_neighbour=corpus.vocab[n],
+                odd_word_group=_groups_of(corpus, [w])[0], odd_neighbour_group=_groups_of(corpus, [n])[0],
+                odd_is_nearest=bool(is_nearest), odd_n_cross=int(cross.size), odd_cos=float(cos[w, n]),
+                odd_together=int(table[w, n]), odd_ctx_cos=float(ctx[w, n]),
+                odd_mate=corpus.vocab[mate], odd_mate_ctx_cos=float(ctx[w, mate]),
+                odd_mate_cos=float(cos[w, mate]), odd_shared=", ".join(top_shared) or "none",
+                odd_count_word=int(corpus.counts[w]), odd_count_neighbour=int(corpus.counts[n]))
+
+
+def closest_pair_contexts(run: Run) -> dict:
+    """For "Inside the weights", an oddity: the most similar pair of different words (cosine of
+    rows of W), and why. The context words only one of the two ever has tell them apart; the
+    pairs those make, against all the pairs of the two words; and the mean cosine, in W′,
+    between a context word only the first has and one only the second has (the median over
+    all pairs of columns beside it)."""
+    corpus, W, W_out = run.corpus, run.W, run.W_out
+    V = corpus.vocab_size
+    cos = analysis.cosine_matrix(W)
+    np.fill_diagonal(cos, -np.inf)
+    a, b = (int(i) for i in np.unravel_index(int(np.argmax(cos)), cos.shape))
+    table = counts.cooccurrence(run.pairs, V)
+    only_a = np.flatnonzero((table[a] > 0) & (table[b] == 0))
+    only_b = np.flatnonzero((table[b] > 0) & (table[a] == 0))
+    cos_out = analysis.cosine_matrix(W_out.T)                         # (V, V) columns of W′
+    apart = cos_out[np.ix_(only_a, only_b)]
+    return dict(cp_a=corpus.vocab[a], cp_b=corpus.vocab[b], cp_cos=float(cos[a, b]),
+                cp_only_a=", ".join(corpus.vocab[i] for i in only_a) or "none",
+                cp_only_b=", ".join(corpus.vocab[i] for i in only_b) or "none",
+                cp_n_apart=int(len(only_a) + len(only_b)),
+                cp_apart_pairs=int(table[a, only_a].sum() + table[b, only_b].sum()),
+                cp_pairs=int(table[a].sum() + table[b].sum()),
+                cp_apart_cos=float(apart.mean()) if apart.size else float("nan"),
+                cp_median_cos=float(np.median(cos_out[np.triu_indices(V, 1)])))
+
+
+def palest_square(run: Run) -> dict:
+    """For "Inside the weights", an oddity: the group whose square on the diagonal of the
+    similarity heatmap loses most to another block in its row (or comes nearest to losing), and
+    why: how many of its words are, on average, closer to the words of another group than to
+    their own, and how alike the group's windows are (mean cosine of its words' rows of
+    p(o | c)) against the other groups'."""
+    corpus = run.corpus
+    V, groups = corpus.vocab_size, corpus.word_group
+    G = len(corpus.groups)
+    cos = analysis.cosine_matrix(run.W)
+    ctx = _context_cosines(run)
+    other = ~np.eye(V, dtype=bool)
+    member = [groups == g for g in range(G)]
+
+    def block_mean(M, g, h):
+        pick = np.outer(member[g], member[h]) & other
+        return float(M[pick].mean()) if pick.any() else float("nan")
+
+    block = np.array([[block_mean(cos, g, h) for h in range(G)] for g in range(G)])
+    sized = [g for g in range(G) if member[g].sum() > 1 and G > 1]
+    if not sized:                                                     # one group, or singletons only
+        return dict(ps_group=corpus.groups[0], ps_rival="none", ps_own=float("nan"), ps_rival_cos=float("nan"),
+                    ps_loses=False, ps_n_words=int(member[0].sum()), ps_n_elsewhere=0, ps_elsewhere="none",
+                    ps_ctx_own=float("nan"), ps_ctx_next=float("nan"), ps_ctx_next_group="none",
+                    ps_ctx_lowest=False)
+    rival = {g: max((h for h in range(G) if h != g), key=lambda h: block[g, h]) for g in sized}
+    g = min(sized, key=lambda g: block[g, g] - block[g, rival[g]])   # the smallest margin
+    r = rival[g]
+    words = np.flatnonzero(member[g])
+    elsewhere = []
+    for w in words:
+        means = [float(cos[w, member[h] & (np.arange(V) != w)].mean()) if (member[h] & (np.arange(V) != w)).any()
+                 else -np.inf for h in range(G)]
+        best = int(np.argmax(means))
+        if best != g:
+            elsewhere.append(f"{corpus.vocab[w]} → {corpus.groups[best]}")
+    ctx_own = {h: block_mean(ctx, h, h) for h in sized}
+    next_g = min((h for h in sized if h != g), key=lambda h: ctx_own[h], default=g)
+    return dict(ps_group=corpus.groups[g], ps_rival=corpus.groups[r], ps_own=float(block[g, g]),
+                ps_rival_cos=float(block[g, r]), ps_loses=bool(block[g, r] > block[g, g]),
+                ps_n_words=int(len(words)), ps_n_elsewhere=len(elsewhere), ps_elsewhere=", ".join(elsewhere) or "none",
+                ps_ctx_own=ctx_own[g], ps_ctx_next=ctx_own[next_g], ps_ctx_next_group=corpus.groups[next_g],
+                ps_ctx_lowest=bool(all(ctx_own[g] < ctx_own[h] for h in sized if h != g)))

@@ -111,7 +111,7 @@ def network_diagram(vocab_size: int, dim: int, center: int = 0, context: int = 1
     vector("u = h W′: scores", f"V = {V}", full, n=V, shades=scores)
     operation("softmax", "", "exponentiate, divide by the sum")
     vector("p = softmax(u): probabilities", f"V = {V}", full, n=V, shades=probs)
-    operation("cross-entropy", "", "L = −log p[o], o the true context word")
+    operation("cross-entropy", "", "L = −ln p[o], o the true context word")
     vector("o: one-hot true context word", f"V = {V}", full, n=V, fills={context: CONTEXT_COLOR})
     parts.append(_text(left, y + 10, f"L: one number, the loss. Parameters: W and W′, 2 × {V} × {D}.",
                        size=SMALL))

@@ -74,7 +74,7 @@ def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5,
     top = float(max(np.log(vocab_size), losses.max())) * 1.05
     p = figure(name="journey-loss", height=360, sizing_mode="stretch_width", x_range=Range1d(0, n),
                y_range=Range1d(0, top), tools="xpan,xwheel_zoom,reset", active_scroll=None,
-               x_axis_label="training step", y_axis_label="loss = −log p[context]")
+               x_axis_label="training step", y_axis_label="loss = −ln p[context]")
     dots = p.scatter("step", "loss", source=light, size=2.5, color="#7FA7C9", alpha=0.35)
     line = p.line("step", "loss", source=bold, line_width=3, color="#0B3C68")
     p.add_layout(Span(location=float(np.log(vocab_size)), dimension="width", line_color="#C0392B",

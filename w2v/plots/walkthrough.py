@@ -177,7 +177,7 @@ def loss_figure(run, step: int, loss: float, compare_step: int, compare_loss: fl
     mean = np.convolve(losses, np.ones(window) / window, mode="valid")
     mx = np.arange(window - 1, steps)[:: max(1, steps // 600)]
     p = figure(height=220, sizing_mode="stretch_width", x_axis_label="training step",
-               y_axis_label="loss = −log p[context]", toolbar_location="right",
+               y_axis_label="loss = −ln p[context]", toolbar_location="right",
                tools="xpan,xwheel_zoom,reset,save", x_range=Range1d(0, steps - 1, bounds=(0, steps - 1)),
                y_range=Range1d(0, float(losses.max()) * 1.05))
     p.scatter(xs, losses[xs].astype(np.float32), size=2, color="#999999", alpha=0.35, legend_label="loss of a step")
