@@ -61,3 +61,17 @@ def test_bokehjs_is_off_the_critical_path(book_html):
         html = (book_html / path).read_text(encoding="utf-8")
         assert not re.search(r'<script[^>]*src="[^"]*bokeh[^"]*\.js', html), f"{path} loads BokehJS in its head"
         assert ("_static/w2v-figures.js" in html) == ('class="w2v-bokeh"' in html), path
+
+
+# A glued value the corpus cannot give (NaN: block contrast with no groups.tsv, say) shows as "—"
+# (book/_ext/w2v_book.py); on the book's own corpus a NaN fails the build.
+NAN_SHOWN = re.compile(r'class="pasted-text">\s*-?nan\b|\bnan%|\(nan\b|\bnan\)|\bnan →|→ nan\b|\bnan (?:at|to|and|against)\b')
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_number_on_the_page_reads_nan(book_html, path):
+    text = (book_html / path).read_text(encoding="utf-8")
+    body = text[text.index("<main"):text.index("</main>")]
+    body = re.sub(r"<script\b.*?</script>", "", body, flags=re.S)  # figures' data may hold NaN gaps
+    assert NAN_SHOWN.findall(body) == [], [body[max(0, m.start() - 80): m.end() + 40] for m in NAN_SHOWN.finditer(body)][:5]
+

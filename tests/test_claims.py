@@ -50,3 +50,10 @@ def test_a_readers_corpus_trains_fewer_seeds(tmp_path):
     reader = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "W2V_CORPUS": str(tmp_path)}, check=True)
     assert book.stdout.split() == ["20", "20"] and reader.stdout.split() == ["5", "20"]
+
+
+def test_a_measure_with_nothing_to_measure_reads_a_dash_not_nan():
+    claims = Claims(strict=False)
+    claims.check(False, "bands of the groups appear in W", "block contrast nan → −nan, purity nan% to 100%")
+    assert claims.note() == ("*On this corpus, which is not the book's:* bands of the groups appear in W: not so "
+                             "here (block contrast — → —, purity — to 100%).")

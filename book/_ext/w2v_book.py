@@ -35,6 +35,11 @@
 10. Exercises (sphinx-exercise): every exercise and solution wraps its text in a section whose id
    is the same on every box ("exercise-content", "solution-content"); each gets its box's own
    label instead, so no page uses an id twice.
+11. A number the corpus cannot give: on a reader's corpus some measures have nothing to measure
+   (block contrast without groups.tsv, an offset cosine without analogies.txt) and their glued
+   value is NaN. The page shows "—" (titled "not measured on this corpus") instead of "nan", and
+   drops a "%" right after it; on the book's own corpus a glued NaN fails the build, naming the
+   page, as it can only be a bug.
 9. Exercise numbers restart in every chapter: Sphinx numbers enumerable nodes across the whole
    book when the toctree is not numbered, so a new exercise early on renumbered every later one,
    and a syllabus could not cite "Journey, Exercise 3".
@@ -432,6 +437,27 @@ def _unique_exercise_ids(app, doctree, docname) -> None:
             node["ids"] = [i.replace("/", "-") for i in node["ids"]]
 
 
+def _unmeasured_numbers(app, doctree, docname) -> None:
+    """Every glued value that reads "nan" becomes "—" on a reader's corpus (and a "%" right after
+    it goes); on the book's corpus it stops the build, naming the page and the text around it."""
+    from docutils import nodes
+    from sphinx.errors import ExtensionError
+
+    import w2v
+
+    for node in list(doctree.findall(nodes.inline)):
+        if "pasted-text" not in node.get("classes", ()) or node.astext().strip().lower() not in ("nan", "nan%", "-nan"):
+            continue
+        if w2v.ON_BOOK_CORPUS:
+            context = node.parent.astext()[:120] if node.parent is not None else ""
+            raise ExtensionError(f"{docname}: a glued number is NaN on the book's own corpus: {context!r}")
+        node.children = [nodes.Text("\u2014")]
+        node["classes"].append("w2v-unmeasured")
+        follower = node.next_node(descend=False, siblings=True)
+        if isinstance(follower, nodes.Text) and follower.startswith("%"):
+            follower.parent.replace(follower, nodes.Text(follower[1:]))
+
+
 def _exercises_per_chapter(app, env) -> list[str]:
     """Renumber each chapter's exercises 1, 2, 3, … in page order, after Sphinx's toctree
     collector has numbered them across the book (its env-get-updated handler runs at the default
@@ -461,6 +487,7 @@ def setup(app):
     app.connect("build-finished", _copy_static_libraries)
     app.connect("build-finished", _fix_written_pages)
     app.connect("doctree-resolved", _unique_exercise_ids)
+    app.connect("doctree-resolved", _unmeasured_numbers)
     app.connect("env-get-updated", _exercises_per_chapter, priority=900)
     app.add_css_file("w2v.css")
     app.add_js_file("w2v.js", loading_method="defer")

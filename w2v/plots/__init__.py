@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import numpy as np
 from bokeh.embed import json_item
@@ -28,6 +29,25 @@ DIVERGING = tuple(interp_palette(("#2166AC", "#4393C3", "#92C5DE", "#D1E5F0", "#
                                   "#FDDBC7", "#F4A582", "#D6604D", "#B2182B"), 256))
 
 FONT = "13px"
+
+
+# A CustomJSHover's code for a word's index (arg `groups`: each row's group name): {word}, {group} (its name), or {in_group} (" (its name)", nothing when the corpus has no groups.tsv)
+WORD_OF = ("const i = Math.round(value); return format == 'group' ? groups[i] "
+            ": format == 'in_group' ? (groups[i] == '(no group)' ? '' : ' (' + groups[i] + ')') : words[i]")
+
+
+def sorted_by(corpus) -> str:
+    """How the figures order the words (w2v.corpus: by group, then frequency): "sorted by group",
+    or "most frequent first" on a corpus without groups.tsv."""
+    return "sorted by group" if corpus.has_groups else "most frequent first"
+
+
+def in_group(group: str) -> str:
+    """" (animals)" after a word in a title; nothing on a corpus without groups.tsv, whose one
+    group, "(no group)", says nothing about the word."""
+    from ..corpus import NO_GROUP
+
+    return "" if group == NO_GROUP else f" ({group})"
 
 
 def group_colors(corpus) -> dict[str, str]:
@@ -190,7 +210,9 @@ class Claims:
             self.failed.append(fact)
 
     def note(self) -> str:
-        """Markdown for a glue:md note: empty when every claim holds."""
+        """Markdown for a glue:md note: empty when every claim holds. A measure with nothing to
+        measure on this corpus (NaN: block contrast without groups, say) reads "—", not "nan"."""
         if not self.failed:
             return ""
-        return "*On this corpus, which is not the book's:* " + "; ".join(self.failed) + "."
+        text = "*On this corpus, which is not the book's:* " + "; ".join(self.failed) + "."
+        return re.sub(r"(?<![\w.])[-\u2212]?nan\b%?", "\u2014", text)

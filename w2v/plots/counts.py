@@ -19,15 +19,12 @@ from bokeh.models import (ColorBar, ColumnDataSource, CustomJSHover, FixedTicker
 from bokeh.palettes import Viridis256
 from bokeh.plotting import figure
 
-from . import GROUP_COLORS, side_by_side, style_plot
+from . import GROUP_COLORS, WORD_OF, side_by_side, sorted_by, style_plot
 
 # Light for little, dark for much: viridis reversed, readable with colour-blindness and in grey.
 SEQUENTIAL = tuple(reversed(Viridis256))
 FLOOR_COLOR = "#D55E00"
 DOT = "#0072B2"
-
-# Hover formatter: a word id → the word, or its group.
-_WORD_OF = "const i = Math.round(value); return format == 'group' ? groups[i] : words[i]"
 
 
 def _style(p) -> None:
@@ -39,7 +36,7 @@ def _style(p) -> None:
 
 def _word_of(corpus) -> CustomJSHover:
     return CustomJSHover(args=dict(words=list(corpus.vocab), groups=[corpus.groups[g] for g in corpus.word_group]),
-                         code=_WORD_OF)
+                         code=WORD_OF)
 
 
 def _group_spans(groups_in_order: np.ndarray) -> list[tuple[int, int, int]]:
@@ -101,13 +98,13 @@ def count_heatmap(corpus, counts: np.ndarray, order: np.ndarray):
     mapper = LogColorMapper(palette=list(SEQUENTIAL), low=1, high=float(counts.max()))
     p = figure(name="counts-heatmap", width=720, height=760, sizing_mode="scale_width",
                x_range=Range1d(-2.2, V - 0.5), y_range=Range1d(V - 0.5, -2.2), tools="", toolbar_location=None,
-               x_axis_label="context word o (sorted by group)", y_axis_label="centre word c")
+               x_axis_label=f"context word o ({sorted_by(corpus)})", y_axis_label="centre word c")
     cells = _matrix(p, counts.astype(np.float64), order, mapper, only_seen=counts > 0, prob=cond)
     _group_marks(p, corpus, order)
     p.xaxis.ticker = FixedTicker(ticks=[])
     word_of = _word_of(corpus)
     p.add_tools(HoverTool(renderers=[cells], formatters={"@c": word_of, "@o": word_of},
-                          tooltips=[("centre", "@c{word} (@c{group})"), ("context", "@o{word} (@o{group})"),
+                          tooltips=[("centre", "@c{word}@c{in_group}"), ("context", "@o{word}@o{in_group}"),
                                     ("count", "@v{0,0}"), ("p(o|c)", "@prob{0.0000}")]))
     _color_bar(p, mapper, "pairs (log scale)")
     _style(p)
@@ -130,12 +127,12 @@ def fit_heatmaps(corpus, empirical: np.ndarray, learned: np.ndarray, order: np.n
         p = figure(name=f"counts-fit-heatmaps-{which}", title=title, width=340, height=380,
                    sizing_mode="scale_width", min_width=300, x_range=Range1d(-2.2, V - 0.5),
                    y_range=Range1d(V - 0.5, -2.2), tools="", toolbar_location=None,
-                   x_axis_label="context word o (sorted by group)", y_axis_label="centre word c (sorted by group)")
+                   x_axis_label=f"context word o ({sorted_by(corpus)})", y_axis_label=f"centre word c ({sorted_by(corpus)})")
         cells = _matrix(p, values, order, mapper, only_seen=seen)
         _group_marks(p, corpus, order, names=False)
         p.xaxis.ticker = FixedTicker(ticks=[])
         p.add_tools(HoverTool(renderers=[cells], formatters={"@c": word_of, "@o": word_of},
-                              tooltips=[("centre", "@c{word} (@c{group})"), ("context", "@o{word} (@o{group})"),
+                              tooltips=[("centre", "@c{word}@c{in_group}"), ("context", "@o{word}@o{in_group}"),
                                         (what, "@v{0.0000}")]))
         _color_bar(p, mapper, "p(o | c) (log scale)")  # on both, so the two plots keep one height
         _style(p)

@@ -22,7 +22,7 @@ from bokeh.models import (ColumnDataSource, CustomJS, CustomJSHover, CustomJSTic
 from bokeh.document import Document
 from bokeh.plotting import figure
 
-from . import DIVERGING, GROUP_COLORS, style_plot, symmetric_range
+from . import DIVERGING, GROUP_COLORS, WORD_OF, in_group, sorted_by, style_plot, symmetric_range
 from .. import analysis
 
 NEUTRAL = "#555555"
@@ -162,7 +162,7 @@ bars.data = {
 const pick = Math.min(radio.active ?? 0, k - 1)
 if (bars.selected.indices.length !== 1 || bars.selected.indices[0] !== pick) bars.selected.indices = [pick]
 radio.labels = nb.map(i => words[i])
-barPlot.title.text = `“${words[w]}” (${groupNames[groups[w]]}), step ${steps[c].toLocaleString('en')}`
+barPlot.title.text = `“${words[w]}”${inGroup[groups[w]]}, step ${steps[c].toLocaleString('en')}`
 // this word's share of top-3 neighbours in its own group, at every checkpoint
 const share = []
 for (let cc = 0; cc < C; cc++) {
@@ -203,7 +203,7 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
                       x_range=Range1d(low, 1.35), y_range=Range1d(k - 0.5, -0.5), tools="tap",
                       toolbar_location=None, x_axis_label="cosine similarity to the picked word",
                       y_axis_label="rank", min_border_top=8,
-                      title=f"“{start_word}” ({corpus.groups[groups[w0]]}), step {steps[c0]:,}")
+                      title=f"“{start_word}”{in_group(corpus.groups[groups[w0]])}, step {steps[c0]:,}")
     r = bar_plot.hbar(y="rank", left=0, right="cos", height=0.72, source=bars, fill_color="color",
                       line_color="#333333", line_width=0.5, nonselection_fill_alpha=0.45,
                       nonselection_line_alpha=0.45, selection_line_width=2.5)
@@ -248,7 +248,7 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
               stylesheets=[":host mark.w2v-ev0, :host mark.w2v-ev1 {background: #FFE08A; padding: 0 2px}"
                            ":host mark.w2v-ev2 {background: #CDE7F7; padding: 0 2px}"
                            ":host ul {margin: 0.2em 0 0.6em 1.2em; padding: 0} :host p {margin: 0.3em 0}"])
-    args = dict(words=words, groups=groups, groupNames=list(corpus.groups), colors=colors, steps=steps, k=k, top=top,
+    args = dict(words=words, groups=groups, groupNames=list(corpus.groups), inGroup=[in_group(g) for g in corpus.groups], colors=colors, steps=steps, k=k, top=top,
                 data=data, bars=bars, barPlot=bar_plot, purity=purity, purityLine=lw, purityItem=item, now=now,
                 picker=picker, slider=slider, radio=radio, out=out, evidence=evidence, window=window,
                 sentences=[" ".join(s) for s in corpus.sentences])
@@ -481,15 +481,15 @@ def weight_animation(corpus, snapshot_steps, W_snapshots: np.ndarray, order: np.
     mapper = LinearColorMapper(palette=list(DIVERGING), low=-half, high=half)
     p = figure(name="journey-weights", height=340, sizing_mode="stretch_width",
                x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -1.9), tools="", toolbar_location=None,
-               x_axis_label="word (sorted by group)", y_axis_label="dimension",
+               x_axis_label=f"word ({sorted_by(corpus)})", y_axis_label="dimension",
                title=f"W at step {steps[0]:,} (snapshot 1 of {S})")
     r = p.rect("x", "y", 1, 1, source=cells, line_color=None, fill_color={"field": "v", "transform": mapper})
     strip = p.rect(x=list(range(V)), y=-1.1, width=1, height=0.8, line_color=None,
                    fill_color=[GROUP_COLORS[g] for g in row_groups])
     word_of = CustomJSHover(args=dict(words=words, groups=[corpus.groups[g] for g in row_groups]),
-                            code="const i = Math.round(value); return format == 'group' ? groups[i] : words[i]")
+                            code=WORD_OF)
     p.add_tools(HoverTool(renderers=[r], formatters={"@x": word_of},
-                          tooltips=[("word", "@x{word} (@x{group})"), ("dimension", "@y"), ("value", "@v{0.0000}")]))
+                          tooltips=[("word", "@x{word}@x{in_group}"), ("dimension", "@y"), ("value", "@v{0.0000}")]))
     p.add_tools(HoverTool(renderers=[strip], formatters={"$index": word_of},
                           tooltips=[("group", "$index{group}"), ("word", "$index{word}")]))
     word_ticker = FixedTicker(ticks=list(range(V)))

@@ -17,12 +17,11 @@ from bokeh.models import (ColorBar, ColumnDataSource, CustomJS, CustomJSHover, F
                           Label, Legend, LegendItem, LinearColorMapper, Range1d, Select, Span)
 from bokeh.plotting import figure
 
-from . import DIVERGING, GROUP_COLORS, style_plot, symmetric_range
+from . import DIVERGING, GROUP_COLORS, WORD_OF, in_group, sorted_by, style_plot, symmetric_range
 
 ROW_PX = 11  # height of one word's row in the tall heatmaps: room for a 9 px label
 
 # Hover formatter: a row or column number → the word there, or its group (lists in display order).
-_WORD_OF = "const i = Math.round(value); return format == 'group' ? groups[i] : words[i]"
 # Hover formatter for the weight explorer's x: which matrix, or which dimension.
 _ENTRY_OF = """
 const x = Math.round(value)
@@ -77,7 +76,7 @@ def weight_explorer(corpus, W: np.ndarray, W_out: np.ndarray, order: np.ndarray,
     heat = figure(name="weights-heatmap", height=V * ROW_PX + 150, sizing_mode="stretch_width",
                   x_range=Range1d(-1.8, 2 * D + 0.6), y_range=Range1d(V - 0.5, -2.6),
                   tools="", toolbar_location=None, x_axis_location="above",
-                  x_axis_label="dimension d of W (left) and of W′ᵀ (right)", y_axis_label="word (sorted by group)")
+                  x_axis_label="dimension d of W (left) and of W′ᵀ (right)", y_axis_label=f"word ({sorted_by(corpus)})")
     cells = heat.rect("x", "y", 1, 1, source=source, line_color=None,
                       fill_color={"field": "v", "transform": mapper})
     strip = heat.rect(x=-1.1, y=list(range(V)), width=0.7, height=1, line_color=None,
@@ -88,10 +87,10 @@ def weight_explorer(corpus, W: np.ndarray, W_out: np.ndarray, order: np.ndarray,
         heat.add_layout(Label(x=x0, y=-1.2, text=text, text_align="center", text_baseline="middle",
                               text_font_size="14px", text_font_style="bold"))
     word_of = CustomJSHover(args=dict(words=words, groups=[corpus.groups[g] for g in row_groups]),
-                            code=_WORD_OF)
+                            code=WORD_OF)
     entry_of = CustomJSHover(args=dict(D=D), code=_ENTRY_OF)
     heat.add_tools(HoverTool(renderers=[cells], formatters={"@y": word_of, "@x": entry_of},
-                             tooltips=[("word", "@y{word} (@y{group})"), ("matrix", "@x{matrix}"),
+                             tooltips=[("word", "@y{word}@y{in_group}"), ("matrix", "@x{matrix}"),
                                        ("dimension", "@x{dim}"), ("value", "@v{0.0000}")]))
     heat.add_tools(HoverTool(renderers=[strip], formatters={"@y": word_of},
                              tooltips=[("group", "@y{group}"), ("word", "@y{word}")]))
@@ -133,7 +132,7 @@ def weight_explorer(corpus, W: np.ndarray, W_out: np.ndarray, order: np.ndarray,
                     options={g: [w for w in corpus.words_in_group(g) if w in words] for g in corpus.groups
                              if set(corpus.words_in_group(g)) & set(words)}, width=220)
     picker.js_on_change("value", CustomJS(
-        args=dict(words=words, groups=[corpus.groups[g] for g in row_groups], D=D, source=source,
+        args=dict(words=words, inGroup=[in_group(corpus.groups[g]) for g in row_groups], D=D, source=source,
                   bars=bars, hl=hl, title=vec.title),
         code="""
 const r = words.indexOf(this.value)
@@ -145,7 +144,7 @@ hl.data = {x: hl.data.x, y: [r, r]}
 let dot = 0, a = 0, b = 0
 for (let i = 0; i < D; i++) { dot += centre[i] * context[i]; a += centre[i] ** 2; b += context[i] ** 2 }
 const cos = dot / Math.sqrt(a * b)
-title.text = `${words[r]} (${groups[r]}): two-vector cosine ${cos.toFixed(2)}`
+title.text = `${words[r]}${inGroup[r]}: two-vector cosine ${cos.toFixed(2)}`
 """))
     return column(picker, vec, heat, sizing_mode="stretch_width", spacing=14)
 
@@ -159,7 +158,7 @@ def _dodge(offset: float):
 def _title(word, group, centre, context) -> str:
     a, b = np.asarray(centre), np.asarray(context)
     cos = float(a @ b / np.sqrt((a @ a) * (b @ b)))
-    return f"{word} ({group}): two-vector cosine {cos:.2f}"
+    return f"{word}{in_group(group)}: two-vector cosine {cos:.2f}"
 
 
 def similarity_heatmap(corpus, cos_sorted: np.ndarray, order: np.ndarray):
@@ -175,8 +174,8 @@ def similarity_heatmap(corpus, cos_sorted: np.ndarray, order: np.ndarray):
     mapper = LinearColorMapper(palette=list(DIVERGING), low=-half, high=half)
     p = figure(name="similarity-heatmap", width=720, height=800, sizing_mode="scale_width",
                x_range=Range1d(-2.2, V - 0.5), y_range=Range1d(V - 0.5, -2.2), tools="",
-               toolbar_location=None, x_axis_label="second word (sorted by group)",
-               y_axis_label="first word (sorted by group)")
+               toolbar_location=None, x_axis_label=f"second word ({sorted_by(corpus)})",
+               y_axis_label=f"first word ({sorted_by(corpus)})")
     cells = p.rect("x", "y", 1, 1, source=source, line_color=None, fill_color={"field": "v", "transform": mapper})
     marks = [GROUP_COLORS[g] for g in row_groups]
     p.rect(x=-1.4, y=list(range(V)), width=1.2, height=1, line_color=None, fill_color=marks)
@@ -193,9 +192,9 @@ def similarity_heatmap(corpus, cos_sorted: np.ndarray, order: np.ndarray):
         axis.minor_tick_line_color = None
     p.xaxis.major_label_orientation = np.pi / 3
     word_of = CustomJSHover(args=dict(words=words, groups=[corpus.groups[g] for g in row_groups]),
-                            code=_WORD_OF)
+                            code=WORD_OF)
     p.add_tools(HoverTool(renderers=[cells], formatters={"@y": word_of, "@x": word_of},
-                          tooltips=[("first word", "@y{word} (@y{group})"), ("second word", "@x{word} (@x{group})"),
+                          tooltips=[("first word", "@y{word}@y{in_group}"), ("second word", "@x{word}@x{in_group}"),
                                     ("cosine", "@v{0.0000}")]))
     p.add_layout(ColorBar(color_mapper=mapper, title="cosine similarity", orientation="horizontal",
                           height=10, padding=4, title_text_font_size="12px",
