@@ -48,6 +48,9 @@ def test_welcome(tiny):
     # the parameters: W and W′ as the trained arrays hold them
     assert facts["n_params"] == run.W.size + run.W_out.size
     assert facts["n_params_bigger"] == bigger.W.size + bigger.W_out.size == 2 * facts["n_params"]
+    # Google's News vectors, 3 million words × 300: their two tables, in 32-bit floats
+    assert facts["google_n_params"] == 1_800_000_000 and facts["google_gigabytes"] == pytest.approx(7.2)
+    assert facts["google_ratio"] == pytest.approx(1_800_000_000 / facts["n_params"])
     assert facts["purity"] == pytest.approx(100 * np.mean(
         [np.mean([run.corpus.word_group[n] == run.corpus.word_group[w] for n in run.neighbors[-1, w, :3]])
          for w in range(run.corpus.vocab_size)]))
@@ -60,6 +63,10 @@ def test_blueprint(tiny):
     facts = exercises.blueprint_exercises(run, small)
     assert facts["n_checkpoints"] == len(run.W_checkpoints)
     assert facts["n_checkpoints"] == math.ceil(config.steps / config.checkpoint_every) + 1
+    for key in ("one_more", "one_fewer"):  # the same rule, by counting the saves one by one
+        steps = facts[f"steps_{key}"]
+        assert facts[f"n_checkpoints_{key}"] == len(range(0, steps, config.checkpoint_every)) + 1
+    assert facts["steps_one_more"] == config.steps + 1 and facts["steps_one_fewer"] == config.steps - 1
     t = facts["middle_step"]
     assert abs((config.steps - 1) - 2 * t) <= 1
     assert facts["lr_middle"] == pytest.approx(np.interp(t, [0, config.steps - 1], [config.lr, config.lr_final]))

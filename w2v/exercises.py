@@ -17,6 +17,7 @@ function only reads arrays.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -24,6 +25,7 @@ import numpy as np
 from . import analysis, counts
 from .counts import loss_floor
 from .model import SkipGram
+from .peers import GOOGLE_NEWS_DIM, GOOGLE_NEWS_WORDS
 from .step import step_of_run, training_step
 from .train import Run
 
@@ -40,7 +42,7 @@ def _last_mean(run: Run) -> float:
 
 def welcome_exercises(run: Run, bigger: Run) -> dict:
     """For the exercises of "Word2Vec: Inside the Model": the corpus sizes per sentence and per
-    word, the parameter count 2·V·D, and the recipe retrained at a larger dimension (`bigger`,
+    word, the parameter count 2·V·D (and that of Google's News vectors), and the recipe retrained at a larger dimension (`bigger`,
     the same recipe with only `dim` changed): its parameters, purity and final loss."""
     corpus, config = run.corpus, run.config
     V, D, D2 = corpus.vocab_size, config.dim, bigger.config.dim
@@ -51,6 +53,10 @@ def welcome_exercises(run: Run, bigger: Run) -> dict:
                 tokens_per_sentence=corpus.n_tokens / len(corpus.sentences),
                 tokens_per_word=corpus.n_tokens / V,
                 n_params=int(n_params), n_per_matrix=int(V * D),
+                google_V=GOOGLE_NEWS_WORDS, google_D=GOOGLE_NEWS_DIM,
+                google_n_params=2 * GOOGLE_NEWS_WORDS * GOOGLE_NEWS_DIM,
+                google_gigabytes=2 * GOOGLE_NEWS_WORDS * GOOGLE_NEWS_DIM * 4 / 1e9,  # float32
+                google_ratio=2 * GOOGLE_NEWS_WORDS * GOOGLE_NEWS_DIM / n_params,
                 D_bigger=int(D2), n_params_bigger=int(n_params_bigger),
                 params_ratio=n_params_bigger / n_params,
                 purity=_purity(run), purity_bigger=_purity(bigger),
@@ -58,7 +64,8 @@ def welcome_exercises(run: Run, bigger: Run) -> dict:
 
 
 def blueprint_exercises(run: Run, small: Run) -> dict:
-    """For the exercises of "Model blueprint": the checkpoint count from the recipe, the learning
+    """For the exercises of "Model blueprint": the checkpoint count from the recipe (and with one
+    step more and one fewer), the learning
     rate at the middle step, one step from an all-zero W (nothing moves), and the recipe retrained
     at a smaller dimension (`small`, only `dim` changed): its parameters and purity."""
     corpus, config = run.corpus, run.config
@@ -69,8 +76,13 @@ def blueprint_exercises(run: Run, small: Run) -> dict:
     W0 = np.zeros((V, D), np.float32)
     W_out0 = np.zeros((D, V), np.float32)
     zero = training_step(W0, W_out0, int(run.centers[0]), int(run.contexts[0]), config.lr_at(0))
-    return dict(steps=int(T), checkpoint_every=int(config.checkpoint_every),
+    # the rule at its edges: one step more, one step fewer
+    ce, one_more, one_fewer = config.checkpoint_every, T + 1, max(T - 1, 1)
+    return dict(steps=int(T), checkpoint_every=int(ce),
                 n_checkpoints=len(run.checkpoint_steps),
+                steps_one_more=int(one_more), steps_one_fewer=int(one_fewer),
+                n_checkpoints_one_more=len(dataclasses.replace(config, steps=one_more).checkpoint_steps()),
+                n_checkpoints_one_fewer=len(dataclasses.replace(config, steps=one_fewer).checkpoint_steps()),
                 lr=float(config.lr), lr_final=float(config.lr_final),
                 middle_step=int(middle), lr_middle=float(config.lr_at(middle)),
                 lr_middle_share=100 * config.lr_at(middle) / config.lr,
