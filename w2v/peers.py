@@ -139,7 +139,7 @@ def scores(corpus: Corpus, W: np.ndarray, W_out: np.ndarray) -> dict[str, float]
     groups = corpus.word_group
     two_face = float(analysis.two_vector_cosine(W, W_out).mean()) if W_out.shape[1] == len(W) else float("nan")
     neighbors, _ = analysis.nearest_neighbors(W, min(3, corpus.vocab_size - 1))
-    return dict(purity=analysis.neighbor_purity(neighbors, groups, 3) if corpus.has_groups else float("nan"),
+    return dict(purity=analysis.neighbor_purity(neighbors, groups, 3),  # 1.0 with one group, as everywhere
                 analogies=float(analysis.baseline_scores(W, corpus.ids_of_analogies())["three_cos_add"]),
                 block_contrast=analysis.block_contrast(W, groups) if corpus.has_groups else float("nan"),
                 two_face=two_face)
