@@ -4,9 +4,16 @@
 // written by w2v.plots.Figure) beside an empty box that already has the figure's size. Nothing of
 // BokehJS is on a page's critical path: when the first figure comes within NEAR of the screen,
 // BokehJS (and the bundles the page's figures name in data-bokeh-bundles) is loaded, once, and that
-// figure is drawn; the others are drawn as they come near. BokehJS is also loaded, when the browser
-// is idle, as soon as the reader first scrolls. A drawn figure announces itself with the
-// event "w2v:figure-drawn" on its <figure> (it bubbles), which the page scripts listen for.
+// figure is drawn; the others are drawn as they come near. Drawing a figure costs BokehJS
+// 0.3–0.8 s of CPU on a laptop, 1–3 s on a phone 4× slower (building its views, laying them out and
+// measuring its text, not parsing its JSON), too long to start only when the figure reaches the
+// screen. So once the reader starts to scroll, BokehJS is loaded and the figures are drawn AHEAD of
+// the reader, in idle time, one at a time (the next one only after the previous one is done, so the
+// page still answers a tap or a scroll between two), nearest below the screen first. A page nobody
+// scrolls builds only what is near its first screen. A drawn figure announces itself with the
+// event "w2v:figure-drawn" on its <figure> (it bubbles), which the page scripts listen for; each
+// draw is a User Timing measure "w2v:draw <figure id>" (and "w2v:load-bokeh"), read by
+// benchmarks/reader_speed.py.
 //
 // Dark mode: pydata-sphinx-theme sets data-theme="dark" on <html> (and changes it, without a reload,
 // when the reader presses the theme button). Bokeh draws plots on a canvas from its models' colour
@@ -17,7 +24,7 @@
 // sliders, toolbars) live in shadow roots styled by CSS variables declared on :host; one shared
 // style sheet, adopted by every shadow root Bokeh makes, redeclares them in the dark.
 //
-// window.w2vFigures: draw(figure) and drawAll() (promises), for tests and for the page's own
+// window.w2vFigures: draw(figure), drawAll() and drawAhead() (promises), for tests and for the page's own
 // scripts (the "Show the data" tables of a figure not drawn yet).
 "use strict";
 
@@ -175,6 +182,7 @@
     if (bokeh) return bokeh;
     const bundles = new Set(figures.flatMap((f) => (f.dataset.bokehBundles || "").split(/\s+/).filter(Boolean)));
     const files = ["bokeh.min.js", ...["widgets", "tables"].filter((b) => bundles.has(b)).map((b) => `bokeh-${b}.min.js`)];
+    const started = performance.now();
     bokeh = Promise.all(files.map((file) => new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = new URL(`bokeh/${file}`, STATIC).href;
@@ -182,7 +190,7 @@
       script.onload = resolve;
       script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
       document.head.appendChild(script);
-    })));
+    }))).then(() => { performance.measure("w2v:load-bokeh", { start: started }); });
     return bokeh;
   }
 
@@ -191,6 +199,7 @@
   function draw(figure) {
     if (!drawing.has(figure)) {
       drawing.set(figure, loadBokeh().then(async () => {
+        const started = performance.now();
         const item = JSON.parse(figure.querySelector("script.w2v-bokeh-item").textContent);
         const target = figure.querySelector(".w2v-bokeh-plot");
         await Bokeh.embed.embed_item(item, target);
@@ -201,12 +210,37 @@
           if (isDark()) themeDocument(doc, true);
         }
         figure.dataset.drawn = "true";
+        performance.measure(`w2v:draw ${figure.id}`, { start: started });
         figure.dispatchEvent(new CustomEvent("w2v:figure-drawn", { bubbles: true, detail: { doc } }));
       }).catch((error) => console.error(error)));
     }
     return drawing.get(figure);
   }
   const drawAll = () => Promise.all(figures.map(draw));
+
+  // The figures not drawn yet, drawn one after the other in idle time, the one nearest the screen
+  // first (below it before above it: a reader reads down), chosen again before each, as the reader
+  // moves meanwhile.
+  let ahead = null;
+  const idle = (then) => (window.requestIdleCallback ? requestIdleCallback(then, { timeout: 1500 }) : setTimeout(then, 50));
+  function distance(figure) {
+    const box = figure.getBoundingClientRect();
+    if (box.bottom > 0 && box.top < innerHeight) return 0;
+    return box.top >= innerHeight ? box.top - innerHeight : 2 * -box.bottom;
+  }
+  function drawAhead() {
+    if (ahead) return ahead;
+    ahead = new Promise((done) => {
+      const next = () => {
+        const waiting = figures.filter((f) => !drawing.has(f));
+        if (waiting.length === 0) { done(); return; }
+        const nearest = waiting.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+        draw(nearest).then(() => idle(next));
+      };
+      loadBokeh().then(() => idle(next), (error) => console.error(error));
+    });
+    return ahead;
+  }
 
   function start() {
     updateSheet();
@@ -225,17 +259,12 @@
     }, { rootMargin: NEAR });
     figures.forEach((figure) => observer.observe(figure));
     // A reader who starts to scroll is heading for the figures: BokehJS is loaded then, when the
-    // browser is idle, so that the first figure they reach is drawn without waiting for it. A page
-    // nobody scrolls (a quick look, a performance audit) never loads it unless a figure is near.
-    const early = () => {
-      const load = () => loadBokeh().catch((error) => console.error(error));
-      if (window.requestIdleCallback) requestIdleCallback(load, { timeout: 500 });
-      else setTimeout(load, 0);
-    };
-    window.addEventListener("scroll", early, { once: true, passive: true });
+    // browser is idle, and the figures are drawn ahead of the reader. A page nobody scrolls (a quick
+    // look, a performance audit) never loads it unless a figure is near.
+    window.addEventListener("scroll", () => idle(drawAhead), { once: true, passive: true });
   }
 
-  window.w2vFigures = { draw, drawAll, themeDocument };
+  window.w2vFigures = { draw, drawAll, drawAhead, themeDocument };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
