@@ -229,16 +229,21 @@
     return box.top >= innerHeight ? box.top - innerHeight : 2 * -box.bottom;
   }
   function drawAhead() {
-    if (ahead) return ahead;
-    ahead = new Promise((done) => {
-      const next = () => {
-        const waiting = figures.filter((f) => !drawing.has(f));
-        if (waiting.length === 0) { done(); return; }
-        const nearest = waiting.reduce((a, b) => (distance(b) < distance(a) ? b : a));
-        draw(nearest).then(() => idle(next));
-      };
-      loadBokeh().then(() => idle(next), (error) => console.error(error));
-    });
+    if (!ahead) {
+      ahead = (async () => {
+        await loadBokeh();
+        for (;;) {
+          // never two at once: wait for any draw under way (one the reader scrolled to, too)
+          const started = drawing.size;
+          await Promise.all(drawing.values());
+          await new Promise(idle);
+          if (drawing.size !== started) continue;
+          const waiting = figures.filter((f) => !drawing.has(f));
+          if (waiting.length === 0) return;
+          draw(waiting.reduce((a, b) => (distance(b) < distance(a) ? b : a)));
+        }
+      })().catch((error) => console.error(error));
+    }
     return ahead;
   }
 
