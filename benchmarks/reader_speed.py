@@ -10,9 +10,9 @@ At 390 × 844 px with the CPU slowed 4× (CDP Emulation.setCPUThrottlingRate), f
   same jump made 4 s after the reader's first scroll (a wheel of 200 px), as a reader who starts
   to read and then follows a link down the page would;
 - reading: the reader scrolls down the page at a skimming reader's speed (a wheel of 100 px every
-  0.25 s, a screen in about 2 s), from 3 s after load: for each figure, how long after it came
-  into view (by the scroll's own clock) it was drawn, 0 when it was drawn before; the median and
-  the worst over the page's figures. "draw": the median time drawing one figure took (the User
+  0.25 s, a screen in about 2 s), from 3 s after load: for each figure below the first screen,
+  how long after it came into view (by the scroll's own clock) it was drawn, 0 when it was drawn
+  before; the median and the worst over those figures. "draw": the median time drawing one figure took (the User
   Timing measures "w2v:draw <id>" of w2v-figures.js), and "BokehJS" the time loading it took;
 - CLS: the largest session window of layout shifts (as Chrome's Web Vitals count it) while the
   page loads and settles, at 390 px and at 1280 px (no slowdown), and at 390 px while the page is
@@ -90,7 +90,9 @@ def measure_reading(browser, base: str, path: str, start: float = 3.0, step: int
     origin = page.evaluate("() => performance.timeOrigin")
     tops = page.evaluate("""() => [...document.querySelectorAll('figure.w2v-bokeh')]
         .map(f => [f.id, f.getBoundingClientRect().top + scrollY])""")
-    in_view: dict[str, float] = {fig: 0.0 for fig, top in tops if top < 844}  # on the first screen
+    # a figure on the first screen is the "first screen" measure's, not the reading's
+    first_screen = {fig for fig, top in tops if top < 844}
+    in_view: dict[str, float] = {}
     # A reader's finger moves on whether or not the page's main thread is busy (the compositor
     # scrolls a phone's page), but a wheel sent to the page waits for it: the scroll's clock is
     # the reader's plan, step px every `every` s; a wheel held up is followed by the next at once.
@@ -100,12 +102,12 @@ def measure_reading(browser, base: str, path: str, start: float = 3.0, step: int
         time.sleep(max(0.0, planned - time.time()))
         page.mouse.wheel(0, step)
         for fig, top in tops:
-            if fig not in in_view and top < n * step + 844:
+            if fig not in in_view and fig not in first_screen and top < n * step + 844:
                 in_view[fig] = planned * 1000 - origin  # on the page's performance.now() clock
     last = tops[-1][0]
     page.wait_for_function(f"() => {last!r} in window.__w2vDrawn", timeout=60_000)
     drawn = page.evaluate("() => window.__w2vDrawn")
-    waits = sorted(max(0.0, drawn[f] - in_view[f]) / 1000 for f, _ in tops if f in in_view)
+    waits = sorted(max(0.0, drawn[f] - in_view[f]) / 1000 for f, _ in tops if f in in_view) or [0.0]
     costs = page.evaluate("""() => [performance.getEntriesByType('measure').filter(m => m.name.startsWith('w2v:draw '))
         .map(m => m.duration), performance.getEntriesByName('w2v:load-bokeh').map(m => m.duration)]""")
     context.close()
