@@ -370,4 +370,7 @@ def test_prev_and_next_stay_on_one_line(loaded_page, width):
     prev, after, slider = (page.locator(s).bounding_box() for s in ("#wt-prev", "#wt-next", "#wt-slider"))
     assert abs(prev["y"] - after["y"]) < 2 and after["x"] > prev["x"] + prev["width"], (prev, after)
     assert slider["width"] >= 200, slider
+    if width < 500:  # a touch target (WCAG 2.5.8; Lighthouse's target-size), inside the bar
+        bar = page.locator("#wt-controls").bounding_box()
+        assert slider["height"] >= 24 and slider["x"] + slider["width"] <= bar["x"] + bar["width"], (slider, bar)
     assert log.problems() == []
