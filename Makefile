@@ -10,7 +10,7 @@ PYTEST := $(BIN)/python -m pytest tests
 WORKERS ?= 4
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: venv tools book book-foreign book-real test test-foreign foreign-pages real-pages test-engine bench lighthouse clean
+.PHONY: webkit venv tools book book-foreign book-real test test-foreign foreign-pages real-pages test-engine bench lighthouse clean
 # absolute, as the downloaded notebooks run in other folders
 FOREIGN := $(CURDIR)/tests/foreign_corpus
 FOREIGN_OUT := _build/foreign
@@ -63,8 +63,8 @@ book-real: venv $(REAL)/sentences.txt
 # printed whole when each ends.
 test: tools venv
 	$(MAKE) -j2 --output-sync=target book book-foreign book-real
-	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "not timing"
-	$(PYTEST) -m timing -s
+	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "not timing and not webkit"
+	$(PYTEST) -m "timing and not webkit" -s
 	$(MAKE) foreign-pages real-pages
 
 # Every test of the built pages (the `book` marker) whose outcome the corpus can change, on the
@@ -73,8 +73,13 @@ test-foreign: book-foreign tools
 	$(MAKE) foreign-pages
 
 foreign-pages:
-	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n $(WORKERS) --dist loadgroup -m "book and not timing and not corpus_free"
-	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing" -s
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n $(WORKERS) --dist loadgroup -m "book and not timing and not corpus_free and not webkit"
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing and not webkit" -s
+
+# Every page in WebKit (Debian's webkit2gtk-driver and xvfb: apt-get install -y webkit2gtk-driver xvfb),
+# on the book's build; not part of `make test` (about two minutes, tests/test_webkit.py).
+webkit: venv
+	$(PYTEST) -m webkit -s
 
 test-engine: venv
 	$(PYTEST) -n 2 -m "not book"
@@ -98,4 +103,4 @@ clean:
 REAL_PAGE_TESTS := tests/test_book_pages.py tests/test_browser_a11y.py tests/test_page_weight.py \
 	tests/test_browser_teaching.py tests/test_browser_figure_theme.py
 real-pages:
-	W2V_CORPUS=$(REAL) W2V_BOOK_HTML=$(REAL_OUT)/_build/html $(BIN)/python -m pytest $(REAL_PAGE_TESTS) -n $(WORKERS) --dist loadgroup -m "book and not timing and not corpus_free"
+	W2V_CORPUS=$(REAL) W2V_BOOK_HTML=$(REAL_OUT)/_build/html $(BIN)/python -m pytest $(REAL_PAGE_TESTS) -n $(WORKERS) --dist loadgroup -m "book and not timing and not corpus_free and not webkit"

@@ -55,6 +55,8 @@ def pytest_configure(config):
                                        "theme switch, the keyboard, taps, folding, bad input): run on the book's build only, "
                                        "not again on the foreign corpus's (make test-foreign)")
     config.addinivalue_line("markers", "book: needs the built book (_build/html); run after `make book`")
+    config.addinivalue_line("markers", "webkit: the book in WebKitGTK (tests/test_webkit.py); `make webkit` runs it, "
+                                       "`make test` does not (it takes longer than CI's time allows)")
     config.addinivalue_line("markers", "timing: measures speed; `make test` runs these alone, after the "
                                        "other tests (which run on two workers), so no other test slows them")
 

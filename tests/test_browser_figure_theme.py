@@ -178,3 +178,69 @@ def test_no_empty_output_shows_in_the_dark(loaded_page):
         .map(o => `${o.className} ${Math.round(o.getBoundingClientRect().width)}x${Math.round(o.getBoundingClientRect().height)}`)""")
     assert bars == []
     assert log.problems() == []
+
+
+# Per drawn plot: every colour (a hue, not a grey) its glyphs and line annotations draw data in (a
+# renderer's fill and line colours, row by row where a column gives them), composited with its
+# alpha over the plot's frame, against that frame. Left out: shading and faint strokes (alpha under
+# 0.5: a seed band, a dot's outline, context behind the data), greys (inverted in the dark, they
+# keep their light contrast), colour scales (a colour mapper's, or a column of more than the 12 group
+# colours: a heatmap, read cell against cell), and a fill under a line of its own that contrasts (the edge shows it).
+DATA_COLORS_JS = """() => {
+  const ctx = document.createElement('canvas').getContext('2d')
+  const rgba = c => { ctx.fillStyle = '#000'; ctx.fillStyle = c; const s = ctx.fillStyle
+    if (s[0] === '#') return [1, 3, 5].map(i => parseInt(s.slice(i, i + 2), 16)).concat(1)
+    const m = s.match(/[\\d.]+/g).map(Number); return m.length === 3 ? m.concat(1) : m }
+  const over = (top, alpha, under) => [0, 1, 2].map(i => top[i] * alpha + under[i] * (1 - alpha))
+  const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4 }
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b) }
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05) }
+  const raw = (m, attr) => attr in m.properties && !m.properties[attr].is_unset ? m.properties[attr].get_value() : null
+  const scalar = v => v && typeof v === 'object' && 'value' in v ? v.value : v
+  const page = rgba(getComputedStyle(document.body).backgroundColor)
+  const out = []
+  for (const doc of Bokeh.documents) for (const plot of doc.all_models) {
+    if (!('renderers' in plot.properties) || !('border_fill_color' in plot.properties)) continue
+    const fill = (m, attr, under) => { const c = scalar(raw(m, attr)); if (c == null) return under
+      const a = scalar(raw(m, attr.replace('_color', '_alpha'))); return over(rgba(c), a == null ? 1 : a, under) }
+    const frame = fill(plot, 'background_fill_color', fill(plot, 'border_fill_color', page))
+    const colors = (m, attr, source) => {
+      const v = raw(m, attr); if (v == null) return []
+      if (typeof v === 'string') return [v]
+      if (typeof v.value === 'string') return [v.value]
+      if (typeof v.field === 'string' && !v.transform && source) {
+        const d = source.data, all = new Set(((d instanceof Map ? d.get(v.field) : d[v.field]) || []).filter(c => typeof c === 'string'))
+        return all.size > 12 ? [] : [...all] }  // more than the 12 group colours: a heatmap's colour scale
+      return []
+    }
+    const measure = (m, source, name) => {
+      const alphaOf = kind => { const a = scalar(raw(m, `${kind}_alpha`)); return typeof a === 'number' ? a : 1 }
+      const lines = colors(m, 'line_color', source).map(c => ratio(over(rgba(c), rgba(c)[3] * alphaOf('line'), frame), frame))
+      const edged = 'line_width' in m.properties && (scalar(raw(m, 'line_width')) ?? 1) > 0 && lines.length && lines.every(r => r >= 3)
+      for (const kind of ['fill', 'line']) {
+        if (alphaOf(kind) < 0.5 || (kind === 'fill' && edged)) continue
+        for (const c of colors(m, `${kind}_color`, source)) {
+          const fg = rgba(c); if (fg[3] * alphaOf(kind) < 0.5 || Math.max(...fg.slice(0, 3)) - Math.min(...fg.slice(0, 3)) < 24) continue
+          out.push({model: name, attr: kind, color: c, alpha: fg[3] * alphaOf(kind), ratio: ratio(over(fg, fg[3] * alphaOf(kind), frame), frame)})
+        }
+      }
+    }
+    for (const r of plot.renderers) if (r.glyph && !/Image|Text/.test(r.glyph.type)) measure(r.glyph, r.data_source, `${plot.name || plot.id} ${r.glyph.type}`)
+    for (const m of plot.center) if (m && /^(Span|Arrow)$/.test(m.type)) measure(m, null, `${plot.name || plot.id} ${m.type}`)
+  }
+  return out
+}"""
+
+
+@pytest.mark.parametrize("path", FIGURE_PAGES)
+def test_data_colours_stand_out_in_the_dark(loaded_page, path):
+    """WCAG 1.4.11 (non-text contrast): every dot, curve, bar and marker line that shows data is at
+    least 3:1 against the dark plot it is drawn on. Paul Tol's indigo #332288 (1.5:1) and wine
+    #882255 (2.0:1) were not: w2v-figures.js lightens such a colour, keeping its hue."""
+    page, log = loaded_page(path, theme="dark")
+    wait_for_bokeh(page)
+    found = page.evaluate(DATA_COLORS_JS)
+    assert found or path in ("book/blueprint.html", "book/corpus.html"), f"{path}: no data colours found"  # greys only there
+    low = sorted({f"{f['model']} {f['attr']} {f['color']} (alpha {f['alpha']:.2f}): {f['ratio']:.2f}" for f in found if f["ratio"] < 3})
+    assert low == [], f"{path} [dark]: data colours below 3:1 against the plot:\n" + "\n".join(low)
+    assert log.problems() == []

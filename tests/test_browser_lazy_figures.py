@@ -1,13 +1,19 @@
 """Figures are drawn when the reader comes near them (book/_static/w2v-figures.js), in a real browser:
 a page draws only the figures near the screen, BokehJS is loaded once and only when a figure needs
-it, a figure scrolled to is drawn, and the box kept for a figure before it is drawn is the size it
-is drawn at, so that nothing below it moves."""
+it, a figure scrolled to is drawn, once the reader scrolls the others are drawn ahead of them one
+at a time, a reader reading down a phone finds each figure drawn when it comes into view, and the
+box kept for a figure before it is drawn is the size it is drawn at, so that nothing below it moves."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
-from conftest import wait_for_bokeh
+from conftest import ROOT, wait_for_bokeh
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from reader_speed import measure_reading  # noqa: E402
 
 DRAWN_JS = "() => [...document.querySelectorAll('figure.w2v-bokeh')].map(f => f.dataset.drawn === 'true')"
 BOKEH_LOADS_JS = "() => performance.getEntriesByType('resource').filter(e => /bokeh\\.min\\.js/.test(e.name)).length"
@@ -25,9 +31,53 @@ def test_only_figures_near_the_screen_are_drawn(open_page, path):
     page.evaluate("() => [...document.querySelectorAll('figure.w2v-bokeh')].pop().scrollIntoView()")
     page.wait_for_function("() => [...document.querySelectorAll('figure.w2v-bokeh')].pop().dataset.drawn === 'true'",
                            timeout=20_000)
+    # the reader scrolled: the rest are drawn ahead of them, each once
+    page.evaluate("() => w2vFigures.drawAhead()")
+    assert all(page.evaluate(DRAWN_JS))
     assert page.evaluate(BOKEH_LOADS_JS) == 1
-    assert page.evaluate("() => Bokeh.documents.length") == sum(page.evaluate(DRAWN_JS))
+    assert page.evaluate("() => Bokeh.documents.length") == len(drawn)
     assert log.problems() == []
+
+
+# Each figure's drawing: [figure id, start, end] (w2v-figures.js's User Timing measures), by start.
+DRAWS_JS = """() => performance.getEntriesByType('measure').filter(m => m.name.startsWith('w2v:draw '))
+    .map(m => [m.name.slice(9), m.startTime, m.startTime + m.duration]).sort((a, b) => a[1] - b[1])"""
+
+
+def test_figures_are_drawn_ahead_of_a_reader_one_at_a_time(open_page):
+    """Nothing is drawn for a page nobody scrolls beyond the figures near its first screen; once the
+    reader scrolls, every other figure is drawn in idle time, one after the other (the main thread
+    is free between two, for a tap or a scroll), those below the reader in the order the reader
+    meets them."""
+    page, log = open_page("book/journey.html", width=390, height=844)
+    page.wait_for_timeout(1500)
+    at_load = sum(page.evaluate(DRAWN_JS))
+    assert at_load < 2, f"{at_load} figures drawn for a reader who has not scrolled"
+    page.mouse.wheel(0, 100)
+    page.wait_for_function("() => window.w2vFigures")
+    page.evaluate("() => w2vFigures.drawAhead()")
+    assert all(page.evaluate(DRAWN_JS))
+    draws = page.evaluate(DRAWS_JS)
+    order = page.evaluate("() => [...document.querySelectorAll('figure.w2v-bokeh')].map(f => f.id)")
+    assert sorted(d[0] for d in draws) == sorted(order)
+    overlapping = [(a[0], b[0]) for a, b in zip(draws, draws[1:]) if b[1] < a[2]]
+    assert overlapping == [], f"drawn at the same time: {overlapping}"
+    assert [d[0] for d in draws] == order, "not drawn in the order the reader meets them"
+    assert log.problems() == []
+
+
+@pytest.mark.timing
+def test_a_reader_skimming_down_a_phone_finds_each_figure_drawn(browser, server):
+    """Issue 28's goal: at 390 px with touch and the CPU slowed 4×, a figure scrolled into view is
+    drawn within 0.5 s. The reader skims down "Counting" (five figures, two of them a screen
+    apart), a screen in about 2 s, from 3 s after load, having glanced at the first screen. The
+    wait of each figure (0 when drawn before it came into view) is printed. Drawn only when near
+    (600 px ahead) a figure came 0.3–1.2 s late on this machine; drawn ahead, none was late."""
+    r = measure_reading(browser, server, "book/counts.html")
+    print(f"\ncounts at 390 px, 4× slower CPU, skimming: each figure's wait {r['reading_waits']} "
+          f"(median {r['reading_median_s']:.2f} s, worst {r['reading_worst_s']:.2f} s); one figure's drawing "
+          f"{r.get('draw_median_s', 0):.2f} s (median), BokehJS loaded in {r.get('load_bokeh_s', 0):.2f} s")
+    assert r["reading_worst_s"] <= 0.5, r
 
 
 # Each figure's box (its room and caption) before and after it is drawn.

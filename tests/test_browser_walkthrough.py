@@ -360,3 +360,17 @@ def test_rank_shows_ties_as_a_range(open_walkthrough_page, book_run):
     page.wait_for_function("document.getElementById('wt-controls').dataset.step === '0'", timeout=5_000)
     assert page.locator("#wt-p-rank").inner_text() == f"1–{V}"
     assert log.problems() == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_prev_and_next_stay_on_one_line(loaded_page, width):
+    """"◀ prev" and "next ▶" side by side at both widths (on a phone "next" wrapped alone onto a
+    second line, below "prev", with the slider between them); the slider keeps room to be dragged."""
+    page, log = loaded_page("book/walkthrough.html", width=width)
+    prev, after, slider = (page.locator(s).bounding_box() for s in ("#wt-prev", "#wt-next", "#wt-slider"))
+    assert abs(prev["y"] - after["y"]) < 2 and after["x"] > prev["x"] + prev["width"], (prev, after)
+    assert slider["width"] >= 200, slider
+    if width < 500:  # a touch target (WCAG 2.5.8; Lighthouse's target-size), inside the bar
+        bar = page.locator("#wt-controls").bounding_box()
+        assert slider["height"] >= 24 and slider["x"] + slider["width"] <= bar["x"] + bar["width"], (slider, bar)
+    assert log.problems() == []

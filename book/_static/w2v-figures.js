@@ -4,9 +4,16 @@
 // written by w2v.plots.Figure) beside an empty box that already has the figure's size. Nothing of
 // BokehJS is on a page's critical path: when the first figure comes within NEAR of the screen,
 // BokehJS (and the bundles the page's figures name in data-bokeh-bundles) is loaded, once, and that
-// figure is drawn; the others are drawn as they come near. BokehJS is also loaded, when the browser
-// is idle, as soon as the reader first scrolls. A drawn figure announces itself with the
-// event "w2v:figure-drawn" on its <figure> (it bubbles), which the page scripts listen for.
+// figure is drawn; the others are drawn as they come near. Drawing a figure costs BokehJS
+// 0.3–0.8 s of CPU on a laptop, 1–3 s on a phone 4× slower (building its views, laying them out and
+// measuring its text, not parsing its JSON), too long to start only when the figure reaches the
+// screen. So once the reader starts to scroll, BokehJS is loaded and the figures are drawn AHEAD of
+// the reader, in idle time, one at a time (the next one only after the previous one is done, so the
+// page still answers a tap or a scroll between two), nearest below the screen first. A page nobody
+// scrolls builds only what is near its first screen. A drawn figure announces itself with the
+// event "w2v:figure-drawn" on its <figure> (it bubbles), which the page scripts listen for; each
+// draw is a User Timing measure "w2v:draw <figure id>" (and "w2v:load-bokeh"), read by
+// benchmarks/reader_speed.py.
 //
 // Dark mode: pydata-sphinx-theme sets data-theme="dark" on <html> (and changes it, without a reload,
 // when the reader presses the theme button). Bokeh draws plots on a canvas from its models' colour
@@ -17,7 +24,7 @@
 // sliders, toolbars) live in shadow roots styled by CSS variables declared on :host; one shared
 // style sheet, adopted by every shadow root Bokeh makes, redeclares them in the dark.
 //
-// window.w2vFigures: draw(figure) and drawAll() (promises), for tests and for the page's own
+// window.w2vFigures: draw(figure), drawAll() and drawAhead() (promises), for tests and for the page's own
 // scripts (the "Show the data" tables of a figure not drawn yet).
 "use strict";
 
@@ -55,7 +62,7 @@
   const neutral = ([r, g, b]) => Math.max(r, g, b) - Math.min(r, g, b) < 24;
 
   // A colour property's dark value; `light` is what the figure was made with.
-  function darkColor(attr, light, background) {
+  function darkColor(attr, light, background, alpha = 1) {
     const c = rgbOf(light);
     if (/(^|_)(background|border)_fill_color$/.test(attr)) {
       // a plot's, a legend's or a label's light backdrop becomes the page's background
@@ -69,9 +76,25 @@
     if (/text_color$/.test(attr)) {
       // text keeps its hue, lightened until it reads on the dark background
       for (let i = 0; i < 20 && contrast(out, background) < 4.6; i++) out = out.map((v) => v + (255 - v) * 0.15);
+    } else if (!neutral(c) && /(fill|line|hatch)_color$/.test(attr)) {
+      // a data colour (a group's dots, a curve, a bar) keeps its hue, lightened until it stands
+      // out from the dark background at 3:1 (WCAG 1.4.11, non-text contrast): Tol's indigo
+      // #332288 is 1.5:1 and wine #882255 2.0:1 there
+      out = dataColor(out, background, alpha);
+      if (hex(out) !== hex(c)) lightened.set(hex(c), hex(out));
     }
     const mapped = hex(out);
     return mapped === hex(c) ? light : mapped;
+  }
+
+  const DATA_CONTRAST = 3.05;  // 3:1, and a little to spare for rounding
+  const lightened = new Map();  // a data colour lightened in the dark (#rrggbb → #rrggbb), for the HTML keys
+  function dataColor(rgb, background, alpha = 1) {
+    // as drawn: with its alpha, over the background
+    const drawn = (c) => c.map((v, i) => v * alpha + background[i] * (1 - alpha));
+    let out = rgb;
+    for (let i = 0; i < 30 && contrast(drawn(out), background) < DATA_CONTRAST; i++) out = out.map((v) => v + (255 - v) * 0.08);
+    return out;
   }
 
   // ------------------------------------------------------------------ models' colours
@@ -87,16 +110,34 @@
     return null;
   }
 
+  // The alpha a colour property is drawn with (line_color → line_alpha), when it is one number.
+  function alphaOf(model, attr) {
+    const prop = model.properties[attr.replace(/_color$/, "_alpha")];
+    const value = prop && !prop.is_unset ? prop.get_value() : 1;
+    const alpha = value && typeof value === "object" ? value.value : value;
+    // a faint stroke or shading (under 0.5) is context, not data: it keeps its light contrast
+    return typeof alpha === "number" && alpha >= 0.5 ? alpha : 1;
+  }
+
   function themeDocument(doc, dark) {
     const background = rgbOf(pageColor("--pst-color-background", "#14181e"));
+    // a glyph's colours by row are in its renderer's data source
+    const sources = new Map();
+    for (const model of doc.all_models) {
+      if (!model.data_source || !model.glyph) continue;
+      for (const g of ["glyph", "selection_glyph", "nonselection_glyph", "hover_glyph", "muted_glyph"])
+        if (model[g] && typeof model[g] === "object") sources.set(model[g], model.data_source);
+    }
     for (const model of doc.all_models) {
       let saved = lightValues.get(model);
       const changes = {};
       for (const prop of model) {
         if (!/_color$/.test(prop.attr) || prop.is_unset) continue;
         const value = prop.get_value();
-        if (value && typeof value === "object" && typeof value.field === "string" && /text_color$/.test(prop.attr)) {
-          themeColumn(model, value.field, dark, background);  // labels coloured per row (a column of colours)
+        if (value && typeof value === "object" && typeof value.field === "string") {
+          // labels, dots or bars coloured per row (a column of colours; a column of numbers that
+          // a colour mapper turns into colours is left alone)
+          if (!value.transform) themeColumn(model.source || model.data_source || sources.get(model), value.field, prop.attr, dark, background, alphaOf(model, prop.attr));
           continue;
         }
         if (!saved) { saved = new Map(); lightValues.set(model, saved); }
@@ -106,24 +147,32 @@
         }
         const light = saved.get(prop.attr);
         const { color, wrap } = colorValue(light);
-        const wanted = dark ? wrap(darkColor(prop.attr, color, background)) : light;
+        const wanted = dark ? wrap(darkColor(prop.attr, color, background, alphaOf(model, prop.attr))) : light;
         if (JSON.stringify(wanted) !== JSON.stringify(value)) changes[prop.attr] = wanted;
       }
       if (Object.keys(changes).length) model.setv(changes);
     }
   }
 
-  function themeColumn(renderer, field, dark, background) {
-    const source = renderer.source || renderer.data_source;
+  const COLOR_SCALE = 12;  // more distinct colours than the book's groups have: a colour scale
+  const columnNeeds = new WeakMap();  // data source → Map(column → the colour attribute whose contrast it needs)
+  function themeColumn(source, field, attr, dark, background, alpha) {
     if (!source || !source.data) return;
     const data = source.data;
     const column = data instanceof Map ? data.get(field) : data[field];
-    if (!Array.isArray(column)) return;
+    if (!Array.isArray(column) || !column.some((c) => typeof c === "string")) return;
+    // a colour scale computed in Python (a heatmap's cells): its darkest colours lightened would
+    // look alike, and its key would no longer match; it is read cell against cell, not against the page
+    if (!/text_color$/.test(attr) && new Set(column).size > COLOR_SCALE) return;
     let saved = lightColumns.get(source);
     if (!saved) { saved = new Map(); lightColumns.set(source, saved); }
     if (!saved.has(field)) saved.set(field, column.slice());
+    // a column that colours both text and glyphs is lightened as text needs (4.5:1 > 3:1)
+    let needs = columnNeeds.get(source);
+    if (!needs) { needs = new Map(); columnNeeds.set(source, needs); }
+    if (!/text_color$/.test(needs.get(field) || "")) needs.set(field, attr);
     const light = saved.get(field);
-    const wanted = dark ? light.map((c) => (typeof c === "string" ? darkColor("text_color", c, background) : c)) : light;
+    const wanted = dark ? light.map((c) => (typeof c === "string" ? darkColor(needs.get(field), c, background, alpha) : c)) : light;
     if (wanted.every((c, i) => c === column[i])) return;
     wanted.forEach((c, i) => { column[i] = c; });
     source.change.emit();
@@ -154,12 +203,30 @@
     .bk-input, select, input, .bk-input-group { background-color: ${bg}; color: ${text}; border-color: ${border}; }
     .noUi-target { background: ${surface}; border-color: ${border}; box-shadow: none; }
     .noUi-handle { background: ${surface}; border-color: ${muted}; box-shadow: none; }
-    .noUi-handle::before, .noUi-handle::after { background: ${muted}; }`;
+    .noUi-handle::before, .noUi-handle::after { background: ${muted}; }
+    ${swatchRules()}`;
   }
+  // A key's swatches (the map's legend in a figure, the corpus's groups in the page) in the
+  // figures' dark data colours, with a border that shows on the dark background.
+  function swatchRules() {
+    const background = rgbOf(pageColor("--pst-color-background", "#14181e"));
+    for (const swatch of document.querySelectorAll(".w2v-swatch[style]")) {
+      const light = rgbOf(swatch.style.backgroundColor);
+      const dark = dataColor(light.slice(0, 3), background);
+      if (hex(dark) !== hex(light)) lightened.set(hex(light), hex(dark));
+    }
+    return `[style*="solid #333"] { border-color: ${pageColor("--pst-color-text-muted", "#9ca4af")} !important; }\n`
+      + [...lightened].map(([light, dark]) =>
+        `[style*="background:${light}" i], [style*="background: ${light}" i] { background: ${dark} !important; }`).join("\n");
+  }
+  const keySheet = sheet ? new CSSStyleSheet() : null;  // the page's own keys (outside Bokeh's shadow roots)
   function updateSheet() {
-    if (sheet) sheet.replaceSync(isDark() ? darkSheet() : "");
+    if (!sheet) return;
+    sheet.replaceSync(isDark() ? darkSheet() : "");
+    keySheet.replaceSync(isDark() ? swatchRules() : "");
   }
   if (sheet) {
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, keySheet];
     const attach = Element.prototype.attachShadow;
     Element.prototype.attachShadow = function (init) {
       const root = attach.call(this, init);
@@ -175,6 +242,7 @@
     if (bokeh) return bokeh;
     const bundles = new Set(figures.flatMap((f) => (f.dataset.bokehBundles || "").split(/\s+/).filter(Boolean)));
     const files = ["bokeh.min.js", ...["widgets", "tables"].filter((b) => bundles.has(b)).map((b) => `bokeh-${b}.min.js`)];
+    const started = performance.now();
     bokeh = Promise.all(files.map((file) => new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = new URL(`bokeh/${file}`, STATIC).href;
@@ -182,7 +250,7 @@
       script.onload = resolve;
       script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
       document.head.appendChild(script);
-    })));
+    }))).then(() => { performance.measure("w2v:load-bokeh", { start: started }); });
     return bokeh;
   }
 
@@ -191,6 +259,7 @@
   function draw(figure) {
     if (!drawing.has(figure)) {
       drawing.set(figure, loadBokeh().then(async () => {
+        const started = performance.now();
         const item = JSON.parse(figure.querySelector("script.w2v-bokeh-item").textContent);
         const target = figure.querySelector(".w2v-bokeh-plot");
         await Bokeh.embed.embed_item(item, target);
@@ -198,9 +267,10 @@
         const doc = Bokeh.documents.find((d) => d.get_model_by_id(item.root_id) != null);
         if (doc) {
           drawnDocs.push(doc);
-          if (isDark()) themeDocument(doc, true);
+          if (isDark()) { themeDocument(doc, true); updateSheet(); }
         }
         figure.dataset.drawn = "true";
+        performance.measure(`w2v:draw ${figure.id}`, { start: started });
         figure.dispatchEvent(new CustomEvent("w2v:figure-drawn", { bubbles: true, detail: { doc } }));
       }).catch((error) => console.error(error)));
     }
@@ -208,12 +278,41 @@
   }
   const drawAll = () => Promise.all(figures.map(draw));
 
+  // The figures not drawn yet, drawn one after the other in idle time, the one nearest the screen
+  // first (below it before above it: a reader reads down), chosen again before each, as the reader
+  // moves meanwhile.
+  let ahead = null;
+  const idle = (then) => (window.requestIdleCallback ? requestIdleCallback(then, { timeout: 1500 }) : setTimeout(then, 50));
+  function distance(figure) {
+    const box = figure.getBoundingClientRect();
+    if (box.bottom > 0 && box.top < innerHeight) return 0;
+    return box.top >= innerHeight ? box.top - innerHeight : 2 * -box.bottom;
+  }
+  function drawAhead() {
+    if (!ahead) {
+      ahead = (async () => {
+        await loadBokeh();
+        for (;;) {
+          // never two at once: wait for any draw under way (one the reader scrolled to, too)
+          const started = drawing.size;
+          await Promise.all(drawing.values());
+          await new Promise(idle);
+          if (drawing.size !== started) continue;
+          const waiting = figures.filter((f) => !drawing.has(f));
+          if (waiting.length === 0) return;
+          draw(waiting.reduce((a, b) => (distance(b) < distance(a) ? b : a)));
+        }
+      })().catch((error) => console.error(error));
+    }
+    return ahead;
+  }
+
   function start() {
     updateSheet();
     new MutationObserver(() => {
-      updateSheet();
       const dark = isDark();
       for (const doc of drawnDocs) themeDocument(doc, dark);
+      updateSheet();  // after the documents: it keys the colours they lightened
     }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     if (!("IntersectionObserver" in window)) { drawAll(); return; }
     const observer = new IntersectionObserver((entries) => {
@@ -225,17 +324,12 @@
     }, { rootMargin: NEAR });
     figures.forEach((figure) => observer.observe(figure));
     // A reader who starts to scroll is heading for the figures: BokehJS is loaded then, when the
-    // browser is idle, so that the first figure they reach is drawn without waiting for it. A page
-    // nobody scrolls (a quick look, a performance audit) never loads it unless a figure is near.
-    const early = () => {
-      const load = () => loadBokeh().catch((error) => console.error(error));
-      if (window.requestIdleCallback) requestIdleCallback(load, { timeout: 500 });
-      else setTimeout(load, 0);
-    };
-    window.addEventListener("scroll", early, { once: true, passive: true });
+    // browser is idle, and the figures are drawn ahead of the reader. A page nobody scrolls (a quick
+    // look, a performance audit) never loads it unless a figure is near.
+    window.addEventListener("scroll", () => idle(drawAhead), { once: true, passive: true });
   }
 
-  window.w2vFigures = { draw, drawAll, themeDocument };
+  window.w2vFigures = { draw, drawAll, drawAhead, themeDocument };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
