@@ -17,10 +17,9 @@ FIGURE_PAGES = ["book/journey.html", "book/counts.html", "book/two-faces.html", 
                 "book/walkthrough.html", "book/weights.html", "book/negative-sampling.html",
                 "book/playground.html", "book/corpus.html"]
 
-# Per drawn document: every text colour on a canvas against what is behind it. Returns the
-# measurements ({figure, model, attr, fg, bg, ratio}) and the count of plots seen.
-FIGURE_TEXT_JS = """() => {
-  const ctx = document.createElement('canvas').getContext('2d')
+# The colour arithmetic of both checks: any CSS colour to [r, g, b, a] (through a canvas), alpha
+# compositing, WCAG luminance and contrast ratio.
+COLOUR_JS = """  const ctx = document.createElement('canvas').getContext('2d')
   const rgba = c => { ctx.fillStyle = '#000'; ctx.fillStyle = c; const s = ctx.fillStyle
     if (s[0] === '#') return [1, 3, 5].map(i => parseInt(s.slice(i, i + 2), 16)).concat(1)
     const m = s.match(/[\\d.]+/g).map(Number); return m.length === 3 ? m.concat(1) : m }
@@ -28,7 +27,12 @@ FIGURE_TEXT_JS = """() => {
   const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4 }
                                return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b) }
   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05) }
-  const val = (m, attr) => { if (!(attr in m.properties) || m.properties[attr].is_unset) return null
+"""
+
+# Per drawn document: every text colour on a canvas against what is behind it. Returns the
+# measurements ({figure, model, attr, fg, bg, ratio}) and the count of plots seen.
+FIGURE_TEXT_JS = """() => {
+""" + COLOUR_JS + """  const val = (m, attr) => { if (!(attr in m.properties) || m.properties[attr].is_unset) return null
     const v = m.properties[attr].get_value(); return v && typeof v === 'object' && 'value' in v ? v.value : v }
   const page = rgba(getComputedStyle(document.body).backgroundColor)
   const flatFactors = plot => [plot.x_range, plot.y_range].flatMap(r => r && Array.isArray(r.factors) ? r.factors : [])
@@ -187,15 +191,7 @@ def test_no_empty_output_shows_in_the_dark(loaded_page):
 # keep their light contrast), colour scales (a colour mapper's, or a column of more than the 12 group
 # colours: a heatmap, read cell against cell), and a fill under a line of its own that contrasts (the edge shows it).
 DATA_COLORS_JS = """() => {
-  const ctx = document.createElement('canvas').getContext('2d')
-  const rgba = c => { ctx.fillStyle = '#000'; ctx.fillStyle = c; const s = ctx.fillStyle
-    if (s[0] === '#') return [1, 3, 5].map(i => parseInt(s.slice(i, i + 2), 16)).concat(1)
-    const m = s.match(/[\\d.]+/g).map(Number); return m.length === 3 ? m.concat(1) : m }
-  const over = (top, alpha, under) => [0, 1, 2].map(i => top[i] * alpha + under[i] * (1 - alpha))
-  const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4 }
-                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b) }
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05) }
-  const raw = (m, attr) => attr in m.properties && !m.properties[attr].is_unset ? m.properties[attr].get_value() : null
+""" + COLOUR_JS + """  const raw = (m, attr) => attr in m.properties && !m.properties[attr].is_unset ? m.properties[attr].get_value() : null
   const scalar = v => v && typeof v === 'object' && 'value' in v ? v.value : v
   const page = rgba(getComputedStyle(document.body).backgroundColor)
   const out = []
