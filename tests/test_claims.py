@@ -57,3 +57,10 @@ def test_a_measure_with_nothing_to_measure_reads_a_dash_not_nan():
     claims.check(False, "bands of the groups appear in W", "block contrast nan → −nan, purity nan% to 100%")
     assert claims.note() == ("*On this corpus, which is not the book's:* bands of the groups appear in W: not so "
                              "here (block contrast — → —, purity — to 100%).")
+
+
+def test_a_negative_number_in_a_note_has_a_true_minus_sign():
+    claims = Claims(strict=False)
+    claims.check(False, "pairs are alike in W′", "cosine 0.84 against a median of -0.10, step 2-3")
+    assert claims.note().endswith("(cosine 0.84 against a median of \u22120.10, step 2-3).")
+

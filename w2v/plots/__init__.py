@@ -211,8 +211,10 @@ class Claims:
 
     def note(self) -> str:
         """Markdown for a glue:md note: empty when every claim holds. A measure with nothing to
-        measure on this corpus (NaN: block contrast without groups, say) reads "—", not "nan"."""
+        measure on this corpus (NaN: block contrast without groups, say) reads "—", not "nan", and a
+        negative number has a true minus sign (U+2212), as everywhere in the prose."""
         if not self.failed:
             return ""
         text = "*On this corpus, which is not the book's:* " + "; ".join(self.failed) + "."
-        return re.sub(r"(?<![\w.])[-\u2212]?nan\b%?", "\u2014", text)
+        text = re.sub(r"(?<![\w.])[-\u2212]?nan\b%?", "\u2014", text)
+        return re.sub(r"(?<![\w\]])-(?=\d)", "\u2212", text)  # a negative number's minus sign, as the prose prints it
