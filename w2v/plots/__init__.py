@@ -18,6 +18,8 @@ from bokeh.embed import json_item
 from bokeh.layouts import row
 from bokeh.palettes import interp_palette
 
+from ..corpus import NO_GROUP
+
 # Colour-blind-safe categorical colours for groups, the same in every chapter: Okabe & Ito's
 # seven colours, then Paul Tol's muted wine, teal, olive and indigo, then grey.
 GROUP_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -33,7 +35,7 @@ FONT = "13px"
 
 # A CustomJSHover's code for a word's index (arg `groups`: each row's group name): {word}, {group} (its name), or {in_group} (" (its name)", nothing when the corpus has no groups.tsv)
 WORD_OF = ("const i = Math.round(value); return format == 'group' ? groups[i] "
-            ": format == 'in_group' ? (groups[i] == '(no group)' ? '' : ' (' + groups[i] + ')') : words[i]")
+            f": format == 'in_group' ? (groups[i] == {json.dumps(NO_GROUP)} ? '' : ' (' + groups[i] + ')') : words[i]")
 
 
 def sorted_by(corpus) -> str:
@@ -45,8 +47,6 @@ def sorted_by(corpus) -> str:
 def in_group(group: str) -> str:
     """" (animals)" after a word in a title; nothing on a corpus without groups.tsv, whose one
     group, "(no group)", says nothing about the word."""
-    from ..corpus import NO_GROUP
-
     return "" if group == NO_GROUP else f" ({group})"
 
 
