@@ -201,6 +201,7 @@ new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadR
 }).observe({type: 'layout-shift', buffered: true})"""
 
 
+@pytest.mark.corpus_free  # the rooms' fit to any corpus's figures: test_browser_lazy_figures, without timing
 @pytest.mark.parametrize("width", [1350, 390])
 @pytest.mark.parametrize("path", PAGES)
 def test_the_page_does_not_jump_while_it_loads(browser, server, path, width):

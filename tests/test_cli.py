@@ -25,6 +25,7 @@ import pytest
 from w2v.analysis import analogy_answer, nearest_neighbors, summary
 from w2v.train import train_or_load
 
+from test_cli_faults import as_from_a_terminal
 from tiny_corpus import TINY_ANALOGIES as ANALOGIES, TINY_TOML as TOML, run_cli, write_tiny
 
 
@@ -323,7 +324,8 @@ def train_on_a_terminal(folder: Path, cache: Path, interrupt: bool = False) -> s
     terminal shows. With `interrupt`, Ctrl-C (SIGINT) once the bar has been drawn."""
     terminal, child_end = pty.openpty()
     child = subprocess.Popen([sys.executable, "-m", "w2v", "train", "--corpus", str(folder), "--cache-dir", str(cache)],
-                             cwd=folder.parent, stdout=subprocess.DEVNULL, stderr=child_end)
+                             cwd=folder.parent, stdout=subprocess.DEVNULL, stderr=child_end,
+                             preexec_fn=as_from_a_terminal)
     os.close(child_end)
     shown, deadline = b"", time.monotonic() + 120
     try:

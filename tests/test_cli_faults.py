@@ -140,10 +140,17 @@ def test_a_signal_while_saving_is_one_line_and_no_file(tmp_path, name, code, sai
     folder, cache = write_tiny(tmp_path / "c"), tmp_path / "cache"
     result = subprocess.run([sys.executable, "-c", SIGNAL_WHILE_SAVING.replace("{name}", name), "train",
                              "--corpus", str(folder), "--cache-dir", str(cache)],
-                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                            preexec_fn=as_from_a_terminal)
     assert result.returncode == code, result.stderr
     assert one_line(result.stderr) == f"w2v train: {said}\n" and result.stdout == ""
     assert list(cache.iterdir()) == []
+
+
+def as_from_a_terminal():
+    """In the child before it runs: Ctrl-C interrupts, as from a terminal, even when the tests run
+    in a shell's background job (which starts its commands with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_sigterm_while_training_is_one_line(tmp_path):

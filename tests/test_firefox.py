@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD, CHAPTERS, ROOT
+from test_browser_lazy_figures import ROOM_SHORT_PX
 
 FIREFOX = Path("/usr/bin/firefox-esr")
 SMOKE = ROOT / "tools" / "firefox_smoke.cjs"
@@ -66,6 +67,7 @@ def _partial_mathml(message: str, path: str) -> bool:
     return bool(parser.counts) and all(n == 3 for n in parser.counts)
 
 
+@pytest.mark.corpus_free  # the browser's engine, not the corpus
 def test_every_page_loads_clean_and_draws_its_figures_in_firefox(firefox_report):
     print(f"\n{firefox_report['version']}")
     pages = firefox_report["pages"]
@@ -77,8 +79,14 @@ def test_every_page_loads_clean_and_draws_its_figures_in_firefox(firefox_report)
     undrawn = {path: f"{p['drawn']} of {p['figures']}" for path, p in pages.items() if p["drawn"] != p["figures"]}
     assert undrawn == {}, undrawn
     assert sum(p["figures"] for p in pages.values()) >= 10, "the pages hold fewer figures than the book draws"
+    # the rooms kept for the figures (CSS container units, w2v.plots.room_height) hold in Firefox too
+    rooms = [(path, *r) for path, p in pages.items() for r in p["rooms"]]
+    assert len(rooms) >= 5, rooms
+    misfit = [r for r in rooms if not r[2] - 2 <= r[3] <= r[2] + ROOM_SHORT_PX]
+    assert misfit == [], f"(page, figure, room, drawn) in Firefox: {misfit}"
 
 
+@pytest.mark.corpus_free  # the browser's engine, not the corpus
 def test_the_walkthrough_and_the_playground_answer_in_firefox(firefox_report):
     walk = firefox_report["pages"]["book/walkthrough.html"]["walkthrough"]
     assert int(walk["after"].replace(",", "")) == int(walk["before"].replace(",", "")) + 1, walk

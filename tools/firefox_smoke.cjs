@@ -1,7 +1,8 @@
 // Every page of the built book in Firefox ESR (Debian's firefox-esr), driven over WebDriver BiDi by
 // puppeteer-core (pinned in package.json; no geckodriver). One browser for all pages. Prints one
 // JSON object: per page, its console errors and warnings, page errors, how many figures it has and
-// how many of them are drawn (canvases of non-zero size); and whether the walkthrough and the
+// how many of them are drawn (canvases of non-zero size), the room kept for each figure not yet drawn
+// against its drawn height; and whether the walkthrough and the
 // playground answer a reader (next step; a short training run). tests/test_firefox.py reads it.
 //
 //   node tools/firefox_smoke.cjs <base URL> <page path>...
@@ -27,6 +28,12 @@ async function drawn(page, timeout) {
              drawn: figures.filter((f) => canvases(f).some((c) => c.width > 0 && c.height > 0)).length };
   });
 }
+
+// [figure id, height of its room (or of what is drawn in it), drawn yet] for each figure of the page
+const ROOMS = () => [...document.querySelectorAll("figure.w2v-bokeh")].map((f) => {
+  const room = f.querySelector(".w2v-bokeh-room"), drawn = room.querySelector(".w2v-bokeh-plot > *");
+  return [f.id, (drawn || room).getBoundingClientRect().height, f.dataset.drawn === "true"];
+});
 
 async function walkthrough(page) {
   const before = await page.$eval("#wt-step", (e) => e.textContent);
@@ -57,9 +64,12 @@ async function main() {
       page.on("pageerror", (e) => entry.errors.push(String(e && e.message || e)));
       await page.goto(`${base}/${path}`, { waitUntil: "load", timeout: 60000 });
       // figures are drawn as a reader comes near them (w2v-figures.js): draw them all, as a reader
-      // scrolling through would
+      // scrolling through would; the room each kept until then against the height it is drawn at
+      const rooms = await page.evaluate(ROOMS);
       await page.evaluate(() => window.w2vFigures && window.w2vFigures.drawAll());
       Object.assign(entry, await drawn(page, 30000));
+      const after = Object.fromEntries(await page.evaluate(ROOMS));
+      entry.rooms = rooms.filter(([id, , done]) => !done).map(([id, room]) => [id, Math.round(room), Math.round(after[id])]);
       try {
         if (path.endsWith("walkthrough.html")) entry.walkthrough = await walkthrough(page);
         if (path.endsWith("playground.html")) entry.playground = await playground(page);

@@ -124,12 +124,15 @@ class Figure:
 
     def space(self) -> str:
         """CSS that reserves the figure's room on the page before BokehJS draws it, so that the text
-        below does not jump when it does (Lighthouse's cumulative layout shift): the layout's
-        height where its parts have fixed heights, or its aspect ratio where it scales with the width."""
+        below does not jump when it does (Lighthouse's cumulative layout shift). The room's height
+        is a function of the width the figure gets (`room_height`: plots that scale with the width,
+        rows that wrap on a phone, text that takes more lines when narrow), written with CSS
+        container units (the figure is the container, book/_static/w2v.css); a browser without
+        them keeps the fixed lower bound declared first."""
         layout = self.layout
         if getattr(layout, "sizing_mode", None) == "scale_width" and layout.width and layout.height:
             return f"aspect-ratio: {layout.width} / {layout.height}; max-width: 100%"
-        return f"min-height: {layout_height(layout)}px"
+        return f"min-height: {layout_height(layout)}px; min-height: {room_height(layout)}"
 
     def html(self) -> str:
         """The figure's HTML: its Bokeh document as JSON beside an empty box that keeps the figure's
@@ -155,8 +158,8 @@ _WIDGET_HEIGHTS = {"Select": 50, "Slider": 36, "RadioButtonGroup": 30, "Toggle":
 
 
 def layout_height(model) -> int:
-    """A lower bound of the height in pixels of a Bokeh layout: fixed plot heights, widgets'
-    usual heights, and the spacing of rows and columns."""
+    """A lower bound of the height in pixels of a Bokeh layout at any width: fixed plot heights,
+    widgets' usual heights, and the spacing of rows and columns."""
     from bokeh.models import Column, Row
 
     if isinstance(model, Column):
@@ -168,6 +171,90 @@ def layout_height(model) -> int:
     if height:
         return int(height)
     return _WIDGET_HEIGHTS.get(type(model).__name__, 0)
+
+
+# Widgets as BokehJS 3 draws them with the book's fonts, their title line and margins included.
+_WIDGET_ROOM = {"Select": 38, "Slider": 53, "RadioButtonGroup": 38, "Toggle": 38, "Button": 38}
+_TITLE_LINE = 20  # a Select's title above it
+# Text in a Div: the width of an average character and the line height, as fractions of the font
+# size (the book's sans-serif; a little narrow, so that the room stays a lower bound).
+_CHAR_WIDTH, _LINE_HEIGHT = 0.5, 1.4
+_PAGE_FONT_PX = 16
+
+
+def _below(threshold: str, width: str, size: str) -> str:
+    """CSS for `size` where `width` < `threshold`, else 0px (calc has no `if`: the clamp saturates)."""
+    return f"clamp(0px, ({threshold} - {width}) * 1000, {size})"
+
+
+def _at_least(threshold: str, width: str, size: str) -> str:
+    """CSS for `size` where `width` ≥ `threshold`, else 0px."""
+    return f"clamp(0px, ({width} - {threshold}) * 1000, {size})"
+
+
+def _margins(model) -> tuple[int, int]:
+    """A model's (vertical, horizontal) margins in pixels (Bokeh: one number, or top, right, bottom, left)."""
+    margin = getattr(model, "margin", None) or 0
+    top, right, bottom, left = (margin,) * 4 if isinstance(margin, (int, float)) else tuple(margin) + (0,) * (4 - len(margin))
+    return int(top + bottom), int(left + right)
+
+
+def _least_width(model) -> int:
+    """The narrowest a part of a row gets before the row wraps it (its min_width, else its width)."""
+    return int((getattr(model, "min_width", None) or getattr(model, "width", None) or 0) + _margins(model)[1])
+
+
+def room_height(model, width: str = "100cqw") -> str:
+    """The height of a Bokeh layout as a CSS length of the width it is given (`width`, a CSS
+    length): a plot that scales with the width keeps its aspect ratio; a row that wraps (styles
+    flex-wrap) puts its parts side by side where they fit and one under the other where not; a
+    Div's text takes a line more each time the width falls below its length over that many lines;
+    a widget has its usual height; the margins count."""
+    from bokeh.models import Column, Div, Row
+
+    if isinstance(model, Column):
+        kids = [room_height(child, width) for child in model.children]
+        gaps = (model.spacing or 0) * max(len(kids) - 1, 0)
+        return f"calc({' + '.join(kids)} + {gaps}px)" if kids else "0px"
+    if isinstance(model, Row):
+        kids = model.children
+        if not kids:
+            return "0px"
+        gaps = (model.spacing or 0) * (len(kids) - 1)
+        share = f"(({width} - {gaps}px) / {len(kids)})"
+        side = f"max({', '.join(room_height(child, share) for child in kids)})"
+        if (model.styles or {}).get("flex-wrap") != "wrap":
+            return side
+        # each part on a line of its own at the full width where their least widths do not fit
+        fits = sum(_least_width(child) for child in kids) + gaps
+        stacked = f"calc({' + '.join(room_height(child, width) for child in kids)})"
+        return f"max({side}, calc({stacked} - {_at_least(f'{fits}px', width, '100000px')}))"
+    vertical, horizontal = _margins(model)
+    if getattr(model, "sizing_mode", None) == "scale_width" and model.width and model.height:
+        return f"calc(({width} - {horizontal}px) * {model.height / model.width:.6g} + {vertical}px)"
+    if isinstance(model, Div) and not model.height:
+        text = _div_height(model, f"({width} - {horizontal}px)")
+        return f"calc(max({text}, {model.min_height or 0}px) + {vertical}px)"
+    if getattr(model, "height", None):
+        return f"{int(model.height) + vertical}px"
+    title = _TITLE_LINE if type(model).__name__ == "Select" and getattr(model, "title", "") else 0
+    return f"{_WIDGET_ROOM.get(type(model).__name__, 0) + title}px"
+
+
+def _div_height(div, width: str, most_lines: int = 8) -> str:
+    """A Div's text height: one line per paragraph, and one more each time `width` is narrower than
+    the text's estimated length over that many lines."""
+    text = div.text or ""
+    if not text.strip():
+        return "0px"
+    size = re.search(r"font-size:\s*([\d.]+)px", text) or re.search(r"([\d.]+)px", (div.styles or {}).get("font-size", ""))
+    size = float(size.group(1)) if size else _PAGE_FONT_PX
+    line = re.search(r"line-height:\s*([\d.]+)\s*[;\"]", text)
+    line = size * (float(line.group(1)) if line else _LINE_HEIGHT)
+    swatches = text.count("display:inline-block")  # a legend's colour dot and the space around it, about 2em
+    length = (len(html.unescape(re.sub(r"<[^>]+>", "", text))) * _CHAR_WIDTH + 2 * swatches) * size
+    steps = [_below(f"{length / k:.0f}px", width, f"{line:.1f}px") for k in range(1, most_lines)]
+    return f"calc({line:.1f}px + {' + '.join(steps)})"
 
 
 def embed(layout, caption: str, alt: str, name: str) -> Figure:

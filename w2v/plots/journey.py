@@ -244,7 +244,8 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
     slider = Slider(name="journey-slider", title="Checkpoint", start=0, end=C - 1, step=1, value=c0,
                     format=step_formatter(steps), sizing_mode="stretch_width", min_width=180)
     radio = RadioButtonGroup(name="journey-neighbour-pick", labels=[words[i] for i in nb], active=0)
-    out = Div(name="journey-evidence", sizing_mode="stretch_width", styles={"font-size": "14px"},
+    # min_height: the room for the evidence, filled by the page's script once the figure is drawn
+    out = Div(name="journey-evidence", sizing_mode="stretch_width", styles={"font-size": "14px"}, min_height=120,
               stylesheets=[":host mark.w2v-ev0, :host mark.w2v-ev1 {background: #FFE08A; padding: 0 2px}"
                            ":host mark.w2v-ev2 {background: #CDE7F7; padding: 0 2px}"
                            ":host ul {margin: 0.2em 0 0.6em 1.2em; padding: 0} :host p {margin: 0.3em 0}"])
