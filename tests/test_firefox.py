@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD, CHAPTERS, ROOT
-from test_browser_lazy_figures import ROOM_SHORT_PX
+from test_browser_lazy_figures import ROOM_LONG_PX, ROOM_SHORT_PX
 
 FIREFOX = Path("/usr/bin/firefox-esr")
 SMOKE = ROOT / "tools" / "firefox_smoke.cjs"
@@ -82,7 +82,7 @@ def test_every_page_loads_clean_and_draws_its_figures_in_firefox(firefox_report)
     # the rooms kept for the figures (CSS container units, w2v.plots.room_height) hold in Firefox too
     rooms = [(path, *r) for path, p in pages.items() for r in p["rooms"]]
     assert len(rooms) >= 5, rooms
-    misfit = [r for r in rooms if not r[2] - 2 <= r[3] <= r[2] + ROOM_SHORT_PX]
+    misfit = [r for r in rooms if not r[2] - ROOM_LONG_PX <= r[3] <= r[2] + ROOM_SHORT_PX]
     assert misfit == [], f"(page, figure, room, drawn) in Firefox: {misfit}"
 
 

@@ -178,18 +178,20 @@ _WIDGET_ROOM = {"Select": 38, "Slider": 53, "RadioButtonGroup": 38, "Toggle": 38
 _TITLE_LINE = 20  # a Select's title above it
 # Text in a Div: the width of an average character and the line height, as fractions of the font
 # size (the book's sans-serif; a little narrow, so that the room stays a lower bound).
-_CHAR_WIDTH, _LINE_HEIGHT = 0.5, 1.4
+_CHAR_WIDTH, _LINE_HEIGHT = 0.45, 1.4
 _PAGE_FONT_PX = 16
+_MOST_LINES = 8  # a block of text wider than this many lines is counted as this many
 
 
 def _below(threshold: str, width: str, size: str) -> str:
-    """CSS for `size` where `width` < `threshold`, else 0px (calc has no `if`: the clamp saturates)."""
-    return f"clamp(0px, ({threshold} - {width}) * 1000, {size})"
+    """CSS for `size` (a line, ≤ 100px) where `width` < `threshold`, else 0px: calc has no `if`, so
+    the difference is scaled until the clamp saturates within a thousandth of a pixel."""
+    return f"clamp(0px, ({threshold} - {width}) * 100000, {size})"
 
 
 def _at_least(threshold: str, width: str, size: str) -> str:
-    """CSS for `size` where `width` ≥ `threshold`, else 0px."""
-    return f"clamp(0px, ({width} - {threshold}) * 1000, {size})"
+    """CSS for `size` (≤ 100000px) where `width` ≥ `threshold`, else 0px (to within a pixel)."""
+    return f"clamp(0px, ({width} - {threshold} + 1px) * 100000, {size})"
 
 
 def _margins(model) -> tuple[int, int]:
@@ -241,20 +243,34 @@ def room_height(model, width: str = "100cqw") -> str:
     return f"{_WIDGET_ROOM.get(type(model).__name__, 0) + title}px"
 
 
-def _div_height(div, width: str, most_lines: int = 8) -> str:
-    """A Div's text height: one line per paragraph, and one more each time `width` is narrower than
-    the text's estimated length over that many lines."""
+def _div_height(div, width: str) -> str:
+    """A Div's text height: each block of its text (a paragraph, a list item, a line break) takes
+    one line, and one more each time `width` is narrower than the block's estimated length over
+    that many lines. A Div whose text a page script writes names its blocks' lengths instead, in
+    its tags: [{"text_blocks": [characters, …], "margins": px}] (as the journey's corpus evidence does)."""
     text = div.text or ""
-    if not text.strip():
-        return "0px"
     size = re.search(r"font-size:\s*([\d.]+)px", text) or re.search(r"([\d.]+)px", (div.styles or {}).get("font-size", ""))
     size = float(size.group(1)) if size else _PAGE_FONT_PX
     line = re.search(r"line-height:\s*([\d.]+)\s*[;\"]", text)
     line = size * (float(line.group(1)) if line else _LINE_HEIGHT)
-    swatches = text.count("display:inline-block")  # a legend's colour dot and the space around it, about 2em
-    length = (len(html.unescape(re.sub(r"<[^>]+>", "", text))) * _CHAR_WIDTH + 2 * swatches) * size
-    steps = [_below(f"{length / k:.0f}px", width, f"{line:.1f}px") for k in range(1, most_lines)]
-    return f"calc({line:.1f}px + {' + '.join(steps)})"
+    hinted = [t for t in (div.tags or []) if isinstance(t, dict) and "text_blocks" in t]
+    margins = 0.0
+    if hinted:
+        blocks = [float(n) * size * _CHAR_WIDTH for n in hinted[0]["text_blocks"]]
+        margins = float(hinted[0].get("margins", 0))
+    else:
+        parts = re.split(r"<(?:p|li|br|tr)\b[^>]*>", text)
+        blocks = []
+        for part in parts:
+            swatches = part.count("display:inline-block")  # a legend's colour dot and the space around it, about 2em
+            chars = len(html.unescape(re.sub(r"<[^>]+>", "", part)).strip())
+            if chars:
+                blocks.append((chars * _CHAR_WIDTH + 2 * swatches) * size)
+    if not blocks:
+        return "0px"
+    terms = [f"{len(blocks) * line + margins:.1f}px"] + [_below(f"{length / k:.0f}px", width, f"{line:.1f}px")
+                                               for length in blocks for k in range(1, _MOST_LINES) if length / k > 100]
+    return f"calc({' + '.join(terms)})"
 
 
 def embed(layout, caption: str, alt: str, name: str) -> Figure:

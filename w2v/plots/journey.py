@@ -142,6 +142,24 @@ function evidenceHtml(a, b, cos, step) {
 }
 """
 
+def _evidence_blocks(corpus, evidence: dict, a: int, b: int) -> list[int]:
+    """About how many characters each paragraph and list item of evidenceHtml(a, b) has: the head,
+    then the sentences (or pairs of sentences) shown, and the sentences around them."""
+    e = evidence.get(f"{min(a, b)},{max(a, b)}")
+    head = len(corpus.vocab[a]) + len(corpus.vocab[b]) + 36
+    if e is None:
+        return [head, 45]
+    together, n_together, shared, n_shared, examples = e
+    sentence = lambda i: len(" ".join(corpus.sentences[i])) + 2
+    named = sum(len(corpus.vocab[c]) + 2 for c in shared) + 60
+    if n_together:
+        return [head, 60] + [sentence(i) for i in together] + ([named] if n_shared else [])
+    if n_shared:
+        return [head, named + 100] + [sentence(examples[i + 1]) + sentence(examples[i + 2]) + 5
+                                      for i in range(0, len(examples), 3)]
+    return [head, 190]
+
+
 _NEIGHBOUR_JS = _EVIDENCE_JS + r"""
 const V = words.length, C = steps.length
 const w = words.indexOf(picker.value)
@@ -244,8 +262,10 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
     slider = Slider(name="journey-slider", title="Checkpoint", start=0, end=C - 1, step=1, value=c0,
                     format=step_formatter(steps), sizing_mode="stretch_width", min_width=180)
     radio = RadioButtonGroup(name="journey-neighbour-pick", labels=[words[i] for i in nb], active=0)
-    # min_height: the room for the evidence, filled by the page's script once the figure is drawn
-    out = Div(name="journey-evidence", sizing_mode="stretch_width", styles={"font-size": "14px"}, min_height=120,
+    # the evidence is written by the page's script (evidenceHtml) once the figure is drawn; its
+    # blocks' lengths in the first view keep its room (w2v.plots.room_height)
+    out = Div(name="journey-evidence", sizing_mode="stretch_width", styles={"font-size": "14px"},
+              tags=[{"text_blocks": _evidence_blocks(corpus, evidence, w0, nb[0]), "margins": 24}],  # p and ul, below
               stylesheets=[":host mark.w2v-ev0, :host mark.w2v-ev1 {background: #FFE08A; padding: 0 2px}"
                            ":host mark.w2v-ev2 {background: #CDE7F7; padding: 0 2px}"
                            ":host ul {margin: 0.2em 0 0.6em 1.2em; padding: 0} :host p {margin: 0.3em 0}"])
