@@ -76,3 +76,21 @@ def test_no_number_on_the_page_reads_nan(book_html, path):
     body = re.sub(r"<pre\b.*?</pre>", "", body, flags=re.S)  # a visible cell prints what Python prints
     assert NAN_SHOWN.findall(body) == [], [body[max(0, m.start() - 80): m.end() + 40] for m in NAN_SHOWN.finditer(body)][:5]
 
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_text_without_groups_is_never_said_to_be_sorted_or_coloured_by_group(book_html, path):
+    """On a corpus with no groups.tsv (the real text's build) the figures' captions, alt texts and
+    the prose say how the words are ordered and coloured there (most frequent first, grey), not
+    how the book's corpus is."""
+    import w2v
+    from w2v.corpus import load_corpus
+
+    if load_corpus(w2v.BOOK_CORPUS).has_groups:
+        assert "sorted by group" in "".join((book_html / f"book/{c}.html").read_text(encoding="utf-8") for c in ("weights", "counts"))
+        return
+    text = (book_html / path).read_text(encoding="utf-8")
+    body = re.sub(r"<script\b.*?</script>", "", text[text.index("<main"):text.index("</main>")], flags=re.S)
+    body = re.sub(r"<pre\b.*?</pre>", "", body, flags=re.S)  # the code says what it does on any corpus
+    said = re.findall(r"[^.<>]{0,60}(?:sorted|coloured) by (?:word )?group[^.<>]{0,30}", body)
+    assert said == [], said

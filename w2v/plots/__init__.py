@@ -44,6 +44,11 @@ def sorted_by(corpus) -> str:
     return "sorted by group" if corpus.has_groups else "most frequent first"
 
 
+def coloured_by(corpus) -> str:
+    """How the figures colour the words: "coloured by group", or grey on a corpus without groups.tsv."""
+    return "coloured by group" if corpus.has_groups else "all grey (the text has no groups)"
+
+
 def in_group(group: str) -> str:
     """" (animals)" after a word in a title; nothing on a corpus without groups.tsv, whose one
     group, "(no group)", says nothing about the word."""

@@ -9,7 +9,7 @@ from bokeh.layouts import column
 from bokeh.models import ColumnDataSource, HoverTool
 from bokeh.plotting import figure
 
-from . import GROUP_COLORS, embed, side_by_side, style_plot
+from . import GROUP_COLORS, coloured_by, embed, side_by_side, style_plot
 from .maps import group_legend, label_layer, square_ranges
 
 BOOK_INK = "#777777"
@@ -69,5 +69,5 @@ def map_figure(data: dict, corpus):
     layout = column(*(x for x in (maps, legend) if x is not None), sizing_mode="stretch_width", spacing=6)
     return embed(layout, caption="The map of the book's run and of yours: each word's unit vector in W, on the "
                                  "plane of the two directions in which the words spread most (a PCA).",
-                 alt="Two scatter plots of the words, coloured by group: the book's final vectors "
+                 alt=f"Two scatter plots of the words, {coloured_by(corpus)}: the book's final vectors "
                      "first, then the reader's once trained.", name="playground-map")
