@@ -63,7 +63,7 @@ book-real: venv $(REAL)/sentences.txt
 # printed whole when each ends.
 test: tools venv
 	$(MAKE) -j2 --output-sync=target book book-foreign book-real
-	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "not timing and not webkit"
+	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "not timing and not webkit" --durations=30
 	$(PYTEST) -m "timing and not webkit" -s
 	$(MAKE) foreign-pages real-pages
 

@@ -40,6 +40,13 @@ def pytest_collection_modifyitems(items):
         items[slot] = item
 
 
+# The two themes of a page check. The dark theme's colours and spacing come from the CSS and the
+# figures' theme script, never from the corpus, so the dark checks run on the book's build only
+# (corpus_free); on every corpus the words, numbers and tables are checked in the light theme, and
+# the group colours in the dark (test_data_colours_stand_out_in_the_dark).
+THEMES = ["light", pytest.param("dark", marks=pytest.mark.corpus_free)]
+
+
 def _page_of(item) -> str:
     """The page a `loaded_page` test reads: its `page` mark, its `path` parameter, else its module's PAGE."""
     mark = item.get_closest_marker("page")

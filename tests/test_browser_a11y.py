@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AXE_COLOUR_RULES, CHAPTERS, run_axe, wait_for_bokeh
+from conftest import AXE_COLOUR_RULES, CHAPTERS, THEMES, run_axe, wait_for_bokeh
 
 PAGES = [f"book/{name}.html" for name in CHAPTERS]
 
@@ -29,7 +29,7 @@ def _settle(page) -> None:
     page.wait_for_timeout(300)
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_serious_violation_and_all_text_is_legible(loaded_page, path, theme):
     page, log = loaded_page(path, theme=theme)  # shared with the other read-only checks of the page
@@ -156,6 +156,7 @@ CONTRAST_JS = """(selectors) => {
   return out
 }"""
 
+@pytest.mark.corpus_free  # colours, not words (conftest.THEMES)
 @pytest.mark.parametrize("path", ["book/journey.html", "book/weights.html"])
 def test_dark_mode_pickers_are_legible(loaded_page, path):
     """The word pickers of the journey and the weights (Bokeh selects) show dark text on a light
@@ -179,10 +180,11 @@ UNMARKED_SCROLLERS_JS = """() => [...document.querySelectorAll('main *')].filter
 }).map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${el.scrollWidth} > ${el.clientWidth})`)"""
 
 
+@pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("path", PAGES)
-def test_nothing_scrolls_sideways_unmarked_light_dark_laptop_and_phone(loaded_page, path):
+def test_nothing_scrolls_sideways_unmarked_on_a_laptop_and_a_phone(loaded_page, path, theme):
     name = path.removeprefix("book/").removesuffix(".html")
-    for theme, width in (("light", 1280), ("dark", 1280), ("dark", 390), ("light", 390)):
+    for width in (1280, 390):
         page, log = loaded_page(path, theme=theme, width=width)
         _settle(page)
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"), \

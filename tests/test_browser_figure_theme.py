@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import wait_for_bokeh
+from conftest import THEMES, wait_for_bokeh
 
 FIGURE_PAGES = ["book/journey.html", "book/counts.html", "book/two-faces.html", "book/blueprint.html",
                 "book/walkthrough.html", "book/weights.html", "book/negative-sampling.html",
@@ -115,7 +115,7 @@ def _text_problems(page) -> tuple[list[str], int]:
     return low, len(found["out"])
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("path", FIGURE_PAGES)
 def test_figure_text_is_legible_in_both_modes(loaded_page, path, theme):
     page, log = loaded_page(path, theme=theme)
