@@ -121,3 +121,28 @@ def test_counts_have_thousands_separators(loaded_page, book_run):
     assert not re.search(r"(?<![\w\]])-\d", prose)   # negatives print with U+2212
     assert log.problems() == []
 
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_similarity_heatmap_group_names_have_room(loaded_page, width):
+    """Each group's name sits in its own stretch of the axes: upright under the heatmap, level at
+    its left, as far from the next as its letters are tall (0.9 em: capitals and descenders), so
+    that no two run into each other (on a phone, "capitals", "countries" and "languages", four
+    words each, once overprinted at 60°)."""
+    page, log = loaded_page(PAGE, width=width)
+    wait_for_bokeh(page)
+    found = page.evaluate("""() => { for (const d of Bokeh.documents) { const p = d.get_model_by_name('similarity-heatmap')
+        if (!p) continue
+        const axis = p.below.find(a => a.type.endsWith('Axis'))
+        const ticks = Array.from(axis.ticker.ticks).sort((a, b) => a - b)
+        return {width: p.inner_width, height: p.inner_height, xs: p.x_range.end - p.x_range.start,
+                ys: Math.abs(p.y_range.end - p.y_range.start), ticks, names: ticks.length,
+                orientation: axis.major_label_orientation, font: parseFloat(axis.major_label_text_font_size)} } }""")
+    assert found and found["names"] >= 2, found
+    assert found["orientation"] == pytest.approx(np.pi / 2) or found["orientation"] == "vertical", found
+    gaps = np.diff(found["ticks"])
+    across, down = found["width"] / found["xs"] * gaps.min(), found["height"] / found["ys"] * gaps.min()
+    letters = 0.9 * found["font"]
+    assert across >= letters and down >= letters, \
+        f"{width} px: group names {across:.1f} px apart across, {down:.1f} px down; their letters are {letters:.1f} px"
+    assert log.problems() == []
