@@ -42,7 +42,7 @@ def update_comparison(corpus, dW_out_softmax: np.ndarray, dW_out_sgns: np.ndarra
 # ------------------------------------------------------------ the hierarchical softmax's tree
 
 _TREE_JS = r"""
-const V = words.length, N = V - 1
+const V = words.length, N = V - 1, D = W.length / V
 const c = words.indexOf(center.value), o = words.indexOf(context.value)
 if (c < 0 || o < 0) return
 if (cb_obj === leaves.selected) {           // a tapped word becomes the context word
@@ -60,7 +60,9 @@ edges.data = Object.assign({}, edges.data, {width, color})
 const text = new Array(N).fill(''), rows = []
 let p = 1
 nodes.forEach((n, j) => {
-  const u = scores[c * N + n], s = 1 / (1 + Math.exp(-u))
+  let u = 0                                      // W[c] · W′[:, n], the node's score
+  for (let d = 0; d < D; d++) u += W[c * D + d] * nodeVectors[n * D + d]
+  const s = 1 / (1 + Math.exp(-u))
   const q = codes[j] === 0 ? s : 1 - s            // the branch the path takes
   p *= q
   text[n] = q.toFixed(2)
@@ -151,11 +153,10 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
     center_pick = Select(name="hs-center", title="Centre word c:", value=center, options=by_group, width=180)
     context_pick = Select(name="hs-context", title="Context word o (or tap a word):", value=context,
                           options=by_group, width=220)
-    scores = (W.astype(np.float64) @ W_nodes.astype(np.float64)).round(4)  # (V, V − 1) every u
     # the starting picture, drawn here as the callback draws every later one
     c, o = corpus.index[center], corpus.index[context]
     nodes, path_codes = tree.path(o)
-    s = 1 / (1 + np.exp(-scores[c, nodes]))
+    s = 1 / (1 + np.exp(-(W[c].astype(np.float64) @ W_nodes[:, nodes].astype(np.float64))))
     q = np.where(path_codes == 0, s, 1 - s)                 # the branch the path takes
     lit = {o, *(V + int(n) for n in nodes)}
     edges.data["width"] = [4 if k in lit else 1 for k in range(2 * V - 1)]
@@ -170,7 +171,9 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
                    f"<b>{np.prod(q):.4f}</b> &nbsp;({len(nodes)} nodes on the path)")
     update = CustomJS(args=dict(words=words, paths=[tree.path(w)[0].tolist() for w in range(V)],
                                 pathCodes=[tree.path(w)[1].tolist() for w in range(V)], parents=parents,
-                                scores=scores.ravel().tolist(), center=center_pick, context=context_pick,
+                                # the vectors, not every score: V·D + (V − 1)·D numbers, not V·(V − 1)
+                                W=W.round(5).ravel().tolist(), nodeVectors=W_nodes.T.round(5).ravel().tolist(),
+                                center=center_pick, context=context_pick,
                                 edges=edges, labels=labels, leaves=leaves, out=out), code=_TREE_JS)
     center_pick.js_on_change("value", update)
     context_pick.js_on_change("value", update)
