@@ -36,10 +36,11 @@ SET_JS = """([name, prop, value]) => {
   return false
 }"""
 # Every drawn label's box, measured with the canvas's own text metrics at the glyph's font, in the
-# plot's pixels; and the font size in px.
-LABEL_BOXES_JS = """([plotName, labelsName]) => {
-  let plot, labels
-  for (const d of Bokeh.documents) { plot = plot || d.get_model_by_name(plotName); labels = labels || d.get_model_by_name(labelsName) }
+# plot's pixels; the font size in px; and every word's dot (its centre, in the same pixels).
+LABEL_BOXES_JS = """([plotName, labelsName, pointsName]) => {
+  let plot, labels, points
+  for (const d of Bokeh.documents) { plot = plot || d.get_model_by_name(plotName); labels = labels || d.get_model_by_name(labelsName)
+                                     points = points || d.get_model_by_name(pointsName || plotName.replace(/-plot$/, '') + '-points') }
   const view = Bokeh.index.find_one(plot)
   const glyph = view.renderer_views.values ? [...view.renderer_views.values()].find(r => r.model.data_source === labels)
                                            : null
@@ -54,7 +55,8 @@ LABEL_BOXES_JS = """([plotName, labelsName]) => {
     const left = d.align[i] === 'left' ? x : d.align[i] === 'right' ? x - w : x - w / 2
     boxes.push([left, y - size / 2, left + w, y + size / 2, d.text[i]])
   }
-  return {size, boxes}
+  const dots = Array.from(points.data.x).map((x, j) => [view.frame.x_scale.compute(x), view.frame.y_scale.compute(points.data.y[j]), points.data.word[j]])
+  return {size, boxes, dots}
 }"""
 
 
@@ -67,6 +69,12 @@ def data(page, name, column):
 def set_prop(page, name, prop, value, wait=250):
     assert page.evaluate(SET_JS, [name, prop, value]), f"no model named {name!r}"
     page.wait_for_timeout(wait)
+
+
+def covered_dots(labels):
+    """(label, word) for each label whose box covers the centre of another word's dot."""
+    return [(box[4], word) for box in labels["boxes"] for x, y, word in labels["dots"]
+            if word != box[4] and box[0] < x < box[2] and box[1] < y < box[3]]
 
 
 def overlapping(boxes):
@@ -123,6 +131,7 @@ def test_map_renders_readably_at_both_widths(open_page, book_run, width, theme):
         assert labels["size"] >= 10
         assert 0 < len(labels["boxes"]) <= V
         assert overlapping(labels["boxes"]) == []
+        assert covered_dots(labels) == [], (when, covered_dots(labels))  # once: "queen" on the dot of "runs"
         page.locator("figure#fig-word-map").screenshot(path=str(_shot_path(f"map-{when}-{theme}-{width}")))
     set_prop(page, "map-analogies", "active", True)
     labels = page.evaluate(LABEL_BOXES_JS, ["map-plot", "map-labels"])
@@ -236,6 +245,7 @@ def test_two_table_map_renders_readably(loaded_page, book_run, width, theme):
     page.wait_for_timeout(400)
     labels = page.evaluate(LABEL_BOXES_JS, ["two-faces-map", "two-faces-map-labels"])
     assert labels["size"] >= 10 and labels["boxes"] and overlapping(labels["boxes"]) == []
+    assert covered_dots(labels) == []
     assert len(data(page, "two-faces-map-links", "x0")) == book_run.corpus.vocab_size
     page.locator("figure#fig-two-faces-map").screenshot(path=str(_shot_path(f"two-faces-map-{theme}-{width}")))
     assert log.problems() == []

@@ -6,8 +6,9 @@ Shown in "Training journey" (book/journey.md, the map takes shape).
 `two_table_map`: the rows of W and the columns of W′ in one map, each word's two points joined.
 Shown in "Two faces of every word" (book/two-faces.md).
 
-Labels are thinned in the browser: a word's label is drawn only where it does not cover one
-already placed (frequent words and the analogy words first); every word is named on hover.
+Labels are thinned in the browser: a word's label is drawn only where it covers no label already
+placed and no other word's dot (frequent words and the analogy words first; an analogy word whose
+four places all cover a dot still gets the first place free of labels); every word is named on hover.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ from . import GROUP_COLORS, style_plot
 from .journey import PLAY_CSS, PLAY_JS, step_formatter
 
 LABEL_PX = 11           # label font size (never below 10 px, at any width)
+DOT_PX = 9              # a word's dot (its diameter); labels keep off other words' dots
 ARROW_INKS = ("#222222", "#0072B2", "#D55E00", "#CC79A7", "#009E73", "#882255")
 WRONG_INK = "#C0392B"
 
-# Place labels greedily in `priority` order; skip one whose box would cover a placed box.
-# Box sizes are estimated from the font (0.6 em per character), in screen pixels.
+# Place labels greedily in `priority` order; skip one whose box would cover a placed box or another
+# word's dot (a dot's centre within DOT_PX / 2 of the box; found through a grid of 16 px cells, so a
+# map of thousands of words stays quick). The words in `extra.tags` (a picked analogy's) fall back to
+# the first place that covers no label. Box sizes are estimated from the font (0.6 em per
+# character), in screen pixels.
 _LABELS_JS = r"""
 let W, H
 try { W = plot.inner_width; H = plot.inner_height } catch (e) { return }   // not laid out yet
@@ -40,21 +45,37 @@ const py = y => (yr.end - y) / (yr.end - yr.start) * H
 const first = new Set(extra.tags.length ? extra.tags[0] : [])
 const order = Array.from(first).concat(Array.from(priority).filter(i => !first.has(i)))
 const boxes = [], out = {x: [], y: [], text: [], dx: [], dy: [], align: []}
-const h = size * 0.65
+const h = size * 0.65, r = dot / 2, CELL = 16, grid = new Map()
+const cellKey = (cx, cy) => cx * 100003 + cy
+for (let j = 0; j < xs.length; j++) {          // every dot in view, by grid cell
+  const x = px(xs[j]), y = py(ys[j])
+  if (x < -r || x > W + r || y < -r || y > H + r) continue
+  const key = cellKey(Math.floor(x / CELL), Math.floor(y / CELL))
+  if (!grid.has(key)) grid.set(key, [])
+  grid.get(key).push([j, x, y])
+}
+const coversDot = (box, i) => {
+  for (let cx = Math.floor((box[0] - r) / CELL); cx <= Math.floor((box[2] + r) / CELL); cx++)
+    for (let cy = Math.floor((box[1] - r) / CELL); cy <= Math.floor((box[3] + r) / CELL); cy++)
+      for (const [j, x, y] of grid.get(cellKey(cx, cy)) || [])
+        if (j !== i && x > box[0] - r && x < box[2] + r && y > box[1] - r && y < box[3] + r) return true
+  return false
+}
+const coversLabel = box => boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])
 for (const i of order) {
   const x = px(xs[i]), y = py(ys[i]), w = size * 0.6 * words[i].length + 4
   if (x < 0 || x > W || y < 0 || y > H) continue
-  // right of the point, left of it, above, below: the first place that covers no placed label
-  for (const [box, dx, dy, align] of [[[x + 4, y - h, x + 6 + w, y + h], 6, 0, 'left'],
-                                      [[x - 6 - w, y - h, x - 4, y + h], -6, 0, 'right'],
-                                      [[x - w / 2, y - 6 - 2 * h, x + w / 2, y - 6], 0, -11, 'center'],
-                                      [[x - w / 2, y + 6, x + w / 2, y + 6 + 2 * h], 0, 11, 'center']]) {
-    if (box[0] < 0 || box[2] > W || box[1] < 0 || box[3] > H) continue
-    if (boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue
-    boxes.push(box)
-    out.x.push(xs[i]); out.y.push(ys[i]); out.text.push(words[i]); out.dx.push(dx); out.dy.push(dy); out.align.push(align)
-    break
-  }
+  // right of the point, left of it, above, below: the first place that covers no placed label and no dot
+  const places = [[[x + 4, y - h, x + 6 + w, y + h], 6, 0, 'left'],
+                  [[x - 6 - w, y - h, x - 4, y + h], -6, 0, 'right'],
+                  [[x - w / 2, y - 6 - 2 * h, x + w / 2, y - 6], 0, -11, 'center'],
+                  [[x - w / 2, y + 6, x + w / 2, y + 6 + 2 * h], 0, 11, 'center']]
+    .filter(([box]) => box[0] >= 0 && box[2] <= W && box[1] >= 0 && box[3] <= H && !coversLabel(box))
+  const place = places.find(([box]) => !coversDot(box, i)) || (first.has(i) ? places[0] : undefined)
+  if (place === undefined) continue
+  const [box, dx, dy, align] = place
+  boxes.push(box)
+  out.x.push(xs[i]); out.y.push(ys[i]); out.text.push(words[i]); out.dx.push(dx); out.dy.push(dy); out.align.push(align)
 }
 labels.data = out
 """
@@ -139,7 +160,7 @@ def label_layer(p, points: ColumnDataSource, priority, name: str, extra=None):
            background_fill_alpha=0.6)
     extra = extra if extra is not None else ColumnDataSource(dict(), name=f"{name}-extra")
     place = CustomJS(args=dict(plot=p, points=points, labels=labels, priority=[int(i) for i in priority],
-                               size=LABEL_PX, extra=extra), code=_LABELS_JS)
+                               size=LABEL_PX, dot=DOT_PX, extra=extra), code=_LABELS_JS)
     for prop in ("inner_width", "inner_height"):
         p.js_on_change(prop, place)
     p.x_range.js_on_change("end", place)
@@ -181,7 +202,7 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
                   line_width=2, visible=False, end=VeeHead(size=10, line_color="color", fill_color="color"))
     p.add_layout(wrong_arrow)
     p.add_layout(arrow)
-    dots = p.scatter("x", "y", source=points, size=9, fill_color="color", line_color="#333333", line_width=0.6)
+    dots = p.scatter("x", "y", source=points, size=DOT_PX, fill_color="color", line_color="#333333", line_width=0.6)
     p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word (@group)"), ("nearest 3", "@nb")]))
     p.xaxis.ticker.desired_num_ticks = 4
     p.yaxis.ticker.desired_num_ticks = 4
@@ -241,7 +262,7 @@ def two_table_map(corpus, coords_W: np.ndarray, coords_W_out: np.ndarray, axis_s
     limit = float(max(np.abs(coords_W).max(), np.abs(coords_W_out).max())) * 1.08
     square_ranges(p, limit)
     p.segment("x0", "y0", "x1", "y1", source=links, line_color="#777777", line_alpha=0.3, line_width=1)
-    a = p.scatter("x", "y", source=src_W, size=9, fill_color="color", line_color="#333333", line_width=0.6)
+    a = p.scatter("x", "y", source=src_W, size=DOT_PX, fill_color="color", line_color="#333333", line_width=0.6)
     b = p.scatter("x", "y", source=src_out, size=10, marker="diamond", fill_color="color", fill_alpha=0.55,
                   line_color="#333333", line_width=0.8)
     p.add_tools(HoverTool(renderers=[a, b], tooltips=[("word", "@word (@group)"), ("vector", "@table")]))
