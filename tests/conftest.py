@@ -25,6 +25,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 CHAPTERS = ["index", "blueprint", "corpus", "walkthrough", "journey", "counts", "negative-sampling", "weights", "two-faces", "playground", "references"]
 
 
+# tryfirst: xdist's worker turns the xdist_group marks into groups in its own hook of this name, so
+# the marks must be on the items before it runs (without it, each check of a page ran on any worker
+# and opened the page again: 233 page loads in the main stage, where 65 pages are needed).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "book_html" in getattr(item, "fixturenames", ()) or "browser" in getattr(item, "fixturenames", ()):
@@ -38,6 +42,18 @@ def pytest_collection_modifyitems(items):
     slots = [n for n, item in enumerate(items) if id(item) in order]
     for slot, item in zip(slots, sorted(shared, key=lambda i: order[id(i)])):
         items[slot] = item
+
+
+def pytest_collection_finish(session):
+    """On a worker of `--dist loadgroup`, every grouped check carries its group in its node id, or
+    xdist spreads a page's checks over all workers, each opening the page again (with pytest 9.2
+    it silently did: pytest-xdist#1386)."""
+    if getattr(session.config.option, "loadgroup", False):
+        lost = [item.nodeid for item in session.items
+                if item.get_closest_marker("xdist_group") and "@" not in item.nodeid.rsplit("]", 1)[-1]]
+        if lost:
+            raise pytest.UsageError(f"pytest-xdist did not group {len(lost)} page checks by page (e.g. {lost[0]}); "
+                                    "use the pytest of constraints.txt")
 
 
 # The two themes of a page check. The dark theme's colours and spacing come from the CSS and the
@@ -201,11 +217,12 @@ def open_page(browser, server):
 
 
 class _OpenPages:
-    """The pages `loaded_page` has open, by (path, theme, width, height): the last few only, as the
-    tests of one page run one after the other (pytest_collection_modifyitems). Four: a page in
-    light and dark, at laptop and at phone width."""
+    """The pages `loaded_page` has open, by (path, theme, width, height): the few used last, as the
+    tests of one page run one after the other on one worker (pytest_collection_modifyitems). Five:
+    a page in light and dark, at laptop and at phone width, and one other page a check compares
+    it with."""
 
-    KEEP = 4
+    KEEP = 5
 
     def __init__(self, browser, server):
         self.browser, self.server = browser, server
@@ -215,8 +232,10 @@ class _OpenPages:
         theme = theme or "light"  # the theme's default mode in a browser that prefers none
         height = height or (844 if width < 500 else 900)
         key = (path, theme, width, height)
-        if key not in self.pages:
-            while len(self.pages) >= self.KEEP:
+        if key in self.pages:
+            self.pages[key] = self.pages.pop(key)  # now the one used last
+        else:
+            while len(self.pages) >= self.KEEP:   # close the one used longest ago
                 page, _ = self.pages.pop(next(iter(self.pages)))
                 page.context.close()
             self.pages[key] = _open_settled(self.browser, self.server, path, width, height, theme)
