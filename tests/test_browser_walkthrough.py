@@ -151,24 +151,24 @@ def test_slider_and_buttons_move_by_one(open_walkthrough_page, book_run):
 
 
 @pytest.mark.corpus_free
-@pytest.mark.parametrize("bad", ["15000", "-1", "abc", "3.5", "", "1e3", "99999999999999999999"])
-def test_bad_input_is_refused_and_the_page_keeps_its_state(open_walkthrough_page, book_run, bad):
+def test_bad_input_is_refused_and_the_page_keeps_its_state(open_walkthrough_page, book_run):
+    """Each bad step in turn, on one page: one past the last step, negative, not a number, not
+    whole, empty, an exponent, too many digits."""
     page, log = open_walkthrough_page
-    good = book_run.config.checkpoint_every + 7
-    type_step(page, good)
-    if bad == "15000":
-        bad = str(book_run.config.steps)  # one past the last step
-    type_step(page, bad)
     message = page.locator("#wt-message")
-    assert message.is_visible() and message.inner_text().strip()
-    assert page.get_attribute("#wt-step-input", "aria-invalid") == "true"
-    assert page.inner_text("#wt-step").replace(",", "") == str(good)
-    assert_page_shows(page, book_run, good)
-    assert page.evaluate("document.getElementById('wt-controls').dataset.step") == str(good)
-    # a valid step afterwards clears the message
-    type_step(page, good + 1)
-    assert not message.is_visible()
-    assert_page_shows(page, book_run, good + 1)
+    for bad in [str(book_run.config.steps), "-1", "abc", "3.5", "", "1e3", "99999999999999999999"]:
+        good = book_run.config.checkpoint_every + 7
+        type_step(page, good)
+        type_step(page, bad)
+        assert message.is_visible() and message.inner_text().strip(), bad
+        assert page.get_attribute("#wt-step-input", "aria-invalid") == "true", bad
+        assert page.inner_text("#wt-step").replace(",", "") == str(good), bad
+        assert_page_shows(page, book_run, good)
+        assert page.evaluate("document.getElementById('wt-controls').dataset.step") == str(good), bad
+        # a valid step afterwards clears the message
+        type_step(page, good + 1)
+        assert not message.is_visible(), bad
+        assert_page_shows(page, book_run, good + 1)
     assert log.problems() == []
 
 
