@@ -37,6 +37,14 @@ def loss_curve(losses: np.ndarray, points: int = CURVE_POINTS) -> tuple[list[int
     return ends, [float(losses[a:b].mean()) for a, b in zip(starts, ends)]
 
 
+def final_loss(losses: np.ndarray, window: int) -> float:
+    """The run's final loss as the whole book reads it: the mean loss of its last `window` steps
+    (the recipe's `checkpoint_every`; all of them if the run is shorter). The page computes the
+    reader's the same way (finalLoss() in book/_static/playground.js). Shown in "Your turn"."""
+    losses = np.asarray(losses, dtype=np.float64)
+    return float(losses[-window:].mean())
+
+
 def default_word(corpus) -> str:
     """The word whose neighbours the page lists first: the first word of the first analogy test,
     or the most frequent word when there is no test."""
@@ -67,6 +75,7 @@ def book_results(run) -> dict:
     coords = embedding_map(run.W[None])["coords"][0]
     ends, means = loss_curve(run.losses)
     return dict(
+        final_loss=round(final_loss(run.losses, run.config.checkpoint_every), 6),
         neighbors=run.neighbors[-1][:, :NEIGHBORS_K].tolist(),
         analogy_answers=[int(a) for a in run.analogy_answers[-1]],
         analogies_right=int(run.analogy_correct[-1].sum()),
@@ -96,6 +105,7 @@ def playground_data(run) -> dict:
         W0=_b64(run.W_checkpoints[0].astype("<f4")),
         order=_b64(run.step_pair.astype("<u2" if order_dtype == "uint16" else "<i4")),
         order_dtype=order_dtype,
+        loss_window=int(config.checkpoint_every),
         neighbors_k=NEIGHBORS_K, purity_k=min(PURITY_K, run.neighbors.shape[-1]), curve_points=CURVE_POINTS,
         colors=list(GROUP_COLORS[:-1]), default_word=default_word(corpus),
         book=book_results(run),
@@ -113,11 +123,11 @@ def data_script(run):
 
 
 def outcome(run) -> dict:
-    """A run's results as the page shows them: analogies right, neighbour purity, the last block's loss."""
+    """A run's results as the page shows them: analogies right, neighbour purity, the final loss."""
     k = min(PURITY_K, run.neighbors.shape[-1])
     purity = neighbor_purity(run.neighbors[-1], run.corpus.word_group, k) if run.corpus.has_groups else float("nan")
     return dict(right=int(run.analogy_correct[-1].sum()), purity=float(purity),
-                loss=float(loss_curve(run.losses)[1][-1]))
+                loss=final_loss(run.losses, run.config.checkpoint_every))
 
 
 def exercise_facts(run, cache_dir=None) -> dict:
