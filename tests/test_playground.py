@@ -104,6 +104,17 @@ def test_final_loss_is_the_books_final_loss(tiny_run):
     assert pg.final_loss(np.arange(1.0, 4.0), 500) == pytest.approx(2.0)    # shorter than the window
 
 
+def test_neighbours_in_window_counts_the_pairs(tiny_run):
+    """The window exercise's share, by brute force: for each word and each of its nearest
+    neighbours, is there a training pair of the two within the window?"""
+    corpus, window = tiny_run.corpus, tiny_run.config.window
+    found = {(int(c), int(o)) for c, o in pairs(corpus, window)[:, :2]}
+    ids, _ = analysis.nearest_neighbors(tiny_run.W, min(pg.PURITY_K, corpus.vocab_size - 1))
+    expected = np.mean([[(w, int(j)) in found for j in row] for w, row in enumerate(ids)])
+    assert pg.neighbours_in_window(tiny_run, window) == pytest.approx(expected)
+    assert pg.neighbours_in_window(tiny_run, window + 1) >= pg.neighbours_in_window(tiny_run, window)
+
+
 def test_exercise_recipes_change_one_setting_each(tiny_run):
     recipes = pg.exercise_recipes(tiny_run.config)
     assert recipes == dict(window=dict(window=tiny_run.config.window + 1), dim=dict(dim=2),

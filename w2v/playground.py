@@ -13,7 +13,8 @@ import base64
 
 import numpy as np
 
-from .analysis import embedding_map, neighbor_purity
+from .analysis import embedding_map, nearest_neighbors, neighbor_purity
+from .corpus import pairs
 from .plots import GROUP_COLORS
 from .runs import exercise_recipes  # declared with every run the book trains
 
@@ -130,6 +131,18 @@ def outcome(run) -> dict:
                 loss=final_loss(run.losses, run.config.checkpoint_every))
 
 
+def neighbours_in_window(run, window: int) -> float:
+    """The share of each word's PURITY_K nearest neighbours (cosine, rows of the final W) that
+    stand within `window` words of it somewhere in the corpus, averaged over the words: how far
+    a run's neighbours are words a word occurs *with*. For the window exercise of "Your turn"."""
+    V = run.corpus.vocab_size
+    found = pairs(run.corpus, window)
+    together = np.zeros((V, V), dtype=bool)
+    together[found[:, 0], found[:, 1]] = True
+    ids, _ = nearest_neighbors(run.W, min(PURITY_K, V - 1))
+    return float(np.mean(np.take_along_axis(together, ids, axis=1)))
+
+
 def exercise_facts(run, cache_dir=None) -> dict:
     """The answers of the exercises of "Your turn", from the Python engine: the book's corpus
     trained with each recipe of `exercise_recipes` (cached like every run), and the book's own
@@ -142,4 +155,7 @@ def exercise_facts(run, cache_dir=None) -> dict:
         other = variant(run.corpus.folder, cache_dir, **recipe)
         facts.update({f"ex_{name}_{k}": v for k, v in outcome(other).items()})
         facts.update({f"ex_{name}_setting": v for v in recipe.values()})
+        if name == "window":   # the neighbours' windows, both runs read with the wider one
+            facts["ex_window_together"] = neighbours_in_window(other, other.config.window)
+            facts["ex_book_together"] = neighbours_in_window(run, other.config.window)
     return facts
