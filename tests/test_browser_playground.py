@@ -35,7 +35,8 @@ def train(page, timeout=60_000) -> dict:
                            " && window.w2vPlayground.result().ms !== before", arg=before, timeout=timeout)
     return page.evaluate("""() => { const r = window.w2vPlayground.result();
         return {W: Array.from(r.W), W_out: Array.from(r.W_out), ms: r.ms, wallMs: r.wallMs, faithful: r.faithful,
-                vocab: r.vocab, right: r.scores.right, purity: r.scores.purity, tests: r.scores.tests.length} }""")
+                vocab: r.vocab, right: r.scores.right, purity: r.scores.purity, tests: r.scores.tests.length,
+                loss: r.scores.loss} }""")
 
 
 def test_the_books_recipe_trains_the_books_run(open_page, book_run):
@@ -238,6 +239,10 @@ def test_the_exercise_of_fewer_steps_is_the_engines_answer(open_page, book_run):
     got = train(page)
     assert got["faithful"] and got["right"] == facts["ex_steps_right"]
     assert abs(got["purity"] - facts["ex_steps_purity"]) <= 1e-6
+    # the final loss the page shows is the one the solution prints (float32 steps: to 1e-4)
+    assert abs(got["loss"] - facts["ex_steps_loss"]) <= 1e-4
+    for cell, value in (("#pg-you-loss", facts["ex_steps_loss"]), ("#pg-book-loss", facts["ex_book_loss"])):
+        assert abs(float(page.locator(cell).inner_text()) - value) <= 0.0011, cell   # printed to 3 places
 
 
 def test_it_trains_when_opened_from_disk(browser, book_html):

@@ -263,7 +263,8 @@ def test_prose_states_what_the_run_shows(run, page_text):
     conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
     first = [corpus.vocab[i] for i in np.flatnonzero(conv == conv.min())]
     assert f"step {int(conv.min()):,} ({' and '.join(first) if len(first) <= 2 else ''}" in text
-    assert f"a word of the lowest count ({int(corpus.counts.min())} occurrences)" in text
+    lowest = int(corpus.counts.min())
+    assert f"a word of the lowest count ({lowest} occurrence{'s' if lowest != 1 else ''})" in text
     frequent = int(np.argmax(corpus.counts))
     assert f"the most frequent word, {corpus.vocab[frequent]} ({int(corpus.counts[frequent]):,} occurrences)" in text
     from scipy.stats import spearmanr

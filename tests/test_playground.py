@@ -92,6 +92,29 @@ def test_loss_curve_is_block_means():
     assert ends == list(range(1, 16)) and means == [1.0] * 15
 
 
+def test_final_loss_is_the_books_final_loss(tiny_run):
+    """The page's final loss, the book's and the reader's, is the one the other chapters print:
+    the mean loss of the last `checkpoint_every` steps (all of them in a shorter run)."""
+    window = tiny_run.config.checkpoint_every
+    last_mean = float(tiny_run.losses[-window:].mean())   # "Training journey"'s final loss
+    assert pg.book_results(tiny_run)["final_loss"] == pytest.approx(last_mean, abs=1e-6)
+    assert pg.outcome(tiny_run)["loss"] == pytest.approx(last_mean)
+    assert pg.playground_data(tiny_run)["loss_window"] == window
+    assert pg.final_loss(np.arange(1.0, 11.0), 4) == pytest.approx(8.5)     # 7, 8, 9, 10
+    assert pg.final_loss(np.arange(1.0, 4.0), 500) == pytest.approx(2.0)    # shorter than the window
+
+
+def test_neighbours_in_window_counts_the_pairs(tiny_run):
+    """The window exercise's share, by brute force: for each word and each of its nearest
+    neighbours, is there a training pair of the two within the window?"""
+    corpus, window = tiny_run.corpus, tiny_run.config.window
+    found = {(int(c), int(o)) for c, o in pairs(corpus, window)[:, :2]}
+    ids, _ = analysis.nearest_neighbors(tiny_run.W, min(pg.PURITY_K, corpus.vocab_size - 1))
+    expected = np.mean([[(w, int(j)) in found for j in row] for w, row in enumerate(ids)])
+    assert pg.neighbours_in_window(tiny_run, window) == pytest.approx(expected)
+    assert pg.neighbours_in_window(tiny_run, window + 1) >= pg.neighbours_in_window(tiny_run, window)
+
+
 def test_exercise_recipes_change_one_setting_each(tiny_run):
     recipes = pg.exercise_recipes(tiny_run.config)
     assert recipes == dict(window=dict(window=tiny_run.config.window + 1), dim=dict(dim=2),

@@ -13,7 +13,8 @@ import base64
 
 import numpy as np
 
-from .analysis import embedding_map, neighbor_purity
+from .analysis import embedding_map, nearest_neighbors, neighbor_purity
+from .corpus import pairs
 from .plots import GROUP_COLORS
 from .runs import exercise_recipes  # declared with every run the book trains
 
@@ -35,6 +36,14 @@ def loss_curve(losses: np.ndarray, points: int = CURVE_POINTS) -> tuple[list[int
     ends = list(range(size, len(losses), size)) + [len(losses)]
     starts = [0] + ends[:-1]
     return ends, [float(losses[a:b].mean()) for a, b in zip(starts, ends)]
+
+
+def final_loss(losses: np.ndarray, window: int) -> float:
+    """The run's final loss as the whole book reads it: the mean loss of its last `window` steps
+    (the recipe's `checkpoint_every`; all of them if the run is shorter). The page computes the
+    reader's the same way (finalLoss() in book/_static/playground.js). Shown in "Your turn"."""
+    losses = np.asarray(losses, dtype=np.float64)
+    return float(losses[-window:].mean())
 
 
 def default_word(corpus) -> str:
@@ -67,6 +76,7 @@ def book_results(run) -> dict:
     coords = embedding_map(run.W[None])["coords"][0]
     ends, means = loss_curve(run.losses)
     return dict(
+        final_loss=round(final_loss(run.losses, run.config.checkpoint_every), 6),
         neighbors=run.neighbors[-1][:, :NEIGHBORS_K].tolist(),
         analogy_answers=[int(a) for a in run.analogy_answers[-1]],
         analogies_right=int(run.analogy_correct[-1].sum()),
@@ -96,6 +106,7 @@ def playground_data(run) -> dict:
         W0=_b64(run.W_checkpoints[0].astype("<f4")),
         order=_b64(run.step_pair.astype("<u2" if order_dtype == "uint16" else "<i4")),
         order_dtype=order_dtype,
+        loss_window=int(config.checkpoint_every),
         neighbors_k=NEIGHBORS_K, purity_k=min(PURITY_K, run.neighbors.shape[-1]), curve_points=CURVE_POINTS,
         colors=list(GROUP_COLORS[:-1]), default_word=default_word(corpus),
         book=book_results(run),
@@ -113,11 +124,23 @@ def data_script(run):
 
 
 def outcome(run) -> dict:
-    """A run's results as the page shows them: analogies right, neighbour purity, the last block's loss."""
+    """A run's results as the page shows them: analogies right, neighbour purity, the final loss."""
     k = min(PURITY_K, run.neighbors.shape[-1])
     purity = neighbor_purity(run.neighbors[-1], run.corpus.word_group, k) if run.corpus.has_groups else float("nan")
     return dict(right=int(run.analogy_correct[-1].sum()), purity=float(purity),
-                loss=float(loss_curve(run.losses)[1][-1]))
+                loss=final_loss(run.losses, run.config.checkpoint_every))
+
+
+def neighbours_in_window(run, window: int) -> float:
+    """The share of each word's PURITY_K nearest neighbours (cosine, rows of the final W) that
+    stand within `window` words of it somewhere in the corpus, averaged over the words: how far
+    a run's neighbours are words a word occurs *with*. For the window exercise of "Your turn"."""
+    V = run.corpus.vocab_size
+    found = pairs(run.corpus, window)
+    together = np.zeros((V, V), dtype=bool)
+    together[found[:, 0], found[:, 1]] = True
+    ids, _ = nearest_neighbors(run.W, min(PURITY_K, V - 1))
+    return float(np.mean(np.take_along_axis(together, ids, axis=1)))
 
 
 def exercise_facts(run, cache_dir=None) -> dict:
@@ -132,4 +155,7 @@ def exercise_facts(run, cache_dir=None) -> dict:
         other = variant(run.corpus.folder, cache_dir, **recipe)
         facts.update({f"ex_{name}_{k}": v for k, v in outcome(other).items()})
         facts.update({f"ex_{name}_setting": v for v in recipe.values()})
+        if name == "window":   # the neighbours' windows, both runs read with the wider one
+            facts["ex_window_together"] = neighbours_in_window(other, other.config.window)
+            facts["ex_book_together"] = neighbours_in_window(run, other.config.window)
     return facts

@@ -478,6 +478,15 @@
     return { steps, loss };
   }
 
+  // the final loss, as the book reads it: the mean loss of the last loss_window steps
+  // (w2v.playground.final_loss)
+  function finalLoss(losses, window) {
+    const n = losses.length, a = Math.max(0, n - window);
+    let s = 0;
+    for (let t = a; t < n; t++) s += losses[t];
+    return s / (n - a);
+  }
+
   function score(result) {
     const { vocab, W, settings } = result;
     const V = vocab.length, D = settings.dim;
@@ -491,7 +500,7 @@
     const right = tests.filter((t, i) => vocab[answers[i]] === t[3]).length;
     return { neighbors, group, tests, answers, right, skipped: settings.tests.tests.length - tests.length,
              purity: purity(neighbors, group, Math.min(DATA.purity_k, k)), map: wordMap(unit, V, D),
-             curve: curve(result.losses, DATA.curve_points) };
+             curve: curve(result.losses, DATA.curve_points), loss: finalLoss(result.losses, DATA.loss_window) };
   }
 
   // ------------------------------------------------------------------ 6. showing results
@@ -513,6 +522,10 @@
     return x === null || x === undefined ? "–" : x.toFixed(digits);
   }
 
+  function percent(x) {
+    return `${Math.round(100 * x)}%`;
+  }
+
   function setText(id, text) {
     const node = $(id);
     if (node && node.textContent !== text) node.textContent = text;
@@ -520,10 +533,9 @@
 
   function showResults(result) {
     const sc = result.scores;
-    const last = sc.curve.loss[sc.curve.loss.length - 1];
-    setText("pg-you-loss", fmt(last, 3));
+    setText("pg-you-loss", fmt(sc.loss, 3));
     setText("pg-you-analogies", sc.tests.length ? `${sc.right} / ${sc.tests.length}` : "no test");
-    setText("pg-you-purity", sc.purity === null ? "no groups" : fmt(sc.purity, 2));
+    setText("pg-you-purity", sc.purity === null ? "no groups" : percent(sc.purity));
     setText("pg-you-time", `${Math.round(result.ms)} ms`);
     setText("pg-you-start", result.faithful ? "the book run's own" : `drawn in the page (seed ${result.settings.seed})`);
     setText("pg-analogy-skipped", sc.skipped ? `${sc.skipped} test${sc.skipped > 1 ? "s" : ""} left out: a word is not in the text.` : "");
@@ -625,9 +637,9 @@
     DATA.book_tests = DATA.analogies.split("\n").filter((l) => l.trim()).map((l) => l.trim().split(/\s+/));
     fillControls();
     const book = DATA.book;
-    setText("pg-book-loss", fmt(book.curve_loss[book.curve_loss.length - 1], 3));
+    setText("pg-book-loss", fmt(book.final_loss, 3));
     setText("pg-book-analogies", DATA.book_tests.length ? `${book.analogies_right} / ${DATA.book_tests.length}` : "no test");
-    setText("pg-book-purity", book.purity === null ? "no groups" : fmt(book.purity, 2));
+    setText("pg-book-purity", book.purity === null ? "no groups" : percent(book.purity));
     $("pg-train").addEventListener("click", train);
     $("pg-stop").addEventListener("click", stop);
     $("pg-reset").addEventListener("click", () => { if (!running) { fillControls(); readControls(); } });

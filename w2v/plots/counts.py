@@ -3,7 +3,7 @@
 `count_heatmap`: the V×V co-occurrence counts of the training pairs, sorted by group.
 `fit_heatmaps`: the empirical p(o | c) beside the learned softmax(W[c] · W′), two plots in a row that wraps.
 `fit_scatter`: learned against empirical p(o | c), one dot per (centre, context) cell.
-`loss_by_dim`: the final loss on all pairs against the dimension D, with the floor H(o|c).
+`loss_by_dim`: the trained model's loss on all pairs against the dimension D, with the floor H(o|c).
 `score_scatters`: the learned scores W[c] · W′[:, o] against PMI and against PMI + ln p(o).
 
 Words reach the page once per figure, as a list; cells and dots carry word ids (int16) that
@@ -167,7 +167,7 @@ def fit_scatter(corpus, empirical: np.ndarray, learned: np.ndarray, shown: np.nd
 
 
 def loss_by_dim(dims, losses, floor: float, own_dim: int):
-    """The final loss on all pairs of the recipe trained at each dimension, and the floor."""
+    """The loss on all pairs of the recipe, trained at each dimension, and the floor."""
     dims = [int(d) for d in dims]
     source = ColumnDataSource(dict(dim=dims, loss=[float(v) for v in losses],
                                    gap=[float(v) - floor for v in losses]), name="counts-dim-losses")
@@ -175,7 +175,7 @@ def loss_by_dim(dims, losses, floor: float, own_dim: int):
     p = figure(name="counts-loss-by-dim", height=320, sizing_mode="stretch_width", x_axis_type="log",
                x_range=Range1d(min(dims) / 1.4, max(dims) * 1.4), y_range=Range1d(floor * 0.9, top),
                tools="", toolbar_location=None, x_axis_label="dimension D (log scale)",
-               y_axis_label="final loss on all pairs")
+               y_axis_label="loss on all pairs, trained")
     floor_line = p.line([min(dims) / 1.4, max(dims) * 1.4], [floor, floor], line_color=FLOOR_COLOR,
                         line_dash="dashed", line_width=2)
     line = p.line("dim", "loss", source=source, line_width=2.5, color=DOT)
@@ -186,9 +186,9 @@ def loss_by_dim(dims, losses, floor: float, own_dim: int):
                            text_font_size="12px"))
     p.xaxis.ticker = FixedTicker(ticks=dims)
     p.xaxis.major_label_overrides = {d: str(d) for d in dims}
-    p.add_tools(HoverTool(renderers=[dots], tooltips=[("D", "@dim"), ("final loss", "@loss{0.000}"),
+    p.add_tools(HoverTool(renderers=[dots], tooltips=[("D", "@dim"), ("loss on all pairs", "@loss{0.000}"),
                                                        ("above the floor", "@gap{0.000}")]))
-    p.add_layout(Legend(items=[LegendItem(label="final loss", renderers=[line, dots]),
+    p.add_layout(Legend(items=[LegendItem(label="loss on all pairs", renderers=[line, dots]),
                                LegendItem(label="floor H(o|c)", renderers=[floor_line])],
                         location="top_right", label_text_font_size="12px", background_fill_alpha=0.8))
     _style(p)

@@ -62,8 +62,8 @@ def step_formatter(steps) -> CustomJSTickFormatter:
 
 def loss_curve(losses: np.ndarray, vocab_size: int, window: int, every: int = 5, floor: float | None = None):
     """Per-step loss (every `every`-th step, light) and its trailing `window`-step mean (bold);
-    `floor`, if given, is drawn as a line: the lowest mean loss any model can reach on the
-    pairs, H(o|c) (w2v.counts.loss_floor)."""
+    `floor`, if given, is drawn as a line: H(o|c), the mean loss no model of the pairs goes
+    below, and a softmax only approaches (w2v.counts.loss_floor)."""
     n = len(losses)
     steps = np.arange(0, n, every)
     mean = running_mean(losses, window)

@@ -213,7 +213,7 @@ def loss_figure(run, step: int, loss: float, compare_step: int, compare_loss: fl
         axis.axis_label_text_font_size = FONT
     p.xaxis.formatter.use_scientific = False
     return embed(p, "The loss of every training step (grey dots, every "
-                 f"{every}{'st' if every == 1 else 'th'} shown) and its running mean. The orange dot is the step "
+                 f"{every}{'st' if every == 1 else 'th'} shown) and its running mean. The orange-red dot is the step "
                  "shown on this page, the blue diamond the step it is compared with; both follow the controls.",
                  "Scatter plot of the loss of each training step against the step number, falling from the "
                  "uniform-guess loss at the start, with a marker at the chosen step.", "walkthrough-loss")
@@ -241,8 +241,8 @@ def p_figure(run, record):
                                                       ("e", "@e{0.00000}")]))
     for axis in (p.xaxis, p.yaxis):
         axis.axis_label_text_font_size = FONT
-    return embed(p, "p = softmax(u): one bar per vocabulary word. The true context word is red, on a pale red "
-                 "band that shows where it is however small its bar; the centre word is blue. Hover a bar for its word, p, u and e.",
+    return embed(p, "p = softmax(u): one bar per vocabulary word. The true context word is orange-red, on a pale "
+                 "band of its colour that shows where it is however small its bar; the centre word is blue. Hover a bar for its word, p, u and e.",
                  "Bar chart of the predicted probability of each of the vocabulary's words, with the true "
                  "context word highlighted.", "walkthrough-p")
 
