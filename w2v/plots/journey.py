@@ -220,7 +220,8 @@ def neighbour_words(corpus, start_word: str, neighbors: np.ndarray, evidence: di
         cost = C * k * 8 + sum(len(key) + len(json.dumps(evidence.get(key))) + 4 for key in pairs)
         if w != start and size + cost > NEIGHBOUR_BYTES:
             break
-        size, seen = size + cost, seen | pairs
+        size += cost
+        seen |= pairs
         keep.append(w)
     chosen = set(keep)
     return np.array([i for i in np.argsort(corpus.word_group, kind="stable") if i in chosen])
