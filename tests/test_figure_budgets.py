@@ -225,4 +225,4 @@ def test_journey_neighbour_figure_keeps_to_its_budget(big):
 
     assert len(json.dumps(evidence)) + C * V * k * 8 > 2 * len(html)               # what the budget saves
     rule = journey.neighbour_rule(big, shown, start)
-    assert f"most frequent of the {V} words and *{start}*" in rule
+    assert f"most frequent of the {V} words and “{start}”" in rule

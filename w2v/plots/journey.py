@@ -232,7 +232,7 @@ def neighbour_rule(corpus, shown, start_word: str) -> str:
     if shown is None:
         return ""
     frequent = set(heatmap_words(corpus, len(shown)).tolist())
-    extra = "" if set(shown.tolist()) == frequent else f" and *{start_word}*, the word it opens on"
+    extra = "" if set(shown.tolist()) == frequent else f" and “{start_word}”, the word it opens on"
     n = len(shown) - (1 if extra else 0)
     return (f" The picker offers the {n} most frequent of the {corpus.vocab_size:,} words{extra}, as many as keep "
             f"the figure's data under {NEIGHBOUR_BYTES / 1e3:.0f} kB (their neighbours can be any word): every "
