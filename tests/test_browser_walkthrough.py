@@ -1,6 +1,7 @@
 """The page "One training step, forward and backward" in a real browser: driven through its own
-controls, the numbers it shows are the Python engine's (w2v.step.step_of_run), it refuses bad
-input, re-renders fast, and reads well at desktop and phone widths."""
+controls, the numbers it shows are the Python engine's (w2v.step.step_of_run, replayed from the
+checkpoints the page carries: every one on the book's corpus), it refuses bad input, re-renders
+fast, and reads well at desktop and phone widths."""
 
 from __future__ import annotations
 
@@ -12,9 +13,19 @@ import pytest
 
 from conftest import POINT_JS
 from w2v.plots import walkthrough as wt
-from w2v.step import step_of_run
 
 PAGE = "book/walkthrough.html"
+
+
+def step_of_run(run, step: int):
+    """w2v.step.step_of_run as the page computes it: from the nearest checkpoint the page carries
+    (w2v.plots.walkthrough.page_checkpoints; on the book's corpus every one, so the same record)."""
+    return wt.page_step(run, step, wt.page_checkpoints(run, wt.default_steps(run)))
+
+
+def state_before(run, step: int):
+    """Run.state_before as the page rebuilds it (see step_of_run)."""
+    return wt.page_state_before(run, step, wt.page_checkpoints(run, wt.default_steps(run)))
 
 
 def open_walkthrough(open_page, width=1280):
@@ -253,21 +264,32 @@ def test_update_heatmaps_show_the_step(open_walkthrough_page, book_run):
     step = 2 * book_run.config.checkpoint_every + 123
     type_step(page, step)
     page.wait_for_function(f"document.getElementById('wt-controls').dataset.step === '{step}'")
-    W, W_out = book_run.state_before(step)
+    W, W_out = state_before(book_run, step)
     r = step_of_run(book_run, step)
     dW, dW_out = wt.update_deltas(W, W_out, r)
     top = max(float(np.abs(dW).max()), float(np.abs(dW_out).max()))
     got = page.evaluate("""names => names.map(name => { for (const d of Bokeh.documents) {
-        const m = d.get_model_by_name(name); if (m) return [Array.from(m.data.image[0]), Array.from(m.data.value[0])]; } })""",
+        const m = d.get_model_by_name(name); if (m) return [Array.from(m.data.image[0]), Array.from(m.data.value[0]),
+                                                            Array.from(m.data.word[0])]; } })""",
                         [wt.NAMES["dW_source"], wt.NAMES["dW_out_source"]])
-    for (pixels, values), delta in zip(got, (dW.T, dW_out)):  # both (D, V), row-major
+    # the words drawn: every word, or (V > wt.UPDATE_WORDS) the ones this step changes most
+    index = book_run.corpus.index
+    cols = np.array([index[w] for w in got[1][2][:len(got[1][2]) // D]])
+    expected_cols = wt.update_words(dW, dW_out)
+    if expected_cols is None:
+        assert cols.tolist() == list(range(V))
+    else:  # the same words, but for a near tie at the cut (the page's float32 replay and NumPy's)
+        assert len(cols) == wt.UPDATE_WORDS and r.center in cols and r.context in cols
+        assert len(set(cols.tolist()) ^ set(expected_cols.tolist())) <= 4
+    for (pixels, values, words), delta in zip(got, (dW.T[:, cols], dW_out[:, cols])):  # both (D, N), row-major
+        assert words == [book_run.corpus.vocab[i] for i in np.tile(cols, D)]
         expected = wt.rgba_ints(wt.signed_log_colors(delta.ravel(), top))
         # a colour may differ where a Δ sits on a rounding edge of the palette (float32 vs float64 log)
         assert np.mean(np.array(pixels, dtype=np.uint32) == expected) >= 0.99
         np.testing.assert_allclose(values, delta.ravel(), rtol=0, atol=1e-6)  # float32 replay: a unit in the last place
     # only the centre word's column of ΔW is coloured: one of its cells, in the bottom row
     page.wait_for_timeout(300)
-    x, y = page.evaluate(POINT_JS, [wt.NAMES["dW_figure"], r.center, D - 1])
+    x, y = page.evaluate(POINT_JS, [wt.NAMES["dW_figure"], int(np.flatnonzero(cols == r.center)[0]), D - 1])
     # the pixel drawn there has the colour of ΔW[centre, D − 1] (dimension D − 1 is the bottom row) …
     shot = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
     rgb = _center_pixel(shot)

@@ -81,3 +81,148 @@ def test_weights_figures_keep_to_the_budget(big):
     heat = similarity_heatmap(big, (unit @ unit.T)[np.ix_(shown, shown)], shown)
     assert cells(heat) == HEATMAP_WORDS ** 2
     assert len(embed(heat, "c", "a", "n").html()) < 400_000           # the figure's page weight
+
+
+# ------------------------------------------------------------------ the walkthrough's page data
+
+V_LARGE, D_LARGE = 2_000, 8
+
+
+@pytest.fixture(scope="module")
+def large_run(big):
+    """A recorded run as the walkthrough reads it, with no training: 2,000 words, 8 dimensions,
+    15,000 steps, a checkpoint every 500, 80,000 pairs (more than the steps take). The weights are
+    random; only their sizes matter here."""
+    from types import SimpleNamespace
+
+    from w2v.train import TrainConfig
+
+    rng = np.random.default_rng(3)
+    config = TrainConfig(steps=15_000, dim=D_LARGE, checkpoint_every=500)
+    steps = np.arange(0, config.steps + 1, config.checkpoint_every)
+    vocab = [f"w{i:04d}" for i in range(V_LARGE)]
+    corpus = SimpleNamespace(vocab_size=V_LARGE, vocab=vocab, index={w: i for i, w in enumerate(vocab)},
+                             sentences=[vocab[i:i + 10] for i in range(0, V_LARGE, 10)])
+    n_pairs = 80_000
+    pairs = np.stack([rng.integers(0, V_LARGE, n_pairs), rng.integers(0, V_LARGE, n_pairs),
+                      rng.integers(0, len(corpus.sentences), n_pairs), rng.integers(0, 10, n_pairs)], 1).astype(np.int32)
+    step_pair = rng.permutation(n_pairs)[:config.steps].astype(np.int32)
+    W = (rng.normal(size=(len(steps), V_LARGE, D_LARGE)) * 0.1).astype(np.float32)
+    W_out = (rng.normal(size=(len(steps), D_LARGE, V_LARGE)) * 0.1).astype(np.float32)
+    return SimpleNamespace(config=config, corpus=corpus, checkpoint_steps=steps, W_checkpoints=W, W_out_checkpoints=W_out,
+                           pairs=pairs, step_pair=step_pair, centers=pairs[step_pair, 0], contexts=pairs[step_pair, 1])
+
+
+def test_walkthrough_page_data_keeps_to_its_budget(large_run):
+    """At V = 2,000 the page carried 30 checkpoints (6.1 MB of JSON); now every k-th, within
+    CHECKPOINT_BYTES, with step 0 and the checkpoints of the two opening steps, and only the pairs
+    the steps train; the steps' pairs are the run's, and a replay is at most k·500 − 1 steps."""
+    import base64
+    import json
+
+    from w2v.plots import walkthrough as wt
+
+    run = large_run
+    early, late = 7, 14_321
+    data = json.loads(json.dumps(wt.page_data(run, early, late)))
+    C = len(data["checkpoint_steps"])
+    assert 2 <= C and C * 2 * V_LARGE * D_LARGE * 4 <= wt.CHECKPOINT_BYTES
+    assert data["checkpoint_steps"][0] == 0 and 14_000 in data["checkpoint_steps"]   # late's checkpoint
+    steps = np.array(data["checkpoint_steps"])
+    kept = wt.page_checkpoints(run, (early, late))
+    assert np.array_equal(steps, run.checkpoint_steps[kept])
+    W = np.frombuffer(base64.b64decode(data["W"]), "<f4").reshape(C, V_LARGE, D_LARGE)
+    assert np.array_equal(W, run.W_checkpoints[kept])
+    pairs = np.frombuffer(base64.b64decode(data["pairs"]), data["pairs_dtype"]).reshape(-1, 4)
+    order = np.frombuffer(base64.b64decode(data["step_pair"]), data["step_pair_dtype"])
+    assert len(pairs) == data["n_pairs"] == len(np.unique(run.step_pair))
+    assert np.array_equal(pairs[order], run.pairs[run.step_pair])                  # every step trains its pair
+    assert np.diff(np.append(steps, run.config.steps)).max() <= 6 * run.config.checkpoint_every
+    assert data["replay_every"] == run.config.checkpoint_every and data["update_words"] == wt.UPDATE_WORDS
+    script = wt.data_script(run, early, late)._repr_html_()
+    assert len(script) < 1_700_000, len(script)
+    assert "page carries" in script and f"{len(kept)} of the run's 30 checkpoints" in script
+
+
+def test_walkthrough_update_heatmaps_keep_to_their_budget(large_run):
+    """The update heatmaps drew D × V cells (404 kB at V = 1,936); now the UPDATE_WORDS columns the
+    step changes most, the centre and the context word among them, and the caption says so."""
+    from w2v.plots import walkthrough as wt
+    from w2v.step import training_step
+
+    run, W, W_out = large_run, large_run.W_checkpoints[3].copy(), large_run.W_out_checkpoints[3].copy()
+    center, context = 17, 1_234
+    record = training_step(W, W_out, center, context, 0.1)
+    dW, dW_out = wt.update_deltas(W, W_out, record)
+    shown = wt.update_words(dW, dW_out)
+    assert len(shown) == wt.UPDATE_WORDS and center in shown and context in shown
+    assert np.all(np.diff(shown) > 0)                                              # vocabulary order
+    change = np.abs(dW).sum(axis=1) + np.abs(dW_out).sum(axis=0)
+    assert change[shown].min() >= np.delete(change, shown).max()                   # the largest changes
+    figure = wt.update_figure(run, W, W_out, record)
+    assert cells(figure.layout) == 1                                               # one image per panel …
+    image = next(s for s in figure.layout.references() if getattr(s, "name", None) == wt.NAMES["dW_out_source"])
+    assert np.asarray(image.data["image"][0]).shape == (D_LARGE, wt.UPDATE_WORDS)  # … of D × 150 pixels
+    assert image.data["word"][0][:3] == [run.corpus.vocab[i] for i in shown[:3]]
+    assert f"Only the {wt.UPDATE_WORDS} of the 2,000 words whose columns the step changes most" in figure.caption
+    assert len(figure.html()) < 60_000
+
+
+def test_walkthrough_replay_from_the_pages_checkpoints(book_run):
+    """With every checkpoint kept (the book's corpus) the page's state is Run.state_before; from a
+    thinned set it is the same replay started earlier."""
+    from w2v.plots import walkthrough as wt
+
+    every = wt.page_checkpoints(book_run)
+    assert len(every) == int((book_run.checkpoint_steps < book_run.config.steps).sum())
+    step = 2 * book_run.config.checkpoint_every + 5
+    for a, b in zip(wt.page_state_before(book_run, step, every), book_run.state_before(step)):
+        assert np.array_equal(a, b)
+    W, W_out = wt.page_state_before(book_run, step, every[:1])                      # from step 0
+    assert np.allclose(W, book_run.state_before(step)[0], atol=1e-4)
+
+
+def test_the_books_corpus_is_under_every_budget(book_run):
+    """Nothing is left out on the book's corpus: every checkpoint, every word of the heatmaps."""
+    from w2v.plots import walkthrough as wt
+
+    assert book_run.corpus.vocab_size <= wt.UPDATE_WORDS
+    data = wt.page_data(book_run, *wt.default_steps(book_run))
+    assert "replay_every" not in data and "update_words" not in data
+    assert wt.checkpoint_rule(book_run, wt.page_checkpoints(book_run)) == ""
+
+
+# ------------------------------------------------------------------ the journey's neighbour figure
+
+def test_journey_neighbour_figure_keeps_to_its_budget(big):
+    """The figure carried every word's neighbours and cosines at every checkpoint and the evidence of
+    every pair (2.9 MB at V = 1,936); now the most frequent words, as many as fit NEIGHBOUR_BYTES, and
+    the word it opens on, with the rule in the caption."""
+    from w2v.evidence import neighbor_pairs
+    from w2v.plots import journey
+
+    rng = np.random.default_rng(4)
+    C, V, k = 11, big.vocab_size, 5
+    neighbors = np.stack([np.stack([rng.choice(np.delete(np.arange(V), w), k, replace=False) for w in range(V)])
+                          for _ in range(C)])
+    cosines = np.sort(rng.uniform(-1, 1, size=(C, V, k)), axis=-1)[..., ::-1]
+    # evidence_table's shape (two sentences, one shared word), without its search of the corpus
+    n = len(big.sentences)
+    evidence = {f"{a},{b}": [[a % n, b % n], 2, [b], 1, []] for a, b in neighbor_pairs(neighbors)}
+    start = big.vocab[V - 1]                                                       # the rarest word
+    shown = journey.neighbour_words(big, start, neighbors, evidence)
+    assert 1 < len(shown) <= HEATMAP_WORDS and big.index[start] in shown
+    frequent = np.argsort(-np.asarray(big.counts), kind="stable")[:len(shown) - 1]
+    assert set(frequent.tolist()) <= set(shown.tolist())
+    layout = journey.neighbour_evolution(big, np.arange(C) * 500, neighbors, cosines, evidence, 2, start, 3, shown)
+    data = next(s for s in layout.references() if getattr(s, "name", None) == "journey-neighbour-data")
+    assert len(data.data["ids"]) == C * len(shown) * k
+    picker = next(m for m in layout.references() if getattr(m, "name", None) == "journey-picker")
+    assert sorted(w for ws in picker.options.values() for w in ws) == sorted(big.vocab[i] for i in shown)
+    html = embed(layout, "c", "a", "n").html()
+    assert len(html) < journey.NEIGHBOUR_BYTES + 150_000, len(html)
+    import json
+
+    assert len(json.dumps(evidence)) + C * V * k * 8 > 2 * len(html)               # what the budget saves
+    rule = journey.neighbour_rule(big, shown, start)
+    assert f"most frequent of the {V} words and “{start}”" in rule

@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pytest
 
+import w2v
 from w2v import analysis
 from w2v.evidence import EvidenceIndex, evidence_table, neighbor_pairs, sharing_rates
 from w2v.plots.journey import (analogy_scorecard, loss_curve, neighbour_evolution, running_mean, spread_ties,
@@ -204,7 +205,8 @@ def test_page_has_every_figure_and_anchor(book_html):
     for name in FIGURES:
         assert raw.count(f'id="fig-{name}"') == 1, name
         assert f'id="{name}"' in raw, f"no MyST target ({name})="
-    assert len(raw.encode()) <= 1_000_000, f"{PAGE} is {len(raw.encode())} bytes"
+    # 1 MB on the book's corpus; 2.5 MB on a reader's (W2V_CORPUS), as tests/test_html.py allows
+    assert len(raw.encode()) <= (1_000_000 if w2v.ON_BOOK_CORPUS else 2_500_000), f"{PAGE} is {len(raw.encode())} bytes"
 
 
 def test_glued_numbers_come_from_the_run(run, page_text):

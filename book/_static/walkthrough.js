@@ -1,7 +1,8 @@
 // "One training step, forward and backward" (book/walkthrough.md): any training step of the
 // book's run, computed in the page, with no server.
 //
-// The page embeds the run's checkpoints (W and W′ before every 500th step) and the order in which
+// The page embeds the run's checkpoints (W and W′ before every 500th step; on a large vocabulary only
+// every k-th of them, by a budget: w2v.plots.walkthrough.page_checkpoints) and the order in which
 // training took its (centre, context) pairs. To show step t, we take the nearest checkpoint at or
 // before t, replay the recorded steps up to t, then run step t itself and display every
 // intermediate. The step's arithmetic is _static/w2v-step.js (loaded first, and shared with the
@@ -67,6 +68,20 @@
     return c;
   }
 
+  // States the page has replayed to, kept for later (step → { W, W_out }): on a corpus where the page
+  // carries only every k-th checkpoint (data.replay_every is then the run's checkpoint spacing,
+  // w2v.plots.walkthrough.page_checkpoints), a replay keeps the state at every multiple of
+  // replay_every it passes, so a later step in that stretch replays at most replay_every − 1 steps.
+  // At most about 32 MB of them are kept, the oldest dropped first.
+  const PASSED = new Map();
+
+  function keepPassed(data, t, W, W_out) {
+    if (!data.replay_every || t % data.replay_every !== 0 || PASSED.has(t)) return;
+    const most = Math.max(1, Math.floor(32e6 / (8 * data.V * data.D)));
+    while (PASSED.size >= most) PASSED.delete(PASSED.keys().next().value);
+    PASSED.set(t, { W: W.slice(), W_out: W_out.slice() });
+  }
+
   // Run.state_before: (W, W′) before `step`, replayed from the nearest earlier checkpoint, or from
   // `known` = { step, W, W_out }, a state the page already has (e.g. after the step it shows), when
   // that lies after the checkpoint and not after `step`: replaying the same steps from there gives the
@@ -76,19 +91,27 @@
     const c = checkpointOf(data, step);
     let from = data.checkpoint_steps[c];
     let W, W_out;
-    if (known && known.step > from && known.step <= step) {
+    let passed = -1;  // the latest kept state in (checkpoint, step]
+    for (const t of PASSED.keys()) if (t > from && t <= step && t > passed) passed = t;
+    if (known && known.step > Math.max(from, passed) && known.step <= step) {
       from = known.step;
       W = known.W.slice();
       W_out = known.W_out.slice();
+    } else if (passed >= 0) {
+      from = passed;
+      W = PASSED.get(passed).W.slice();
+      W_out = PASSED.get(passed).W_out.slice();
     } else {
       W = data.Wc.slice(c * V * D, (c + 1) * V * D);
       W_out = data.W_outc.slice(c * D * V, (c + 1) * D * V);
     }
     const scratch = replayScratch(V, D);
     for (let t = from; t < step; t++) {
+      if (t > from) keepPassed(data, t, W, W_out);
       const pair = pairOfStep(data, t);
       replayStep(W, W_out, V, D, pair.center, pair.context, lrAt(data, t), scratch);
     }
+    if (step > from) keepPassed(data, step, W, W_out);
     return { W, W_out };
   }
 
@@ -500,21 +523,44 @@
     for (const v of dW) top = Math.max(top, Math.abs(v));
     for (const v of dWo) top = Math.max(top, Math.abs(v));
     if (!PALETTE_RGBA) PALETTE_RGBA = Uint32Array.from(DATA.palette, rgbaOf);
-    // Each heatmap is a D × V image, flat in row-major order: pixel k = d·V + i is (dimension d,
-    // word i). ΔW is drawn on its side like ΔW′: its pixel (d, i) is ΔW[i, d].
+    // Each heatmap is a D × N image, flat in row-major order: pixel k = d·N + n is (dimension d,
+    // word cols[n]); N = V and cols[n] = n unless the page draws only some words (updateWords).
+    // ΔW is drawn on its side like ΔW′: its pixel (d, n) is ΔW[cols[n], d].
+    const cols = updateWords(dW, dWo);
+    const N = cols ? cols.length : V;
     for (const [name, value] of [[names.dW_source, (i, d) => dW[i * D + d]], [names.dW_out_source, (i, d) => dWo[d * V + i]]]) {
       const source = bokehModel(name);
       if (!source) continue;
       const pixels = source.data.image[0], values = source.data.value[0];  // shown, and read by the hover
+      const words = source.data.word[0];
       for (let d = 0; d < D; d++) {
-        for (let i = 0; i < V; i++) {
-          const k = d * V + i, v = value(i, d), c = deltaIndex(v, top);
+        for (let n = 0; n < N; n++) {
+          const i = cols ? cols[n] : n, k = d * N + n, v = value(i, d), c = deltaIndex(v, top);
           values[k] = v;
           pixels[k] = c < 0 ? WHITE_RGBA : PALETTE_RGBA[c];
+          if (cols) words[k] = DATA.vocab[i];
         }
       }
       source.change.emit();
     }
+  }
+
+  // w2v.plots.walkthrough.update_words: null (every word) unless the page says how many words the
+  // heatmaps draw (data.update_words, when V is larger); then the words whose columns the step
+  // changes most (Σ|Δ| over the dimensions of ΔW, plus that of ΔW′; ties by index), in vocabulary order.
+  function updateWords(dW, dWo) {
+    const { V, D } = DATA, budget = DATA.update_words;
+    if (!budget || V <= budget) return null;
+    const change = new Float64Array(V);
+    for (let i = 0; i < V; i++) {
+      let a = 0, b = 0;
+      for (let d = 0; d < D; d++) a += Math.abs(dW[i * D + d]);
+      for (let d = 0; d < D; d++) b += Math.abs(dWo[d * V + i]);
+      change[i] = a + b;
+    }
+    const idx = Array.from(change.keys());
+    idx.sort((x, y) => change[y] - change[x] || x - y);
+    return idx.slice(0, budget).sort((x, y) => x - y);
   }
 
   // ------------------------------------------------------------------ 5. controls

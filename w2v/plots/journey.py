@@ -14,6 +14,8 @@ Data go to the page once per figure, as compact typed arrays (ids as int16, valu
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from bokeh.layouts import column, row
 from bokeh.models import (ColumnDataSource, CustomJS, CustomJSHover, CustomJSTickFormatter, Div,
@@ -22,7 +24,7 @@ from bokeh.models import (ColumnDataSource, CustomJS, CustomJSHover, CustomJSTic
 from bokeh.document import Document
 from bokeh.plotting import figure
 
-from . import DIVERGING, GROUP_COLORS, WORD_OF, in_group, sorted_by, style_plot, symmetric_range
+from . import DIVERGING, GROUP_COLORS, HEATMAP_WORDS, WORD_OF, heatmap_words, in_group, sorted_by, style_plot, symmetric_range
 from .. import analysis
 
 NEUTRAL = "#555555"
@@ -196,22 +198,77 @@ out.text = evidenceHtml(w, nb[pick], nc[pick], steps[c])
 """
 
 
+NEIGHBOUR_BYTES = 400_000  # the neighbour figure's data (neighbours, cosines, evidence) stays about this small
+
+
+def neighbour_words(corpus, start_word: str, neighbors: np.ndarray, evidence: dict,
+                    budget: int = HEATMAP_WORDS) -> np.ndarray | None:
+    """Word ids the neighbour figure offers, in group order: None (every word) when V ≤ `budget`;
+    otherwise the most frequent words (ties in vocabulary order), at most `budget` and only as many
+    as keep the data the page gets for them (their neighbours and cosines at every checkpoint, the
+    evidence of their pairs, and the corpus's words and sentences) within NEIGHBOUR_BYTES; the word
+    the figure opens on is always offered. Their neighbours may be any word."""
+    if corpus.vocab_size <= budget:
+        return None
+    C, V, k = neighbors.shape
+    size = len(json.dumps(list(corpus.vocab))) + sum(len(" ".join(s)) + 3 for s in corpus.sentences)
+    start, seen, keep = corpus.index[start_word], set(), []
+    for w in [corpus.index[start_word]] + [int(i) for i in np.argsort(-np.asarray(corpus.counts), kind="stable")]:
+        if w in keep or (w != start and len(keep) >= budget):
+            continue
+        pairs = {f"{min(w, b)},{max(w, b)}" for b in neighbors[:, w].ravel().tolist()} - seen
+        cost = C * k * 8 + sum(len(key) + len(json.dumps(evidence.get(key))) + 4 for key in pairs)
+        if w != start and size + cost > NEIGHBOUR_BYTES:
+            break
+        size += cost
+        seen |= pairs
+        keep.append(w)
+    chosen = set(keep)
+    return np.array([i for i in np.argsort(corpus.word_group, kind="stable") if i in chosen])
+
+
+def neighbour_rule(corpus, shown, start_word: str) -> str:
+    """The caption's sentence that says which words the neighbour figure offers ("" if every word)."""
+    if shown is None:
+        return ""
+    frequent = set(heatmap_words(corpus, len(shown)).tolist())
+    extra = "" if set(shown.tolist()) == frequent else f" and “{start_word}”, the word it opens on"
+    n = len(shown) - (1 if extra else 0)
+    return (f" The picker offers the {n} most frequent of the {corpus.vocab_size:,} words{extra}, as many as keep "
+            f"the figure's data under {NEIGHBOUR_BYTES / 1e3:.0f} kB (their neighbours can be any word): every "
+            "word's neighbours at every checkpoint would be too large for a page.")
+
+
 def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines: np.ndarray,
-                        evidence: dict, window: int, start_word: str, top: int = 3):
+                        evidence: dict, window: int, start_word: str, top: int = 3, shown=None):
     """Word picker + checkpoint slider → top-k neighbours (bars), own-group share over training
     (lines) and the corpus evidence for the picked neighbour (text).
 
     `neighbors`, `cosines` are the run's (C, V, k) arrays; they go to the page once, flattened.
     `evidence` is `w2v.evidence.evidence_table` for every pair that is ever a neighbour.
+    `shown` (word ids, `neighbour_words`), if given, are the only words the picker offers: only their
+    rows of `neighbors` and `cosines`, and the evidence of their pairs, go to the page.
     """
     C, V, k = neighbors.shape
     words, groups = list(corpus.vocab), [int(g) for g in corpus.word_group]
     colors = list(GROUP_COLORS[:len(corpus.groups)])
+    code, rows, all_neighbors = _NEIGHBOUR_JS, {}, neighbors
+    if shown is not None:
+        rows = dict(rows=[int(i) for i in shown])      # row r of the page's data is word rows[r]
+        pairs = {f"{min(a, b)},{max(a, b)}" for a, b in zip(np.repeat(shown, k).tolist() * C,
+                                                            neighbors[:, shown].ravel().tolist())}
+        evidence = {key: value for key, value in evidence.items() if key in pairs}
+        neighbors, cosines = neighbors[:, shown], cosines[:, shown]
+        code = (code.replace("const V = words.length, C = steps.length", "const V = rows.length, C = steps.length")
+                .replace("const base = (c * V + w) * k", "const base = (c * V + rows.indexOf(w)) * k")
+                .replace("ids[(cc * V + w) * k + r]", "ids[(cc * V + rows.indexOf(w)) * k + r]"))
+        assert code.count("rows.") == 3
     data = ColumnDataSource(dict(ids=neighbors.ravel().astype(np.int16),
                                  cos=cosines.ravel().round(4).astype(np.float32)), name="journey-neighbour-data")
     steps = [int(s) for s in checkpoint_steps]
     c0, w0 = C - 1, corpus.index[start_word]
-    nb, nc = neighbors[c0, w0].tolist(), cosines[c0, w0].round(4).tolist()
+    r0 = w0 if shown is None else int(np.flatnonzero(np.asarray(shown) == w0)[0])   # its row of the data
+    nb, nc = neighbors[c0, r0].tolist(), cosines[c0, r0].round(4).tolist()
     bars = ColumnDataSource(dict(rank=list(range(k)), cos=nc, word=[words[i] for i in nb],
                                  group=[corpus.groups[groups[i]] for i in nb], color=[colors[groups[i]] for i in nb],
                                  label=[f"{words[i]}  {x:.2f}" for i, x in zip(nb, nc)]), name="journey-neighbours")
@@ -236,8 +293,8 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
     bar_plot.xaxis.ticker = FixedTicker(ticks=[x / 5 for x in range(int(np.floor(low * 5)), 6)])
     _style(bar_plot)
 
-    share0 = analysis.purity_per_word(neighbors, corpus.word_group, top)[:, w0]
-    avg = [analysis.neighbor_purity(neighbors[c], corpus.word_group, top) for c in range(C)]
+    share0 = analysis.purity_per_word(all_neighbors, corpus.word_group, top)[:, w0]
+    avg = [analysis.neighbor_purity(all_neighbors[c], corpus.word_group, top) for c in range(C)]
     purity = ColumnDataSource(dict(step=steps, share=share0.round(4).tolist()), name="journey-purity-word")
     average = ColumnDataSource(dict(step=steps, share=np.round(avg, 4).tolist()), name="journey-purity-average")
     pur = figure(name="journey-purity", height=230, sizing_mode="stretch_width",
@@ -257,8 +314,10 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
     pur.add_tools(HoverTool(renderers=[la], mode="vline", tooltips=[("step", "@step{0,0}"), ("average share", "@share{0.00}")]))
     _style(pur)
 
+    offered = set(words) if shown is None else {words[i] for i in shown}
     picker = Select(name="journey-picker", title="Word:", value=start_word, width=240,
-                    options={g: corpus.words_in_group(g) for g in corpus.groups})
+                    options={g: ws for g in corpus.groups
+                             if (ws := [w for w in corpus.words_in_group(g) if w in offered]) or shown is None})
     slider = Slider(name="journey-slider", title="Checkpoint", start=0, end=C - 1, step=1, value=c0,
                     format=step_formatter(steps), sizing_mode="stretch_width", min_width=180)
     radio = RadioButtonGroup(name="journey-neighbour-pick", labels=[words[i] for i in nb], active=0)
@@ -272,8 +331,8 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
     args = dict(words=words, groups=groups, groupNames=list(corpus.groups), inGroup=[in_group(g) for g in corpus.groups], colors=colors, steps=steps, k=k, top=top,
                 data=data, bars=bars, barPlot=bar_plot, purity=purity, purityLine=lw, purityItem=item, now=now,
                 picker=picker, slider=slider, radio=radio, out=out, evidence=evidence, window=window,
-                sentences=[" ".join(s) for s in corpus.sentences])
-    update = CustomJS(args=args, code=_NEIGHBOUR_JS)
+                sentences=[" ".join(s) for s in corpus.sentences], **rows)
+    update = CustomJS(args=args, code=code)
     picker.js_on_change("value", update)
     slider.js_on_change("value", update)
     radio.js_on_change("active", update)

@@ -20,7 +20,8 @@ from bokeh.layouts import column
 from bokeh.models import ColumnDataSource, HoverTool, Range1d, Span
 from bokeh.plotting import figure
 
-from . import DIVERGING, FONT, embed
+from . import DIVERGING, FONT, HEATMAP_WORDS, embed
+from ..step import training_step
 
 DATA_ID = "w2v-walkthrough-data"  # id of the <script type="application/json"> the page script reads
 
@@ -40,6 +41,9 @@ CONTEXT_COLOR = "#D55E00"  # the true context word (Okabe & Ito vermilion)
 CENTER_COLOR = "#0072B2"   # the centre word (Okabe & Ito blue)
 OTHER_COLOR = "#BBBBBB"
 LOG_DECADES = 4            # the update heatmaps colour |Δ| on a log scale over this many decades
+# The page's budget, so that it stays small at any V (issue 27); neither binds on the book's corpus.
+CHECKPOINT_BYTES = 1_000_000  # at most this many bytes of checkpoints (W and W′, float32, before base64)
+UPDATE_WORDS = HEATMAP_WORDS  # the update heatmaps draw at most this many words' columns
 
 
 # ---------------------------------------------------------------- numbers as the page shows them
@@ -79,27 +83,87 @@ def _int_dtype(array: np.ndarray) -> str:
     return "uint8" if array.max(initial=0) < 2**8 else "uint16" if array.max(initial=0) < 2**16 else "int32"
 
 
+def page_checkpoints(run, opening_steps=()) -> np.ndarray:
+    """Indices of the run's checkpoints the page carries. All those before the last step when they
+    fit in CHECKPOINT_BYTES (the book's corpus); otherwise every k-th, k the smallest that fits, plus
+    the checkpoint each of `opening_steps` replays from, so that the numbers the text glues for the
+    page's two opening steps are the page's own."""
+    before = np.flatnonzero(run.checkpoint_steps < run.config.steps)
+    per = 2 * run.corpus.vocab_size * run.config.dim * 4                 # bytes of one (W, W′) pair
+    needed = {int(np.searchsorted(run.checkpoint_steps, s, side="right") - 1) for s in opening_steps}
+    for k in range(1, len(before) + 1):
+        kept = np.union1d(before[::k], sorted(needed & set(before.tolist()))).astype(np.int64)
+        if len(kept) * per <= CHECKPOINT_BYTES:
+            return kept
+    return kept                                                          # one more than fits: V is huge
+
+
+def page_state_before(run, step: int, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(W, W′) before `step` as the page rebuilds them: replayed (as Run.state_before does) from the
+    nearest checkpoint at or before `step` among `kept` (`page_checkpoints`). With every checkpoint
+    kept this is Run.state_before; from an earlier one, float32 rounding may differ in the last
+    places, as training's own steps (torch) and w2v/step.py do."""
+    steps = run.checkpoint_steps[kept]
+    c = int(kept[np.searchsorted(steps, step, side="right") - 1])
+    W, W_out = run.W_checkpoints[c].copy(), run.W_out_checkpoints[c].copy()
+    for t in range(int(run.checkpoint_steps[c]), step):
+        record = training_step(W, W_out, int(run.centers[t]), int(run.contexts[t]), run.config.lr_at(t))
+        W, W_out = record.W_next, record.W_out_next
+    return W, W_out
+
+
+def page_step(run, step: int, kept: np.ndarray):
+    """w2v.step.step_of_run as the page computes it, from `page_state_before`."""
+    W, W_out = page_state_before(run, step, kept)
+    return training_step(W, W_out, int(run.centers[step]), int(run.contexts[step]), run.config.lr_at(step))
+
+
+def checkpoint_rule(run, kept: np.ndarray) -> str:
+    """The sentence that says which checkpoints the page carries ("" when it carries all of them)."""
+    before = int((run.checkpoint_steps < run.config.steps).sum())
+    if len(kept) == before:
+        return ""
+    steps = run.checkpoint_steps[kept]
+    longest = int(np.diff(np.append(steps, run.config.steps)).max()) - 1
+    return (f"On this corpus the page carries {len(kept)} of the run's {before} checkpoints (steps "
+            f"{', '.join(f'{int(s):,}' for s in steps)}), so that it stays under "
+            f"{CHECKPOINT_BYTES / 1e6:g} MB of weights: a step replays up to {longest:,} recorded steps, and the "
+            "first visit to a stretch of training takes longer. Its numbers can then differ from the run's in "
+            "the last digits (float32 rounding of the longer replay).")
+
+
 def page_data(run, default_step: int, compare_step: int) -> dict:
     """Everything the page script needs, compact: checkpoints as base64 little-endian float32,
-    pairs and the step → pair order as base64 unsigned ints of the smallest width that fits."""
+    pairs and the step → pair order as base64 unsigned ints of the smallest width that fits.
+
+    Sized by a budget (issue 27): the checkpoints of `page_checkpoints`, only the pairs some step
+    trains (the run may stop before a pass over every pair), and, when V > UPDATE_WORDS, how many
+    words' columns the update heatmaps draw. On the book's corpus every checkpoint and pair is there."""
     config, corpus = run.config, run.corpus
-    keep = run.checkpoint_steps < config.steps  # the state before the last step is all any step needs
-    pair_dtype, order_dtype = _int_dtype(run.pairs), _int_dtype(run.step_pair)
-    return dict(
+    kept = page_checkpoints(run, (default_step, compare_step))
+    used, order = np.unique(run.step_pair, return_inverse=True)        # the pairs trained, in table order
+    pairs = run.pairs[used]
+    pair_dtype, order_dtype = _int_dtype(pairs), _int_dtype(order)
+    data = dict(
         V=int(corpus.vocab_size), D=int(config.dim), steps=int(config.steps), window=int(config.window),
         lr=float(config.lr), lr_final=float(config.lr_final),
         vocab=list(corpus.vocab),
         sentences=[" ".join(s) for s in corpus.sentences],
-        checkpoint_steps=[int(s) for s in run.checkpoint_steps[keep]],
-        W=_b64(run.W_checkpoints[keep].astype("<f4")),            # (C, V, D)
-        W_out=_b64(run.W_out_checkpoints[keep].astype("<f4")),    # (C, D, V)
-        pairs=_b64(run.pairs.astype(pair_dtype)), pairs_dtype=pair_dtype, n_pairs=int(len(run.pairs)),
-        step_pair=_b64(run.step_pair.astype(order_dtype)), step_pair_dtype=order_dtype,
+        checkpoint_steps=[int(s) for s in run.checkpoint_steps[kept]],
+        W=_b64(run.W_checkpoints[kept].astype("<f4")),            # (C, V, D)
+        W_out=_b64(run.W_out_checkpoints[kept].astype("<f4")),    # (C, D, V)
+        pairs=_b64(pairs.astype(pair_dtype)), pairs_dtype=pair_dtype, n_pairs=int(len(pairs)),
+        step_pair=_b64(order.astype(order_dtype)), step_pair_dtype=order_dtype,
         default_step=int(default_step), compare_step=int(compare_step),
         palette=list(DIVERGING), log_decades=LOG_DECADES, p_headroom=P_HEADROOM,
         colors=dict(context=CONTEXT_COLOR, center=CENTER_COLOR, other=OTHER_COLOR),
         names=NAMES,
     )
+    if len(kept) < (run.checkpoint_steps < config.steps).sum():
+        data["replay_every"] = int(config.checkpoint_every)   # the page keeps the states it passes at these steps
+    if corpus.vocab_size > UPDATE_WORDS:
+        data["update_words"] = UPDATE_WORDS
+    return data
 
 
 class PageHTML:
@@ -113,10 +177,13 @@ class PageHTML:
 
 
 def data_script(run, default_step: int, compare_step: int) -> PageHTML:
-    """The page's data, embedded once as <script type="application/json">."""
+    """The page's data, embedded once as <script type="application/json">; on a corpus where the
+    page carries fewer checkpoints than the run saved, a paragraph before it says so."""
     text = json.dumps(page_data(run, default_step, compare_step), separators=(",", ":"))
     text = text.replace("</", "<\\/")  # never close the script element early
-    return PageHTML(f'<script type="application/json" id="{DATA_ID}">{text}</script>')
+    rule = checkpoint_rule(run, page_checkpoints(run, (default_step, compare_step)))
+    note = f'<p class="w2v-budget-note">{rule}</p>' if rule else ""
+    return PageHTML(f'{note}<script type="application/json" id="{DATA_ID}">{text}</script>')
 
 
 # ---------------------------------------------------------------- choosing the default steps
@@ -254,37 +321,45 @@ def rgba_ints(colors: list[str]) -> np.ndarray:
     return (255 << 24) | (rgb[:, 2] << 16) | (rgb[:, 1] << 8) | rgb[:, 0]
 
 
-def _heatmap_source(delta: np.ndarray, vocab: list[str], top: float, name: str) -> ColumnDataSource:
+def _heatmap_source(delta: np.ndarray, vocab: list[str], top: float, name: str, columns=None) -> ColumnDataSource:
     """delta is (D, V), drawn as ONE image of D rows × V columns (row d = dimension d, column i =
     word i), its pixels coloured by `signed_log_colors`. One bitmap is far cheaper for the browser to
     redraw than D·V separate rectangles. The hover reads the flat (row-major) columns word, dim and
-    value at the pixel under the pointer."""
+    value at the pixel under the pointer. `columns` (word ids), if given, are the only columns drawn."""
+    if columns is not None:
+        delta = delta[:, columns]
     D, V = delta.shape
-    dims, words = np.meshgrid(np.arange(D), np.arange(V), indexing="ij")
+    ids = np.arange(V) if columns is None else np.asarray(columns)
+    dims, words = np.meshgrid(np.arange(D), ids, indexing="ij")
     pixels = rgba_ints(signed_log_colors(delta.ravel(), top)).reshape(D, V)
     return ColumnDataSource(dict(image=[pixels], x=[-0.5], y=[-0.5], dw=[V], dh=[D],
                                  word=[[vocab[i] for i in words.ravel()]], dim=[dims.ravel().tolist()],
                                  value=[delta.ravel().astype(np.float64)]), name=name)
 
 
-def delta_heatmaps(panels, vocab: list[str], top: float):
+def delta_heatmaps(panels, vocab: list[str], top: float, columns=None):
     """Two (D, V) update heatmaps stacked on one word axis and one colour scale: `panels` is
     [(title, delta, source name, figure name)] × 2. Used by "One training step" (ΔW, ΔW′) and
-    "Negative sampling" (ΔW′ of the full softmax and of SGNS)."""
+    "Negative sampling" (ΔW′ of the full softmax and of SGNS). `columns` (word ids in vocabulary
+    order), if given, are the only words drawn (`update_words`); the word axis then has no ticks."""
     figs = []
     for title, delta, source_name, fig_name in panels:
-        D, V = delta.shape
+        D = delta.shape[0]
+        V = delta.shape[1] if columns is None else len(columns)
+        label = "word (vocabulary index)" if columns is None else f"word ({V} of {delta.shape[1]:,}, in vocabulary order)"
         f = figure(height=150, sizing_mode="stretch_width", title=title, toolbar_location=None, tools="",
                    x_range=Range1d(-0.5, V - 0.5), y_range=Range1d(D - 0.5, -0.5), y_axis_label="dim",
-                   x_axis_label="word (vocabulary index)", name=fig_name)
+                   x_axis_label=label, name=fig_name)
         # row d of the image spans y ∈ [d − ½, d + ½]; the y range runs downwards (dimension 0 on top)
         r = f.image_rgba(image="image", x="x", y="y", dw="dw", dh="dh",
-                         source=_heatmap_source(delta, vocab, top, source_name))
+                         source=_heatmap_source(delta, vocab, top, source_name, columns))
         f.add_tools(HoverTool(renderers=[r], tooltips=[("word", "@word"), ("dim", "@dim"), ("Δ", "@value{0.000e}")]))
         f.grid.visible = False
         f.title.text_font_size = FONT
         f.axis.axis_label_text_font_size = FONT
         f.yaxis.ticker = list(range(D))
+        if columns is not None:
+            f.xaxis.ticker = []   # a column's place is not its vocabulary index: the hover names the word
         figs.append(f)
     figs[0].xaxis.visible = False
     figs[1].x_range = figs[0].x_range
@@ -296,16 +371,39 @@ def update_deltas(W: np.ndarray, W_out: np.ndarray, record) -> tuple[np.ndarray,
     return record.W_next - W, record.W_out_next - W_out
 
 
+def update_words(dW: np.ndarray, dW_out: np.ndarray, budget: int = UPDATE_WORDS) -> np.ndarray | None:
+    """Word ids the update heatmaps draw, in vocabulary order: None (every word) when V ≤ `budget`;
+    otherwise the `budget` words whose columns the step changes most (the sum of |Δ| over the
+    dimensions of ΔW and ΔW′; ties by vocabulary index), which holds the centre word (its row of W is
+    the only one that moves) and the context word. Mirrors updateWords() in walkthrough.js."""
+    V = dW_out.shape[1]
+    if V <= budget:
+        return None
+    change = np.abs(dW).astype(np.float64).sum(axis=1) + np.abs(dW_out).astype(np.float64).sum(axis=0)
+    return np.sort(np.argsort(-change, kind="stable")[:budget])
+
+
+def update_rule(V: int, shown) -> str:
+    """The caption's sentence that says which words the update heatmaps leave out ("" if none)."""
+    if shown is None:
+        return ""
+    return (f" Only the {len(shown)} of the {V:,} words whose columns the step changes most are drawn (the centre "
+            "and the context word among them), in vocabulary order, and they change with the step: a column for "
+            "every word would be too large for a page.")
+
+
 def update_figure(run, W: np.ndarray, W_out: np.ndarray, record):
     """ΔW (drawn on its side, one column per word) above ΔW′, on the same word axis."""
     dW, dW_out = update_deltas(W, W_out, record)
     top = max(float(np.abs(dW).max()), float(np.abs(dW_out).max()))
     vocab = list(run.corpus.vocab)
+    shown = update_words(dW, dW_out)
     layout = delta_heatmaps(
         [("ΔW  (V×D on its side: a column per word)", dW.T, NAMES["dW_source"], NAMES["dW_figure"]),
-         ("ΔW′  (D×V)", dW_out, NAMES["dW_out_source"], NAMES["dW_out_figure"])], vocab, top)
+         ("ΔW′  (D×V)", dW_out, NAMES["dW_out_source"], NAMES["dW_out_figure"])], vocab, top, shown)
     return embed(layout, f"The update of this step. Colour: red = increase, blue = decrease, on a log scale over "
                  f"{LOG_DECADES} decades so that small changes show; white = exactly zero. Only the centre word's "
-                 "column of ΔW is coloured; every column of ΔW′ is. Hover a cell for its value.",
+                 "column of ΔW is coloured; every column of ΔW′ is. Hover a cell for its value."
+                 + update_rule(run.corpus.vocab_size, shown),
                  "Two heatmaps with one column per vocabulary word: the change of W, blank except for the "
                  "centre word, and the change of W′, coloured in every column.", "walkthrough-update")
