@@ -56,12 +56,18 @@ def full_sort_neighbors(W: np.ndarray, k: int) -> np.ndarray:
 
 
 def test_nearest_neighbors_equal_a_full_sort_even_with_many_ties():
-    """Small whole-number vectors: many equal cosines, zero rows, ties at the k-th place."""
+    """Many equal cosines, zero rows, ties at the k-th place. The rows are axis vectors, (±½, ±½,
+    ±½, ±½) and zero, times powers of two: every norm and cosine is exact in binary, so equal
+    cosines are equal floats whatever kernel BLAS picks (with whole-number vectors, AVX-512
+    rounded two equal cosines apart, and the tie went by value)."""
     rng = np.random.default_rng(3)
+    axes = np.vstack([np.eye(4), -np.eye(4)])
+    halves = np.array([[(s >> b & 1) - 0.5 for b in range(4)] for s in range(16)])
+    pool = np.vstack([axes, halves, np.zeros((2, 4))])
     for _ in range(200):
         V = int(rng.integers(2, 25))
         k = int(rng.integers(1, V))
-        W = rng.integers(-2, 3, size=(V, int(rng.integers(1, 4)))).astype(np.float32)
+        W = (pool[rng.integers(0, len(pool), V)] * 2.0 ** rng.integers(-3, 4, (V, 1))).astype(np.float32)
         ids, cos = nearest_neighbors(W, k)
         assert np.array_equal(ids, full_sort_neighbors(W, k)), (W, k)
         assert np.array_equal(cos, np.take_along_axis(cosine_matrix(W), ids, axis=-1))
