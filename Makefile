@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest tests
-WORKERS ?= 4
+WORKERS ?= 6
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
 .PHONY: webkit venv tools book book-foreign book-real test test-foreign foreign-pages real-pages test-engine bench lighthouse clean
@@ -53,9 +53,10 @@ $(REAL)/sentences.txt: $(FORTUNES) | venv
 book-real: venv $(REAL)/sentences.txt
 	W2V_CORPUS=$(REAL) $(BIN)/jupyter-book build . -W -n --keep-going --path-output $(REAL_OUT)
 
-# Four pytest workers on two cores: a browser test spends much of its time waiting for a page (its
-# load, the network going idle, a figure drawn), and a worker that waits leaves the core to another
-# (measured under load: the page-load tests took 161 s on four workers against 236 s on two). The
+# Six pytest workers on two cores: a browser test spends much of its time waiting for a page (its
+# load, the network going idle, a figure drawn, a scroll settling), and a worker that waits leaves
+# the cores to another (measured under load: the page-load tests took 161 s on four workers against
+# 236 s on two; the accessibility and lazy-figure tests 162 s on six against 190 s on four). The
 # read-only checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens
 # the page once per theme for all of them. The speed tests (marker `timing`) run afterwards on
 # their own, their timings printed.
@@ -63,6 +64,7 @@ book-real: venv $(REAL)/sentences.txt
 # printed whole when each ends.
 test: tools venv
 	$(MAKE) -j2 --output-sync=target book book-foreign book-real
+	@echo "make test: the three books built at $$(date +%T)"
 	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "not timing and not webkit" --durations=30
 	$(PYTEST) -m "timing and not webkit" -s
 	$(MAKE) foreign-pages real-pages
