@@ -37,7 +37,7 @@ def _cached_notebook(tmp_path) -> Path:
     return entry
 
 
-@pytest.mark.parametrize("edit", ["w2v/step.py", "corpus/sentences.txt", "w2v/plots/__init__.py"])
+@pytest.mark.parametrize("edit", ["w2v/step.py", "corpus/sentences.txt", "w2v/book/figures/__init__.py"])
 def test_an_input_change_empties_the_execution_cache_and_rereads_every_page(ext, tmp_path, edit):
     app, config = _app(tmp_path), SimpleNamespace(nb_execution_cache_path="")
     ext._refresh_execution_cache(app, config)            # first build: stamp written

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import CHAPTERS, ROOT, wait_for_bokeh
-from w2v.plots import walkthrough as wt
+from w2v.book.figures import walkthrough as wt
 from w2v.step import step_of_run
 
 PAGES = [f"book/{name}.html" for name in CHAPTERS]

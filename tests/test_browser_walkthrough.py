@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 
 from conftest import POINT_JS
-from w2v.plots import walkthrough as wt
+from w2v.book.figures import walkthrough as wt
 
 PAGE = "book/walkthrough.html"
 
 
 def step_of_run(run, step: int):
     """w2v.step.step_of_run as the page computes it: from the nearest checkpoint the page carries
-    (w2v.plots.walkthrough.page_checkpoints; on the book's corpus every one, so the same record)."""
+    (w2v.book.figures.walkthrough.page_checkpoints; on the book's corpus every one, so the same record)."""
     return wt.page_step(run, step, wt.page_checkpoints(run, wt.default_steps(run)))
 
 

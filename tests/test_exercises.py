@@ -1,4 +1,4 @@
-"""The facts behind the exercises (w2v.exercises), each against an independent computation on the
+"""The facts behind the exercises (w2v.book.<chapter>), each against an independent computation on the
 tiny corpus: counted by loops over the text, by torch autograd, or from the recorded arrays."""
 
 from __future__ import annotations
@@ -10,7 +10,11 @@ import pytest
 import torch
 
 from tiny_corpus import write_tiny
-from w2v import exercises
+from w2v.book import blueprint as book_blueprint
+from w2v.book import corpus as book_corpus
+from w2v.book import index as book_index
+from w2v.book import journey as book_journey
+from w2v.book import walkthrough as book_walkthrough
 from w2v.corpus import load_corpus
 from w2v.model import SkipGram
 from w2v.runs import variant
@@ -37,7 +41,7 @@ def sentence_ids(corpus):
 
 def test_welcome(tiny):
     run, bigger = tiny["run"], tiny["bigger"]
-    facts = exercises.welcome_exercises(run, bigger)
+    facts = book_index.welcome_exercises(run, bigger)
     lines = (tiny["folder"] / "sentences.txt").read_text().split("\n")
     words = [line.split() for line in lines if line.strip()]
     assert facts["n_sentences"] == len(words)
@@ -60,7 +64,7 @@ def test_welcome(tiny):
 def test_blueprint(tiny):
     run, small = tiny["run"], tiny["small"]
     config = run.config
-    facts = exercises.blueprint_exercises(run, small)
+    facts = book_blueprint.blueprint_exercises(run, small)
     assert facts["n_checkpoints"] == len(run.W_checkpoints)
     assert facts["n_checkpoints"] == math.ceil(config.steps / config.checkpoint_every) + 1
     for key in ("one_more", "one_fewer"):  # the same rule, by counting the saves one by one
@@ -88,7 +92,7 @@ def test_blueprint(tiny):
 def test_corpus(tiny):
     run, wide = tiny["run"], tiny["wide"]
     corpus = load_corpus(tiny["folder"])
-    facts = exercises.corpus_exercises(run, wide)
+    facts = book_corpus.corpus_exercises(run, wide)
     # pairs by a loop over every position and every other position within the window
     for window, key in ((run.config.window, "n_pairs_rule"), (wide.config.window, "n_pairs_wide_rule")):
         loop = sum(1 for s in sentence_ids(corpus) for i in range(len(s)) for j in range(len(s))
@@ -110,7 +114,7 @@ def test_corpus(tiny):
 
 def test_walkthrough(tiny):
     run, constant = tiny["run"], tiny["constant"]
-    facts = exercises.walkthrough_exercises(run, constant)
+    facts = book_walkthrough.walkthrough_exercises(run, constant)
     V = run.corpus.vocab_size
     assert facts["step0_loss"] == pytest.approx(math.log(V), abs=1e-5) and facts["step0_grad_h"] == 0
     assert facts["late_loss"] == pytest.approx(-math.log(facts["late_p"]), abs=1e-5)
@@ -136,7 +140,7 @@ def test_walkthrough(tiny):
 
 def test_journey(tiny):
     run, small, constant = tiny["run"], tiny["small"], tiny["constant"]
-    facts = exercises.journey_exercises(run, small, constant)
+    facts = book_journey.journey_exercises(run, small, constant)
     # H(o|c) from counts taken with a plain dictionary
     table = {}
     for c, o in run.pairs[:, :2].tolist():

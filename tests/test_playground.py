@@ -1,4 +1,4 @@
-"""The data of "Your turn" (w2v.playground): the page gets the run's own start and pair order,
+"""The data of "Your turn" (w2v.book.playground): the page gets the run's own start and pair order,
 text boxes that read back to the same corpus, the book's results as w2v.analysis computes them,
 and exercise answers trained by the engine through the cache."""
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from w2v import analysis, load_corpus, pairs, train_or_load
-from w2v import playground as pg
+from w2v.book import playground as pg
 from w2v.step import training_step
 
 from tiny_corpus import write_tiny

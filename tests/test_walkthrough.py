@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from w2v.model import SkipGram
-from w2v.plots import walkthrough as wt
+from w2v.book.figures import walkthrough as wt
 from w2v.step import step_of_run, training_step
 
 PAGE = "book/walkthrough.html"

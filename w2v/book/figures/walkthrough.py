@@ -21,7 +21,8 @@ from bokeh.models import ColumnDataSource, HoverTool, Range1d, Span
 from bokeh.plotting import figure
 
 from . import DIVERGING, FONT, HEATMAP_WORDS, embed
-from ..step import training_step
+from ...step import training_step
+from ..kit import PageHTML
 
 DATA_ID = "w2v-walkthrough-data"  # id of the <script type="application/json"> the page script reads
 
@@ -164,16 +165,6 @@ def page_data(run, default_step: int, compare_step: int) -> dict:
     if corpus.vocab_size > UPDATE_WORDS:
         data["update_words"] = UPDATE_WORDS
     return data
-
-
-class PageHTML:
-    """Raw HTML for a cell's output (shown as is in the static page)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.text
 
 
 def data_script(run, default_step: int, compare_step: int) -> PageHTML:

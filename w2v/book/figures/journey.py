@@ -25,7 +25,7 @@ from bokeh.document import Document
 from bokeh.plotting import figure
 
 from . import DIVERGING, GROUP_COLORS, HEATMAP_WORDS, WORD_OF, heatmap_words, in_group, sorted_by, style_plot, symmetric_range
-from .. import analysis
+from ... import analysis
 
 NEUTRAL = "#555555"
 PALE = "#E8E8E8"
@@ -322,7 +322,7 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
                     format=step_formatter(steps), sizing_mode="stretch_width", min_width=180)
     radio = RadioButtonGroup(name="journey-neighbour-pick", labels=[words[i] for i in nb], active=0)
     # the evidence is written by the page's script (evidenceHtml) once the figure is drawn; its
-    # blocks' lengths in the first view keep its room (w2v.plots.room_height)
+    # blocks' lengths in the first view keep its room (w2v.book.figures.room_height)
     out = Div(name="journey-evidence", sizing_mode="stretch_width", styles={"font-size": "14px"},
               tags=[{"text_blocks": _evidence_blocks(corpus, evidence, w0, nb[0]), "margins": 24}],  # p and ul, below
               stylesheets=[":host mark.w2v-ev0, :host mark.w2v-ev1 {background: #FFE08A; padding: 0 2px}"
@@ -649,7 +649,7 @@ def bigger_model_facts(names: list[str], found: dict, bigger: dict | None, t: in
 def bigger_model_table(name: str, recipes: list[tuple[str, dict, int]], t: int) -> str:
     """One row per recipe (label, `analogy_diagnostics` over its runs, number of runs) for test `t`:
     the columns of the "What answers each test" table, so the two read side by side."""
-    from ..blueprint import html_table
+    from ..kit import html_table
 
     rows = [[label, f"{int(found['right_count'][t])} of {n}", int(found["nearest_of_c_count"][t]),
              int(found["nearest_of_b_count"][t]), f"{found['offset_cos_median'][t]:.2f}",

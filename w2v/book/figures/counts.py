@@ -142,7 +142,7 @@ def fit_heatmaps(corpus, empirical: np.ndarray, learned: np.ndarray, order: np.n
 
 def fit_scatter(corpus, empirical: np.ndarray, learned: np.ndarray, shown: np.ndarray | None = None):
     """Learned against empirical p(o | c), one dot per cell between the words `shown` (all by
-    default; w2v.plots.heatmap_words), with the diagonal y = x."""
+    default; w2v.book.figures.heatmap_words), with the diagonal y = x."""
     shown = np.arange(len(empirical)) if shown is None else np.asarray(shown)
     c, o = (shown[i] for i in np.divmod(np.arange(len(shown) ** 2), len(shown)))
     empirical, learned = empirical[c, o], learned[c, o]

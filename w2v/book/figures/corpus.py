@@ -16,8 +16,8 @@ from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Legend, Legen
 from bokeh.plotting import figure
 
 from . import group_colors, style_plot
-from ..blueprint import html_table
-from ..corpus import pairs
+from ..kit import html_table
+from ...corpus import pairs
 
 ROW_PX = 12  # height of one word's bar: room for a 10 px label
 

@@ -13,12 +13,18 @@ import dataclasses
 import inspect
 import io
 import json
+import math
 import tokenize
 from pathlib import Path
 
-from . import peers
+import numpy as np
 
-MODEL_FILE = Path(__file__).with_name("model.py")
+from .. import peers
+from ..step import training_step
+from ..train import Run
+from .kit import final_purity
+
+MODEL_FILE = Path(__file__).resolve().parents[1] / "model.py"  # the engine's w2v/model.py
 
 # Code line of model.py (without its trailing comment) → what it does, in plain words.
 NOTES: dict[str, str] = {
@@ -115,30 +121,6 @@ def field_comments(cls) -> dict[str, str]:
     return {name: comments.get(line, "") for line, name in names.items() if name in fields}
 
 
-# ---------------------------------------------------------------- tables for the chapters
-
-def html_table(headers: list[str], rows: list[list[object]], caption: str = "", numeric: tuple[int, ...] = (),
-               raw: tuple[int, ...] = (), table_id: str = "") -> str:
-    """A small, dependency-free HTML table (class w2v-table) for a chapter's generated tables.
-
-    Cells are escaped, except the columns listed in `raw` (already HTML); `numeric` columns are
-    right-aligned. `table_id` gives the table a stable anchor.
-    """
-    import html
-
-    def cell(i: int, value: object, tag: str = "td") -> str:
-        text = str(value) if i in raw else html.escape(str(value))
-        cls = ' class="num"' if i in numeric else ""
-        return f"<{tag}{cls}>{text}</{tag}>"
-
-    head = "".join(cell(i, h, "th") for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(cell(i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    ident = f' id="{html.escape(table_id)}"' if table_id else ""
-    return (f'<div class="w2v-table-wrap"><table class="w2v-table"{ident}>{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
-
-
 # ---------------------------------------------------------------- the parameter census's scale
 
 # The pre-trained GoogleNews vectors (w2v.peers, the engine's home of other word2vecs), for the census
@@ -169,3 +151,36 @@ def count_words(n: float) -> str:
             text = f"{value:.1f}" if value < 10 else f"{value:,.0f}"
             return f"{text.removesuffix('.0')} {word}"
     return f"{round(n, -3) if n >= 1e4 else round(n):,.0f}"
+
+
+# ---------------------------------------------------------------- the exercises
+
+def blueprint_exercises(run: Run, small: Run) -> dict:
+    """For the exercises of "Model blueprint": the checkpoint count from the recipe (and with one
+    step more and one fewer), the learning
+    rate at the middle step, one step from an all-zero W (nothing moves), and the recipe retrained
+    at a smaller dimension (`small`, only `dim` changed): its parameters and purity."""
+    corpus, config = run.corpus, run.config
+    V, D, T = corpus.vocab_size, config.dim, config.steps
+    assert small.corpus.vocab == corpus.vocab and small.config.dim < D
+    middle = (T - 1) // 2
+    # the first pair of the run, from W = 0 and W′ = 0 (W′'s own start)
+    W0 = np.zeros((V, D), np.float32)
+    W_out0 = np.zeros((D, V), np.float32)
+    zero = training_step(W0, W_out0, int(run.centers[0]), int(run.contexts[0]), config.lr_at(0))
+    # the rule at its edges: one step more, one step fewer
+    ce, one_more, one_fewer = config.checkpoint_every, T + 1, max(T - 1, 1)
+    return dict(steps=int(T), checkpoint_every=int(ce),
+                n_checkpoints=len(run.checkpoint_steps),
+                steps_one_more=int(one_more), steps_one_fewer=int(one_fewer),
+                n_checkpoints_one_more=len(dataclasses.replace(config, steps=one_more).checkpoint_steps()),
+                n_checkpoints_one_fewer=len(dataclasses.replace(config, steps=one_fewer).checkpoint_steps()),
+                lr=float(config.lr), lr_final=float(config.lr_final),
+                middle_step=int(middle), lr_middle=float(config.lr_at(middle)),
+                lr_middle_share=100 * config.lr_at(middle) / config.lr,
+                zero_loss=float(zero.loss), ln_V=math.log(V),
+                zero_grad_h=float(np.abs(zero.grad_h).max()),
+                zero_grad_W_out=float(np.abs(zero.grad_W_out).max()),
+                zero_moved=bool((zero.W_next != W0).any() or (zero.W_out_next != W_out0).any()),
+                D_small=int(small.config.dim), n_params_small=2 * V * int(small.config.dim),
+                purity=final_purity(run), purity_small=final_purity(small))
