@@ -1,4 +1,5 @@
-"""The co-occurrence table, the loss floor, PMI and the count-based baseline (w2v.counts)."""
+"""The co-occurrence table, the loss floor, PMI and the count-based baseline (w2v.counts), and the
+facts "What the model is fitting" glues from them (w2v.book.counts)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import torch
 
 from tiny_corpus import write_tiny
 from w2v import counts
+from w2v.book import counts as book_counts
 from w2v.corpus import load_corpus, pairs
 from w2v.model import SkipGram
 from w2v.train import load_config, train_or_load
@@ -125,20 +127,20 @@ def test_dim_runs_change_only_the_dimension(tmp_path):
     assert [r.W.shape[1] for r in runs] == [2, own]
     assert runs[1].key == train_or_load(folder, tmp_path / "cache").key        # the own D is the run itself
     assert dataclasses.replace(runs[0].config, dim=own) == runs[1].config
-    facts = counts.dim_facts(runs)
+    facts = book_counts.dim_facts(runs)
     assert facts["dims"] == [2, own] and all(loss >= facts["floor"] for loss in facts["losses"])
 
 
 def test_chapter_facts(tiny_run):
-    floor = counts.floor_facts(tiny_run)
+    floor = book_counts.floor_facts(tiny_run)
     assert floor["floor"] <= floor["pair_loss"] < floor["ln_V"]
     assert floor["n_pairs"] == len(tiny_run.pairs)
-    fit = counts.fit_facts(tiny_run)
+    fit = book_counts.fit_facts(tiny_run)
     assert fit["weighted_kl"] == pytest.approx(floor["pair_loss"] - floor["floor"])
     assert -1 <= fit["correlation"] <= 1 and 0 <= fit["unseen_mass"] <= 100
-    word = counts.picked_word(tiny_run.corpus)
+    word = book_counts.picked_word(tiny_run.corpus)
     assert word == tiny_run.corpus.analogies[0][0]
-    pm = counts.pmi_facts(tiny_run, word, k=3)
+    pm = book_counts.pmi_facts(tiny_run, word, k=3)
     assert len(pm["predicted"]) == 3 and set(pm["top_pmi"]) <= set(tiny_run.corpus.vocab)
     diag = counts.diagnostics(tiny_run.W, tiny_run.corpus, word)
     assert 0 <= diag["purity"] <= 1 and 0 <= diag["analogies"] <= len(tiny_run.corpus.analogies)
