@@ -294,7 +294,7 @@ def test_check_corpus_script(tmp_path):
 def test_sample_sentences_prefer_real_sentences_to_lists():
     """The corpus chapter's samples show how a group's words are used, not a bare list, where the
     corpus has such a sentence; each sample holds a word of its group."""
-    from w2v.book.figures.corpus import samples_for_group
+    from w2v.book.corpus import samples_for_group
 
     corpus = load_corpus(w2v.BOOK_CORPUS)
     for group in corpus.groups:
@@ -329,7 +329,7 @@ def test_the_book_corpus_keeps_the_rules_its_about_states():
 # ---------------------------------------------------------------- what the window lets the model see
 
 def test_function_word_shares_by_hand(tmp_path):
-    from w2v.book.figures.corpus import function_word_shares
+    from w2v.book.corpus import function_word_shares
 
     folder = write_corpus(tmp_path / "c", "the cat sees a dog\ncat sees dog\n",
                           groups="the\tfunction\na\tfunction\ncat\tanimal\ndog\tanimal\nsees\tverb\n")
@@ -341,7 +341,7 @@ def test_function_word_shares_by_hand(tmp_path):
 
 
 def test_separating_contexts_and_twins_by_hand(tmp_path):
-    from w2v.book.figures.corpus import analogy_word_pairs, separating_contexts, twin_lines
+    from w2v.book.corpus import analogy_word_pairs, separating_contexts, twin_lines
 
     folder = write_corpus(tmp_path / "c", "he is king\nshe is queen\nthe king rules\nthe queen rules\n"
                                           "the king rides\n",

@@ -185,9 +185,10 @@ def test_walkthrough_replay_from_the_pages_checkpoints(book_run):
 def test_the_books_corpus_is_under_every_budget(book_run):
     """Nothing is left out on the book's corpus: every checkpoint, every word of the heatmaps."""
     from w2v.book.figures import walkthrough as wt
+    from w2v.book.walkthrough import default_steps
 
     assert book_run.corpus.vocab_size <= wt.UPDATE_WORDS
-    data = wt.page_data(book_run, *wt.default_steps(book_run))
+    data = wt.page_data(book_run, *default_steps(book_run))
     assert "replay_every" not in data and "update_words" not in data
     assert wt.checkpoint_rule(book_run, wt.page_checkpoints(book_run)) == ""
 

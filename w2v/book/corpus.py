@@ -1,14 +1,95 @@
-"""The chapter "The corpus" (book/corpus.md): its exercise answers (`corpus_exercises`) and the
-pair count by its rule (`window_pair_count`)."""
+"""The chapter "The corpus" (book/corpus.md): the words by frequency (`frequency_order`), each
+group's share of the tokens (`token_shares`) and sample sentences (`samples_for_group`); what the
+window lets the model see (`function_word_shares`, `context_counts`, `separating_contexts`,
+`twin_lines`, over the word pairs of the analogy tests, `analogy_word_pairs`); its exercise answers
+(`corpus_exercises`) and the pair count by its rule (`window_pair_count`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..corpus import is_bare_list, pairs
 from ..counts import loss_floor
 from ..train import Run
 from .kit import last_mean
 
+
+def frequency_order(corpus) -> list[int]:
+    """Word ids, most frequent first; ties by vocabulary order (group, then word)."""
+    return sorted(range(corpus.vocab_size), key=lambda i: (-int(corpus.counts[i]), i))
+
+
+def token_shares(corpus) -> np.ndarray:
+    """(G,) fraction of all tokens that belong to each group."""
+    totals = np.bincount(corpus.word_group, weights=corpus.counts, minlength=len(corpus.groups))
+    return totals / totals.sum()
+
+
+def samples_for_group(corpus, group: str, n: int = 2) -> list[int]:
+    """The n sentences with the most distinct words of `group`, real sentences before bare lists
+    ("cat and dog" shows a group but not how its words are used); ties go to the longer, then the
+    earlier sentence. Deterministic."""
+    members = set(corpus.words_in_group(group))
+    scored = [(is_bare_list(s), -len(members.intersection(s)), -len(s), i) for i, s in enumerate(corpus.sentences)]
+    return [i for bare, hits, length, i in sorted(scored) if hits < 0][:n]
+
+
+# ---------------------------------------------------------------- what the window lets the model see
+
+def function_word_shares(corpus, window: int, group: str = "function") -> dict[str, float]:
+    """The share (%) of the (centre, context) pairs whose context is a word of `group`: over all
+    pairs, and over the pairs whose centre is not in `group` (a content word)."""
+    table = pairs(corpus, window)
+    function = np.asarray([g == corpus.groups.index(group) for g in corpus.word_group])
+    context_is = function[table[:, 1]]
+    content_centre = ~function[table[:, 0]]
+    return dict(all_pairs=100 * float(context_is.mean()),
+                content_pairs=100 * float(context_is[content_centre].mean()))
+
+
+def context_counts(corpus, window: int, word: str) -> np.ndarray:
+    """(V,) how often each word stands in the window of `word`, over the whole corpus."""
+    table = pairs(corpus, window)
+    return np.bincount(table[table[:, 0] == corpus.index[word], 1], minlength=corpus.vocab_size)
+
+
+def separating_contexts(corpus, window: int, x: str, y: str, top: int = 4) -> tuple[list, list]:
+    """The context words `x` has and `y` never has, and those `y` has and `x` never has: up to `top`
+    (word, count) each, most frequent first (ties by vocabulary order)."""
+    cx, cy = context_counts(corpus, window, x), context_counts(corpus, window, y)
+
+    def only(mine, other):
+        ids = [i for i in np.argsort(-mine, kind="stable") if mine[i] > 0 and other[i] == 0]
+        return [(corpus.vocab[i], int(mine[i])) for i in ids[:top]]
+
+    return only(cx, cy), only(cy, cx)
+
+
+def twin_lines(corpus, x: str, y: str) -> list[tuple[str, str]]:
+    """Pairs of lines that are the same but for `x` in one where the other has `y`: every such pair
+    gives x and y the same contexts, which pulls their vectors together."""
+    lines = {" ".join(s) for s in corpus.sentences}
+    twins = []
+    for s in corpus.sentences:
+        for i, w in enumerate(s):
+            if w == x:
+                other = " ".join(s[:i] + [y] + s[i + 1:])
+                if other in lines:
+                    twins.append((" ".join(s), other))
+    return twins
+
+
+def analogy_word_pairs(corpus) -> list[tuple[str, str]]:
+    """The word pairs the analogy tests compare, a with b and c with d, each pair once, in test order."""
+    seen = []
+    for a, b, c, d in corpus.analogies:
+        for pair in ((a, b), (c, d)):
+            if pair not in seen:
+                seen.append(pair)
+    return seen
+
+
+# ---------------------------------------------------------------- the exercises
 
 def window_pair_count(corpus, window: int) -> int:
     """The number of (centre, context) pairs by the counting rule of "The corpus": every two

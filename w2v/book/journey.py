@@ -1,5 +1,5 @@
-"""The chapter "Training journey" (book/journey.md): the spread over seeds it glues (`spread_facts`), its
-exercise answers (`journey_exercises`) and the oddity its exercise explains (`surprising_neighbour`)."""
+"""The chapter "Training journey" (book/journey.md): the spread over seeds it glues (`spread_facts`), the test
+the recipe does not answer under a bigger one (`bigger_model_facts`), its exercise answers (`journey_exercises`) and the oddity its exercise explains (`surprising_neighbour`)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,23 @@ def spread_facts(runs: list[Run], own_seed: int) -> dict[str, float]:
         facts[f"contrast_{stat}"] = summary["block_contrast"][stat]
     facts["own_rank"] = 1 + sum(row["analogies"] > own["analogies"] for row in table)  # 1 = no seed does better
     return facts
+
+
+def bigger_model_facts(names: list[str], found: dict, bigger: dict | None, t: int) -> dict:
+    """The numbers "What it would take" glues: test `t` (the one the recipe does not answer by the
+    offset) under the bigger recipe (w2v.seeds.bigger_runs), from `analogy_diagnostics` of the
+    bigger runs (`bigger`; None on a corpus without analogy tests, where none are trained: zeros
+    and NaN, and the page's note says why), and the tests the offset answers with the recipe but
+    not with the bigger one (`big_lost`, with how often 3CosAdd is still right)."""
+    if bigger is None:
+        return dict(big_right=0, big_near_c=0, big_near_b=0, big_offset=float("nan"), big_ac=float("nan"),
+                    big_by_offset=False, big_n_offset=0, big_lost="none", big_lost_right=0, big_lost_n=0)
+    lost = [i for i in range(len(names)) if found["by_offset"][i] and not bigger["by_offset"][i]]
+    return dict(big_right=int(bigger["right_count"][t]), big_near_c=int(bigger["nearest_of_c_count"][t]),
+                big_near_b=int(bigger["nearest_of_b_count"][t]), big_offset=float(bigger["offset_cos_median"][t]),
+                big_ac=float(bigger["cos_ac_median"][t]), big_by_offset=bool(bigger["by_offset"][t]),
+                big_n_offset=int(bigger["by_offset"].sum()), big_lost="; ".join(names[i] for i in lost) or "none",
+                big_lost_right=int(min((bigger["right_count"][i] for i in lost), default=0)), big_lost_n=len(lost))
 
 
 def journey_exercises(run: Run, small: Run, constant: Run) -> dict:

@@ -1,5 +1,6 @@
-"""The chapter "One training step, forward and backward" (book/walkthrough.md): its exercise
-answers (`walkthrough_exercises`). The page's data and figures are w2v.book.figures.walkthrough."""
+"""The chapter "One training step, forward and backward" (book/walkthrough.md): the two steps it
+shows first (`default_steps`) and its exercise answers (`walkthrough_exercises`). The page's data and
+figures are w2v.book.figures.walkthrough."""
 
 from __future__ import annotations
 
@@ -9,7 +10,33 @@ import numpy as np
 
 from ..step import step_of_run, training_step
 from ..train import Run
-from .figures.walkthrough import default_steps
+
+
+def default_steps(run) -> tuple[int, int]:
+    """An early step and a late step that train the SAME (centre, context) pair, so the
+    comparison shows what training did to one prediction.
+
+    Candidates: pairs trained both before the first checkpoint after step 0 (while the softmax
+    is still nearly uniform) and in the last tenth of training. Chosen: the one the final model
+    predicts most confidently, so the page shows learning at its clearest. Early = that pair's
+    first step from 1 on, late = its last step."""
+    steps = run.config.steps
+    centers, contexts = run.centers, run.contexts
+    early_until = min(run.config.checkpoint_every, steps)
+    late_from = steps - max(steps // 10, 1)
+    first_seen, last_seen = {}, {}
+    for t in range(1, early_until):
+        first_seen.setdefault((int(centers[t]), int(contexts[t])), t)
+    for t in range(late_from, steps):
+        last_seen[(int(centers[t]), int(contexts[t]))] = t
+    both = [pair for pair in first_seen if pair in last_seen]
+    if not both:
+        return min(1, steps - 1), steps - 1
+    scores = run.W @ run.W_out                                        # (V, V) final scores
+    log_p = scores - np.log(np.exp(scores - scores.max(1, keepdims=True)).sum(1, keepdims=True)) \
+        - scores.max(1, keepdims=True)                                # final log-probabilities
+    best = max(both, key=lambda pair: (log_p[pair], -first_seen[pair]))
+    return first_seen[best], last_seen[best]
 
 
 def _move(run: Run, step: int) -> float:

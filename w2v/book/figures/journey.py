@@ -629,23 +629,6 @@ def seed_bands(steps, purity: np.ndarray, analogies: np.ndarray, own: int, n_tes
     return column(*plots, sizing_mode="stretch_width", spacing=8)
 
 
-def bigger_model_facts(names: list[str], found: dict, bigger: dict | None, t: int) -> dict:
-    """The numbers "What it would take" glues: test `t` (the one the recipe does not answer by the
-    offset) under the bigger recipe (w2v.seeds.bigger_runs), from `analogy_diagnostics` of the
-    bigger runs (`bigger`; None on a corpus without analogy tests, where none are trained: zeros
-    and NaN, and the page's note says why), and the tests the offset answers with the recipe but
-    not with the bigger one (`big_lost`, with how often 3CosAdd is still right)."""
-    if bigger is None:
-        return dict(big_right=0, big_near_c=0, big_near_b=0, big_offset=float("nan"), big_ac=float("nan"),
-                    big_by_offset=False, big_n_offset=0, big_lost="none", big_lost_right=0, big_lost_n=0)
-    lost = [i for i in range(len(names)) if found["by_offset"][i] and not bigger["by_offset"][i]]
-    return dict(big_right=int(bigger["right_count"][t]), big_near_c=int(bigger["nearest_of_c_count"][t]),
-                big_near_b=int(bigger["nearest_of_b_count"][t]), big_offset=float(bigger["offset_cos_median"][t]),
-                big_ac=float(bigger["cos_ac_median"][t]), big_by_offset=bool(bigger["by_offset"][t]),
-                big_n_offset=int(bigger["by_offset"].sum()), big_lost="; ".join(names[i] for i in lost) or "none",
-                big_lost_right=int(min((bigger["right_count"][i] for i in lost), default=0)), big_lost_n=len(lost))
-
-
 def bigger_model_table(name: str, recipes: list[tuple[str, dict, int]], t: int) -> str:
     """One row per recipe (label, `analogy_diagnostics` over its runs, number of runs) for test `t`:
     the columns of the "What answers each test" table, so the two read side by side."""
