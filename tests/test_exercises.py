@@ -59,6 +59,26 @@ def test_welcome(tiny):
         [np.mean([run.corpus.word_group[n] == run.corpus.word_group[w] for n in run.neighbors[-1, w, :3]])
          for w in range(run.corpus.vocab_size)]))
     assert facts["last_mean_bigger"] == pytest.approx(bigger.losses[-run.config.checkpoint_every:].mean())
+    # pairs per centre word, counted by a loop over every position and every offset of the window
+    window = run.config.window
+    as_centre = {w: 0 for w in run.corpus.vocab}
+    for s in words:
+        for i, w in enumerate(s):
+            as_centre[w] += sum(1 for j in range(max(i - window, 0), min(i + window + 1, len(s))) if j != i)
+    assert facts["most_pairs"] == max(as_centre.values()) and facts["least_pairs"] == min(as_centre.values())
+    assert as_centre[facts["most_pairs_word"]] == facts["most_pairs"]
+    assert facts["median_pairs"] == pytest.approx(np.median(list(as_centre.values())))
+
+
+def test_welcome_page_facts(tiny):
+    run = tiny["run"]
+    facts = book_index.facts(run)
+    assert facts["n_params"] == run.W.size + run.W_out.size == 2 * facts["V"] * facts["D"]
+    assert facts["n_code_lines"] == 13                                # "the model in 13 lines of PyTorch"
+    assert facts["google_numbers_millions"] == 900 and facts["google_dim"] == 300
+    assert facts["google_to_params"] == pytest.approx(900_000_000 / facts["n_params"])
+    assert facts["param_ratio"] == round(facts["google_to_params"], -3)
+    assert facts["google_to_tokens"] == pytest.approx(1e11 / facts["n_tokens"])
 
 
 def test_blueprint(tiny):

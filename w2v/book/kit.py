@@ -1,7 +1,8 @@
 """What several chapters share that is no figure: a sentence's check (`Claims`), a generated table
 (`html_table`), raw HTML for a cell's output (`PageHTML`), the run's final purity and loss as the
-exercises read them (`final_purity`, `last_mean`) and how alike two words' windows are
-(`context_cosines`). The figures' own kit is w2v.book.figures."""
+exercises read them (`final_purity`, `last_mean`), how alike two words' windows are
+(`context_cosines`), and `glue_all`, which hands a chapter's facts to its page. The figures' own kit
+is w2v.book.figures."""
 
 from __future__ import annotations
 
@@ -45,6 +46,15 @@ class Claims:
         text = "*On this corpus, which is not the book's:* " + "; ".join(self.failed) + "."
         text = re.sub(r"(?<![\w.])[-\u2212]?nan\b%?", "\u2014", text)
         return re.sub(r"(?<![\w\]])-(?=\d)", "\u2212", text)  # a negative number's minus sign, as the prose prints it
+
+
+def glue_all(facts: dict, prefix: str = "") -> None:
+    """Glue every value of `facts` under its name (after `prefix`) for the page's text, as a chapter's
+    hidden cell does with myst-nb's glue; nothing is displayed."""
+    from myst_nb import glue
+
+    for name, value in facts.items():
+        glue(f"{prefix}{name}", value, display=False)
 
 
 def html_table(headers: list[str], rows: list[list[object]], caption: str = "", numeric: tuple[int, ...] = (),
