@@ -142,6 +142,18 @@ def neighbours_in_window(run, window: int) -> float:
     return float(np.mean(np.take_along_axis(together, ids, axis=1)))
 
 
+def page_facts(run, exercises: dict) -> dict:
+    """What the page glues: the book's recipe as the settings start (`pg_<setting>`), the purity's
+    k, and the answers of `exercise_facts` (`exercises`), shares in per cent as everywhere else."""
+    config = run.config
+    facts = dict(pg_steps=int(config.steps), pg_dim=int(config.dim), pg_window=int(config.window),
+                 pg_lr=float(config.lr), pg_lr_final=float(config.lr_final),
+                 pg_loss_window=int(config.checkpoint_every), pg_purity_k=min(PURITY_K, run.neighbors.shape[-1]))
+    facts.update({name: 100 * value if name.endswith(("_purity", "_together")) else value
+                  for name, value in exercises.items()})
+    return facts
+
+
 def exercise_facts(run, cache_dir=None) -> dict:
     """The answers of the exercises of "Your turn", from the Python engine: the book's corpus
     trained with each recipe of `exercise_recipes` (cached like every run), and the book's own
