@@ -70,6 +70,20 @@ def test_welcome(tiny):
     assert facts["median_pairs"] == pytest.approx(np.median(list(as_centre.values())))
 
 
+def test_blueprint_recipe(tiny):
+    import dataclasses
+
+    from w2v.train import TrainConfig
+
+    run = tiny["run"]
+    facts = book_blueprint.recipe_facts(run)
+    assert facts["steps"] == run.config.steps and facts["n_checkpoints"] == len(run.checkpoint_steps)
+    assert facts["window_words"] == f"{run.config.window} words" and facts["optimizer"] == "sgd"
+    table = book_blueprint.recipe_table(run.config)
+    assert table.count("<tr>") == 1 + len(dataclasses.fields(TrainConfig))   # the header, then a row per field
+    assert f"<code>steps</code></td><td class=\"num\">{run.config.steps:,}" in table
+
+
 def test_welcome_page_facts(tiny):
     run = tiny["run"]
     facts = book_index.facts(run)

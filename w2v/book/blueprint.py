@@ -3,7 +3,8 @@
 `code_lines` reads w2v/model.py with `tokenize` and returns its code lines (blank, comment-only
 and docstring lines left out), each as the code without its trailing comment. `NOTES` explains
 every one of them; the chapter checks that the two match exactly, so editing model.py without
-its notes fails the build. `field_comments` reads the comment beside every TrainConfig field.
+its notes fails the build. `field_comments` reads the comment beside every TrainConfig field, and
+`recipe_table` shows them beside the book's recipe; `recipe_facts` is the recipe as the text glues it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import numpy as np
 
 from .. import peers
 from ..step import training_step
-from ..train import Run
-from .kit import final_purity
+from ..train import Run, TrainConfig
+from .kit import final_purity, html_table
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "model.py"  # the engine's w2v/model.py
 
@@ -119,6 +120,34 @@ def field_comments(cls) -> dict[str, str]:
             names[node.lineno] = node.target.id
     fields = {f.name for f in dataclasses.fields(cls)}
     return {name: comments.get(line, "") for line, name in names.items() if name in fields}
+
+
+# ---------------------------------------------------------------- the recipe
+
+def recipe_facts(run: Run) -> dict:
+    """The book's recipe as "The training recipe" glues it, with the number of checkpoints saved."""
+    config = run.config
+    return dict(steps=int(config.steps), window=int(config.window),
+                window_words=f"{config.window} word" + ("s" if config.window != 1 else ""),
+                lr=float(config.lr), lr_final=float(config.lr_final), optimizer=str(config.optimizer),
+                checkpoint_every=int(config.checkpoint_every), n_checkpoints=int(len(run.checkpoint_steps)))
+
+
+def recipe_table(config: TrainConfig) -> str:
+    """Every field of TrainConfig with the book's value (marked * where it is not the default) and
+    the comment written beside the field in w2v/train.py; a field without a comment is an error."""
+    comments = field_comments(TrainConfig)
+    fields = [f.name for f in dataclasses.fields(TrainConfig)]
+    assert set(comments) == set(fields) and all(comments.values()), "every TrainConfig field needs a comment"
+    defaults = TrainConfig()
+
+    def shown(value):
+        return f"{value:,}" if isinstance(value, int) else str(value)
+
+    rows = [[f"<code>{name}</code>", shown(getattr(config, name)) + ("" if getattr(config, name) == getattr(defaults, name) else " *"),
+             comments[name]] for name in fields]
+    return html_table(["field", "value", "meaning"], rows, numeric=(1,), raw=(0,),
+                      caption="The training recipe of the book's run (w2v/train.py, TrainConfig)", table_id="config-table")
 
 
 # ---------------------------------------------------------------- the parameter census's scale
