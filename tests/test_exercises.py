@@ -170,6 +170,20 @@ def test_walkthrough(tiny):
     # the constant learning rate: every step's lr is the start's
     assert np.allclose(constant.lrs(), run.config.lr)
     assert facts["move_ratio"] == pytest.approx(facts["move_late"] / facts["move_early"])
+    assert facts["shift_change"] < 1e-12 and facts["exp_1000"] == "inf"   # softmax ignores a shift; e^1000 overflows
+
+
+def test_walkthrough_page(tiny):
+    run = tiny["run"]
+    early, late = book_walkthrough.default_steps(run)
+    for step in (early, late):
+        book_walkthrough.check_against_autograd(run, step)                 # passes: the step is autograd's
+    facts = book_walkthrough.page_facts(run, early, late)
+    assert all(isinstance(v, str) for v in facts.values())
+    assert facts["wt_V"] == str(run.corpus.vocab_size) and facts["wt_early"] == f"{early:,}"
+    assert facts["wt_rows_moved"] == "1" and facts["wt_cols_moved"] == str(run.corpus.vocab_size)
+    center, context = int(run.centers[early]), int(run.contexts[early])
+    assert facts["wt_center"] == run.corpus.vocab[center] and facts["wt_context"] == run.corpus.vocab[context]
 
 
 def test_journey(tiny):
