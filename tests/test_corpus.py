@@ -354,6 +354,28 @@ def test_separating_contexts_and_twins_by_hand(tmp_path):
     assert analogy_word_pairs(corpus) == [("king", "queen")]
 
 
+def test_the_chapters_facts_by_hand(tmp_path):
+    from w2v.book.corpus import frequency_facts, size_facts, window_facts
+
+    folder = write_corpus(tmp_path / "c", "he is king\nshe is queen\nthe king rules\nthe queen rules\n"
+                                          "the king rides\n",
+                          groups="he\tpeople\nshe\tpeople\nking\tpeople\nqueen\tpeople\nis\tfunction\n"
+                                 "the\tfunction\nrules\tverbs\nrides\tverbs\n",
+                          analogies="king queen king queen\n")
+    corpus = load_corpus(folder)
+    sizes = size_facts(corpus)
+    assert (sizes["n_sentences"], sizes["n_tokens"], sizes["V"], sizes["min_len"], sizes["max_len"]) == (5, 15, 8, 3, 3)
+    freq = frequency_facts(corpus, n_top=2)
+    assert freq["top_word"] in {"king", "the"} and freq["top_count"] == 3 and freq["min_count"] == 1
+    assert freq["rarest"] == "he, she, rides" or set(freq["rarest"].split(", ")) == {"he", "she", "rides"}
+    assert freq["big_group"] == "people" and freq["big_group_share"] == pytest.approx(100 * 7 / 15)
+    seen = window_facts(corpus, 2)
+    assert seen["fw_all"] > 0 and seen["pronoun_lines"] == 2 and seen["pronoun_lines_without_people"] == 0
+    assert seen["pronoun_in_window"] == 2 and seen["pronoun_share"] == pytest.approx(100 * 2 / 5)
+    assert (seen["pair_x"], seen["pair_y"], seen["x_first"], seen["y_first"]) == ("king", "queen", "he", "she")
+    assert seen["x_only"] == "he, rides" and seen["y_top3"] == "she" and seen["n_twins"] == 1
+
+
 def test_pronouns_only_about_people_and_inside_the_window(corpus):
     """The book's corpus: he, she, his and her only in lines with a person (never 'he eats bread')."""
     gendered = {"he", "she", "his", "her"} & set(corpus.vocab)

@@ -146,6 +146,15 @@ def test_corpus(tiny):
     assert facts["floor_wide"] > facts["floor"]
 
 
+def test_corpus_pair_facts(tiny):
+    run = tiny["run"]
+    facts = book_corpus.pair_facts(run)
+    assert facts["n_pairs"] == len(run.pairs) and facts["steps"] == run.config.steps
+    assert facts["passes"] == pytest.approx(run.config.steps / len(run.pairs))
+    counts = np.bincount(run.step_pair, minlength=len(run.pairs))
+    assert facts["times"] in {str(counts.min()), f"{counts.min()} or {counts.max()}"}
+
+
 def test_walkthrough(tiny):
     run, constant = tiny["run"], tiny["constant"]
     facts = book_walkthrough.walkthrough_exercises(run, constant)

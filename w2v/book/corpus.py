@@ -1,6 +1,7 @@
-"""The chapter "The corpus" (book/corpus.md): the words by frequency (`frequency_order`), each
-group's share of the tokens (`token_shares`) and sample sentences (`samples_for_group`); what the
-window lets the model see (`function_word_shares`, `context_counts`, `separating_contexts`,
+"""The chapter "The corpus" (book/corpus.md): what its text glues, section by section (`size_facts`,
+`frequency_facts`, `pair_facts`, `window_facts`), from the words by frequency (`frequency_order`),
+each group's share of the tokens (`token_shares`), sample sentences (`samples_for_group`) and what
+the window lets the model see (`function_word_shares`, `context_counts`, `separating_contexts`,
 `twin_lines`, over the word pairs of the analogy tests, `analogy_word_pairs`); its exercise answers
 (`corpus_exercises`) and the pair count by its rule (`window_pair_count`)."""
 
@@ -12,6 +13,81 @@ from ..corpus import is_bare_list, pairs
 from ..counts import loss_floor
 from ..train import Run
 from .kit import last_mean
+
+
+def size_facts(corpus) -> dict:
+    """The corpus in numbers: sentences, tokens, words, groups, and the sentences' lengths."""
+    lengths = [len(s) for s in corpus.sentences]
+    return dict(n_sentences=len(corpus.sentences), n_tokens=int(corpus.n_tokens), V=int(corpus.vocab_size),
+                n_groups=len(corpus.groups), min_len=min(lengths), max_len=max(lengths),
+                mean_len=float(np.mean(lengths)))
+
+
+def frequency_facts(corpus, n_top: int = 10) -> dict:
+    """"How often each word occurs": the most frequent word, the share of the tokens the `n_top`
+    most frequent take, the rarest words, and the group with the largest share of the tokens."""
+    order = frequency_order(corpus)
+    top = order[0]
+    top_share = float(corpus.counts[order[:n_top]].sum() / corpus.n_tokens)
+    assert top_share > n_top / corpus.vocab_size, "the most frequent words should take more than their even share"
+    rarest = [corpus.vocab[i] for i in order if corpus.counts[i] == corpus.counts.min()]
+    shares = token_shares(corpus)
+    biggest = int(np.argmax(shares))
+    return dict(top_word=corpus.vocab[top], top_count=int(corpus.counts[top]), top_group=corpus.group_of(corpus.vocab[top]),
+                n_top=n_top, top_share=100 * top_share, min_count=int(corpus.counts.min()), rarest=", ".join(rarest),
+                n_rarest=len(rarest), rarest_share=100 * len(rarest) / corpus.vocab_size,
+                rarest_examples=", ".join(rarest[:5]) + (", …" if len(rarest) > 5 else ""),
+                rarest_words=f"{len(rarest)} word{'s' if len(rarest) > 1 else ''}",
+                big_group=corpus.groups[biggest], big_group_share=float(100 * shares[biggest]))
+
+
+def pair_facts(run: Run) -> dict:
+    """"From sentences to training pairs": the pairs, per token, the steps, the passes over the pairs
+    they make and how often each pair is trained (shuffled passes: equally often, give or take one)."""
+    n_pairs, steps = len(run.pairs), int(run.config.steps)
+    times = np.bincount(run.step_pair, minlength=n_pairs)   # how often each pair was trained
+    assert times.max() - times.min() <= 1, "shuffled passes: every pair is trained equally often, give or take one"
+    return dict(n_pairs=n_pairs, pairs_per_token=float(n_pairs / run.corpus.n_tokens), steps=steps,
+                passes=float(steps / n_pairs),
+                times=f"{times.min()} or {times.max()}" if times.min() != times.max() else str(times.min()))
+
+
+def window_facts(corpus, window: int) -> dict:
+    """"What the window lets the model see": the share of the pairs whose context is a function
+    word (`fw_*`); the lines with he, she, his or her, and how many of them have one in the window of a
+    people word (`pronoun_*`; `pronoun_lines_without_people`: lines with a pronoun and no people word);
+    for the first word pair the tests compare, the contexts only one of the two has (`x_only`,
+    `y_only`: all found, most frequent first; the first of each, `x_first` and `y_first`, empty when
+    there is none; the first three, `x_top3` and `y_top3`) and those
+    they share; the twin lines of every pair the tests compare."""
+    shares = (function_word_shares(corpus, window) if "function" in corpus.groups  # a group of groups.tsv
+              else dict(all_pairs=0.0, content_pairs=0.0))
+    # he, she, his and her stand only in lines about people, and inside the window of a people word
+    gendered = {"he", "she", "his", "her"}
+    people = set(corpus.words_in_group("people")) if "people" in corpus.groups else set()
+    pronoun_lines = [s for s in corpus.sentences if gendered & set(s)]
+    in_window = sum(any(s[j] in gendered for i, w in enumerate(s) if w in people
+                        for j in range(max(0, i - window), min(len(s), i + window + 1)) if j != i)
+                    for s in corpus.sentences)
+    # the first pair the tests compare (king / queen on the book's corpus)
+    pairs_tested = analogy_word_pairs(corpus)
+    pair_x, pair_y = pairs_tested[0] if pairs_tested else tuple(corpus.vocab[:2])
+    x_only, y_only = separating_contexts(corpus, window, pair_x, pair_y)
+    both = np.minimum(context_counts(corpus, window, pair_x), context_counts(corpus, window, pair_y))
+    shared = [corpus.vocab[i] for i in np.argsort(-both, kind="stable")[:4] if both[i] > 0]
+    twins = {pair: twin_lines(corpus, *pair) for pair in pairs_tested}
+    twin_x, twin_y = next((t[0] for t in twins.values() if t), ("(no twin line)", "(no twin line)"))
+    return dict(fw_all=shares["all_pairs"], fw_content=shares["content_pairs"],
+                fw_words=", ".join(corpus.words_in_group("function")) if "function" in corpus.groups else "none",
+                pronoun_lines=len(pronoun_lines), pronoun_in_window=in_window,
+                pronoun_share=100 * in_window / len(corpus.sentences),
+                pronoun_lines_without_people=sum(not people & set(s) for s in pronoun_lines),
+                pair_x=pair_x, pair_y=pair_y,
+                x_only=", ".join(w for w, _ in x_only) or "nothing", y_only=", ".join(w for w, _ in y_only) or "nothing",
+                x_first=x_only[0][0] if x_only else "", y_first=y_only[0][0] if y_only else "",
+                x_top3=", ".join(w for w, _ in x_only[:3]) or "none", y_top3=", ".join(w for w, _ in y_only[:3]) or "none",
+                pair_shared=", ".join(shared) or "none",
+                n_twins=sum(len(t) for t in twins.values()), n_test_pairs=len(pairs_tested), twin_x=twin_x, twin_y=twin_y)
 
 
 def frequency_order(corpus) -> list[int]:
