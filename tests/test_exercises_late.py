@@ -185,6 +185,24 @@ def test_group_share_is_the_between_group_share_of_the_spread():
     assert np.mean(shares) == pytest.approx(3 / 15, abs=0.01)
 
 
+def test_similarity_facts_by_loops(tiny):
+    _, _, run = tiny
+    corpus, V = run.corpus, run.corpus.vocab_size
+    cos = np.array([[cosine(run.W[a], run.W[b]) for b in range(V)] for a in range(V)])
+    facts = book_weights.similarity_facts(corpus, cos)
+    pair = max(itertools.combinations(range(V), 2), key=lambda ab: cos[ab])
+    assert {facts["pair_a"], facts["pair_b"]} == {corpus.vocab[pair[0]], corpus.vocab[pair[1]]}
+    assert facts["pair_cos"] == pytest.approx(cos[pair])
+    within = {}
+    for g, name in enumerate(corpus.groups):
+        members = [w for w in range(V) if corpus.word_group[w] == g]
+        if len(members) > 1:
+            within[name] = np.mean([cos[a, b] for a in members for b in members if a != b])
+    assert facts["tightest"] == max(within, key=within.get) and facts["loosest"] == min(within, key=within.get)
+    assert facts["n_sized"] == len(within) and 0 <= facts["n_wins"] <= facts["n_sized"]
+    assert facts["tightest_cos"] == f"{within[facts['tightest']]:.2f}".replace("-", "\u2212")
+
+
 def test_weights_exercises(tiny):
     folder, cache, run = tiny
     corpus = run.corpus

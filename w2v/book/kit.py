@@ -1,7 +1,8 @@
 """What several chapters share that is no figure: a sentence's check (`Claims`), a generated table
 (`html_table`), raw HTML for a cell's output (`PageHTML`), the run's final purity and loss as the
 exercises read them (`final_purity`, `last_mean`), how alike two words' windows are
-(`context_cosines`), and `glue_all`, which hands a chapter's facts to its page. The figures' own kit
+(`context_cosines`), and `glue_all`, which hands a chapter's facts to its page (`signed`: a
+number as the prose prints it). The figures' own kit
 is w2v.book.figures."""
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ def glue_all(facts: dict, prefix: str = "") -> None:
 
     for name, value in facts.items():
         glue(f"{prefix}{name}", value, display=False)
+
+
+def signed(x: float) -> str:
+    """Two decimals with a true minus sign (U+2212), as in the prose."""
+    return f"{x:.2f}".replace("-", "\u2212")
 
 
 def html_table(headers: list[str], rows: list[list[object]], caption: str = "", numeric: tuple[int, ...] = (),

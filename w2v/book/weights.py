@@ -1,5 +1,6 @@
-"""The chapter "Inside the weights" (book/weights.md): its exercise answers (`weights_exercises`)
-and the oddities its exercises explain (`closest_pair_contexts`, `palest_square`)."""
+"""The chapter "Inside the weights" (book/weights.md): what its similarity heatmap shows
+(`similarity_facts`), its exercise answers (`weights_exercises`) and the oddities its exercises
+explain (`closest_pair_contexts`, `palest_square`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,45 @@ import numpy as np
 
 from .. import analysis, counts
 from ..train import Run
-from .kit import context_cosines
+from .kit import context_cosines, signed
+
+
+def similarity_facts(corpus, cos: np.ndarray) -> dict:
+    """What the text says of the cosine matrix `cos` (V, V) of the rows of W: the tightest and the
+    loosest group (mean cosine of two of its words), how many groups of two or more words have a
+    square on the diagonal darker than any other block in its row (`n_wins` of `n_sized`), the two
+    groups of the darkest block off the diagonal, and the most similar pair of different words."""
+    word_group, V = corpus.word_group, corpus.vocab_size
+    other_word = ~np.eye(V, dtype=bool)  # leave out a word with itself
+    group_within = {}
+    for g, name in enumerate(corpus.groups):
+        members = word_group == g
+        if members.sum() > 1:
+            block = cos[np.ix_(members, members)]
+            group_within[name] = float(block[~np.eye(len(block), dtype=bool)].mean())
+    tightest = max(group_within, key=group_within.get)
+    loosest = min(group_within, key=group_within.get)
+    # Block means: block[a, b] is the mean cosine of a word of group a and one of group b.
+    G = len(corpus.groups)
+    block = np.full((G, G), np.nan)
+    for a in range(G):
+        for b in range(G):
+            pick = np.outer(word_group == a, word_group == b) & other_word
+            if pick.any():
+                block[a, b] = cos[pick].mean()
+    off = block.copy()
+    np.fill_diagonal(off, -np.inf)
+    best_other = np.argmax(np.nan_to_num(off, nan=-np.inf), axis=1)   # (G,) each row's rival
+    has_square = ~np.isnan(np.diag(block))
+    diag_wins = has_square & (np.diag(block) > off[np.arange(G), best_other])
+    a, b = sorted(np.unravel_index(np.argmax(np.nan_to_num(off, nan=-np.inf)), off.shape))
+    pair_cos = np.where(other_word, cos, -np.inf)
+    i, j = np.unravel_index(np.argmax(pair_cos), pair_cos.shape)
+    return dict(tightest=tightest, tightest_cos=signed(group_within[tightest]),
+                loosest=loosest, loosest_cos=signed(group_within[loosest]),
+                n_sized=int(has_square.sum()), n_wins=int(diag_wins.sum()),
+                rival_a=corpus.groups[a], rival_b=corpus.groups[b], rival_cos=signed(block[a, b]),
+                pair_a=corpus.vocab[i], pair_b=corpus.vocab[j], pair_cos=float(cos[i, j]))
 
 
 def group_share(M: np.ndarray, word_group: np.ndarray) -> float:
