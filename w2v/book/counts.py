@@ -1,7 +1,8 @@
 """The chapter "What the model is fitting" (book/counts.md): what it glues, each a dict of plain
-values computed with w2v.counts (`floor_facts`, `fit_facts`, `dim_facts`, `pmi_facts`,
-`baseline_facts`, around the word `picked_word` chooses), and its exercise answers
-(`counts_exercises`)."""
+values computed with w2v.counts (`floor_facts`, `walkthrough_pair_facts`, `fit_facts`, `dim_facts`
+and `dim_text_facts`, `pmi_facts`, `baseline_facts`, around the word `picked_word` chooses), the
+count-based baseline's table and verdict (`baseline_table`, `baseline_verdict`), and its exercise
+answers (`counts_exercises`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from ..corpus import Corpus
 from ..counts import (conditional, conditional_entropy, cooccurrence, count_baseline, diagnostics, kl_per_word,
                       learned_conditional, pair_loss, pmi)
 from ..seeds import spread_summary, spread_table
+from ..step import step_of_run
 from ..train import Run
+from .kit import html_table
+from .walkthrough import default_steps
 
 
 def floor_facts(run: Run) -> dict:
@@ -26,6 +30,16 @@ def floor_facts(run: Run) -> dict:
                 ln_V=float(np.log(run.corpus.vocab_size)), n_pairs=int(len(run.pairs)),
                 n_cells=int((counts > 0).sum()), n_all_cells=int(counts.size),
                 context_counts_max=int(counts.max()))
+
+
+def walkthrough_pair_facts(run: Run) -> dict:
+    """The walkthrough's pair on its row of the table: the share p(o | c) that minimises the row's
+    loss, and the probability the model gave it at the walkthrough's late step."""
+    _, late = default_steps(run)
+    step = step_of_run(run, late)
+    share = conditional(cooccurrence(run.pairs, run.corpus.vocab_size))[step.center, step.context]
+    return dict(wt_c=run.corpus.vocab[step.center], wt_o=run.corpus.vocab[step.context], wt_late=int(late),
+                wt_share=float(share), wt_p=float(step.p[step.context]))
 
 
 def fit_facts(run: Run) -> dict:
@@ -55,6 +69,19 @@ def dim_facts(runs: list[Run]) -> dict:
     counts = cooccurrence(runs[0].pairs, runs[0].corpus.vocab_size)
     losses = [pair_loss(r.W, r.W_out, counts) for r in runs]
     return dict(dims=[int(r.config.dim) for r in runs], losses=losses, floor=conditional_entropy(counts))
+
+
+def dim_text_facts(by_dim: dict, dim: int, longer: Run) -> dict:
+    """What the text says of `dim_facts` (`by_dim`): the loss at the lowest dimension, at the book's
+    (`dim`) and at the highest, and the gap left to the floor; and how much of the gap at the
+    book's D the recipe trained longer (`longer`, only `steps` raised) closes (`closed`, a share)."""
+    dims, losses = by_dim["dims"], by_dim["losses"]
+    mine = dims.index(dim)
+    long_loss = pair_loss(longer.W, longer.W_out, cooccurrence(longer.pairs, longer.corpus.vocab_size))
+    closed = (losses[mine] - long_loss) / (losses[mine] - by_dim["floor"])
+    return dict(dim_low=dims[0], dim_high=dims[-1], loss_low=losses[0], loss_mine=losses[mine], loss_high=losses[-1],
+                gap_high=losses[-1] - by_dim["floor"], long_steps=int(longer.config.steps),
+                long_loss=float(long_loss), long_closed=100 * closed, closed=closed)
 
 
 def picked_word(corpus: Corpus) -> str:
@@ -90,6 +117,56 @@ def baseline_facts(run: Run, runs: list[Run], word: str) -> dict:
     max) of every diagnostic over the seed runs `runs` (w2v.seeds.seed_runs)."""
     return dict(svd=diagnostics(count_baseline(run), run.corpus, word), own=diagnostics(run.W, run.corpus, word),
                 seeds=spread_summary(spread_table(runs)), n_seeds=len(runs))
+
+
+# The baseline table's rows: (label, diagnostic, scale, format); `baseline_verdict` compares at this precision.
+BASELINE_ROWS = (("top-3 purity (%)", "purity", 100, "{:.0f}"), ("3CosAdd (of {A})", "analogies", 1, "{:g}"),
+                 ("nearest of c", "nearest_of_c", 1, "{:g}"), ("nearest to b + c", "b_plus_c", 1, "{:g}"),
+                 ("block contrast", "block_contrast", 1, "{:.2f}"))
+
+
+def _shown(fmt: str, value: float) -> str:
+    """A diagnostic as the table prints it; "—" where the corpus gives nothing to measure (block
+    contrast with no groups.tsv)."""
+    return "\u2014" if np.isnan(value) else fmt.format(value)
+
+
+def baseline_table(base: dict, n_analogies: int, dim: int) -> str:
+    """The table of `baseline_facts` (`base`): each diagnostic of the PPMI + SVD vectors, of the
+    book's run and over the seed runs (median and range)."""
+    svd, own, spread = base["svd"], base["own"], base["seeds"]
+
+    def cells(key, scale, fmt):
+        s = {k: _shown(fmt, scale * v) for k, v in spread[key].items()}
+        return [_shown(fmt, scale * svd[key]), _shown(fmt, scale * own[key]),
+                "\u2014" if np.isnan(spread[key]["median"]) else f"{s['median']} ({s['min']}–{s['max']})"]
+
+    n = base["n_seeds"]
+    return html_table(
+        ["diagnostic", "PPMI + SVD", "this run", f"{n} seeds"],
+        [[label.format(A=n_analogies), *cells(key, scale, fmt)] for label, key, scale, fmt in BASELINE_ROWS],
+        caption=f"The count-based vectors and the trained skip-gram, both "
+                f"with D = {dim}, scored the same way: this book's run, and "
+                f"the median (range) of the {n} seed runs.",
+        numeric=(1, 2), table_id="count-baseline-table")
+
+
+def baseline_verdict(base: dict) -> str:
+    """Where the count-based vectors stand against the median trained run, measure by measure, at
+    the precision the table prints them: a difference the table does not show is "level"."""
+    names = {"purity": "purity", "analogies": "analogies", "block_contrast": "block contrast"}
+    printed = {key: (scale, fmt) for _, key, scale, fmt in BASELINE_ROWS}
+
+    def as_printed(key, value):
+        scale, fmt = printed[key]
+        return float(fmt.format(scale * value)) if not np.isnan(value) else np.nan
+
+    svd, spread = base["svd"], base["seeds"]
+    side = {key: np.sign(as_printed(key, svd[key]) - as_printed(key, spread[key]["median"])) for key in names}
+    verdict = [f"{word} on {' and '.join(names[k] for k in names if side[k] == sign)}"
+               for sign, word in ((1, "ahead"), (-1, "behind"), (0, "level"))
+               if any(side[k] == sign for k in names)]
+    return "; ".join(verdict)
 
 
 def counts_exercises(run: Run, wide: Run, low: Run) -> dict:
