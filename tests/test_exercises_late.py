@@ -238,6 +238,31 @@ def test_weights_exercises(tiny):
 
 # ---------------------------------------------------------------- Two faces of every word
 
+def test_two_faces_page_facts(tiny):
+    _, _, run = tiny
+    corpus, W, W_out = run.corpus, run.W, run.W_out
+    V = corpus.vocab_size
+    picked = book_two_faces.example_facts(run)
+    ex = corpus.index[picked["example"]]
+    assert picked["centre_steps"] == sum(int(c) == ex for c in run.centers)
+    two_face = np.array([cosine(W[w], W_out[:, w]) for w in range(V)])
+    cos = book_two_faces.cosine_facts(corpus, two_face)
+    assert cos["n_negative"] == sum(two_face < 0) and cos["most_similar"] == corpus.vocab[int(np.argmax(two_face))]
+    pull = book_two_faces.window_facts(run, ex)
+    mates = sum(corpus.word_group[c] == corpus.word_group[o] for c, o in run.pairs[:, :2])
+    assert pull["mate_fraction"] == pytest.approx(mates / len(run.pairs))
+    assert pull["ex_pairs"] == sum(int(c) == ex for c in run.pairs[:, 0])
+    gauge = book_two_faces.gauge_facts(W, W_out, two_face)
+    assert gauge["n_self_negative"] == sum(float(W[w] @ W_out[:, w]) < 0 for w in range(V))
+    assert gauge["imbalance_run"] >= 1 and gauge["imbalance_A"] >= 1
+    near_W = np.argsort(-np.array([[cosine(W[a], W[b]) if a != b else -2 for b in range(V)] for a in range(V)]),
+                        axis=1, kind="stable")[:, :3]
+    predicted = np.argsort(-(W[ex] @ W_out))[:3]
+    near = book_two_faces.neighbour_facts(run, ex, near_W, near_W, predicted, 3)
+    assert near["k"] == 3 and near["near_W"] == ", ".join(corpus.vocab[j] for j in near_W[ex])
+    assert near["purity_W"] == pytest.approx(100 * near["purity_W_share"]) and 1 <= near["self_rank_example"] <= V
+
+
 def test_two_faces_exercises(tiny):
     folder, cache, run = tiny
     corpus = run.corpus
