@@ -83,6 +83,17 @@ def heatmap_words(corpus, budget: int = HEATMAP_WORDS) -> np.ndarray:
     return by_group[keep[by_group]]
 
 
+def group_spans(groups_in_order: np.ndarray) -> list[tuple[int, int, int]]:
+    """(group, first position, last position) for each run of one group in display order: where the
+    heatmaps of "What the model is fitting" and "Inside the weights" draw a group's lines."""
+    spans, start = [], 0
+    for i in range(1, len(groups_in_order) + 1):
+        if i == len(groups_in_order) or groups_in_order[i] != groups_in_order[start]:
+            spans.append((int(groups_in_order[start]), start, i - 1))
+            start = i
+    return spans
+
+
 def heatmap_rule(corpus, shown) -> str:
     """The caption's sentence that says which words a figure of `heatmap_words` leaves out ("" if none)."""
     if len(shown) == corpus.vocab_size:
