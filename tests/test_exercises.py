@@ -195,6 +195,41 @@ def test_walkthrough_page(tiny):
     assert facts["wt_center"] == run.corpus.vocab[center] and facts["wt_context"] == run.corpus.vocab[context]
 
 
+def test_journey_page_facts(tiny):
+    from w2v import analysis
+
+    run, small, constant = tiny["run"], tiny["small"], tiny["constant"]
+    corpus, V, window = run.corpus, run.corpus.vocab_size, run.config.checkpoint_every
+    assert book_journey.run_facts(run)["n_checkpoints"] == len(run.checkpoint_steps)
+    loss = book_journey.loss_facts(run)
+    assert loss["ln_V"] == pytest.approx(math.log(V)) and loss["loss_0"] == pytest.approx(math.log(V), abs=1e-5)
+    assert loss["last_mean"] == pytest.approx(float(np.mean(run.losses[-window:])), rel=1e-5)
+    purity = np.array([analysis.neighbor_purity(n, corpus.word_group, 3) for n in run.neighbors])
+    near = book_journey.purity_facts(run, purity, 0.25, 3)
+    assert near["purity_end"] == pytest.approx(100 * purity[-1]) and near["start_word"] in corpus.vocab
+    half = [s for s, v in zip(run.checkpoint_steps, purity) if v >= 0.5]
+    assert near["reaches_half"] == bool(half) and near["purity_half_step"] == (half[0] if half else run.config.steps)
+    right = run.analogy_ranks == 1
+    answers = book_journey.analogy_facts(run, right)
+    assert answers["final_score"] == right[-1].sum() and answers["score_0"] == right[0].sum()
+    assert answers["analogy_changes"] == sum((right[c] != right[c + 1]).sum() for c in range(len(right) - 1))
+    apart = book_journey.apart_facts(run)
+    assert apart["n_final_pairs"] == V * run.neighbors.shape[-1] and 0 <= apart["apart_share"] <= 100
+    tests = book_journey.offset_tests(corpus)
+    found = analysis.analogy_diagnostics(np.stack([r.W for r in (run, small, constant) if r.W.shape == run.W.shape]),
+                                         np.array([corpus.ids(t) for t in tests]))
+    wa = book_journey.offset_test_facts(corpus, run.config.window, tests, found, 2)
+    t = book_journey.weakest_test(found)
+    assert wa["wa_bad"] == " : ".join(tests[t][:2]) + " :: " + " : ".join(tests[t][2:]) and wa["wa_n_seeds"] == 2
+    conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
+    settling = book_journey.convergence_facts(run, conv)
+    assert settling["conv_first"] == conv.min() and settling["conv_last"] == conv.max()
+    picked = book_journey.settling_words(corpus, conv)
+    assert picked[0] == int(np.argmax(corpus.counts)) and corpus.counts[picked[2]] == corpus.counts.min()
+    shown = book_journey.map_text_facts(run)
+    assert shown["map_D"] == run.config.dim and not any(isinstance(v, bool) for v in shown.values())
+
+
 def test_journey(tiny):
     run, small, constant = tiny["run"], tiny["small"], tiny["constant"]
     facts = book_journey.journey_exercises(run, small, constant)
