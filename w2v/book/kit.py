@@ -1,9 +1,8 @@
-"""What several chapters share that is no figure: a sentence's check (`Claims`), a generated table
+"""What several chapters share that is no figure: a sentence's check (`Claims`), how a chapter's
+facts reach its page (`glue_all`), a number as the prose prints it (`signed`), a generated table
 (`html_table`), raw HTML for a cell's output (`PageHTML`), the run's final purity and loss as the
-exercises read them (`final_purity`, `last_mean`), how alike two words' windows are
-(`context_cosines`), and `glue_all`, which hands a chapter's facts to its page (`signed`: a
-number as the prose prints it). The figures' own kit
-is w2v.book.figures."""
+exercises read them (`final_purity`, `last_mean`) and how alike two words' windows are
+(`context_cosines`). The figures' own kit is w2v.book.figures."""
 
 from __future__ import annotations
 
