@@ -127,7 +127,7 @@ def test_dim_runs_change_only_the_dimension(tmp_path):
     assert [r.W.shape[1] for r in runs] == [2, own]
     assert runs[1].key == train_or_load(folder, tmp_path / "cache").key        # the own D is the run itself
     assert dataclasses.replace(runs[0].config, dim=own) == runs[1].config
-    facts = book_counts.dim_facts(runs)
+    facts = counts.dim_facts(runs)
     assert facts["dims"] == [2, own] and all(loss >= facts["floor"] for loss in facts["losses"])
 
 

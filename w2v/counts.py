@@ -124,6 +124,14 @@ def dim_runs(corpus_dir: str | Path, dims=DIMS, cache_dir: str | Path | None = N
     return [variant(corpus_dir, cache_dir, dim=d) for d in dims]
 
 
+def dim_facts(runs: list[Run]) -> dict:
+    """The final loss on all pairs of each run of `dim_runs`, with the floor: lists in the order
+    of the runs, for "What the model is fitting"."""
+    counts = cooccurrence(runs[0].pairs, runs[0].corpus.vocab_size)
+    losses = [pair_loss(r.W, r.W_out, counts) for r in runs]
+    return dict(dims=[int(r.config.dim) for r in runs], losses=losses, floor=conditional_entropy(counts))
+
+
 # ---------------------------------------------------------------- the floor, the count-based baseline
 
 def loss_floor(run: Run) -> float:

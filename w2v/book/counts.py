@@ -1,8 +1,8 @@
 """The chapter "What the model is fitting" (book/counts.md): what it glues, each a dict of plain
-values computed with w2v.counts (`floor_facts`, `walkthrough_pair_facts`, `fit_facts`, `dim_facts`
-and `dim_text_facts`, `pmi_facts`, `baseline_facts`, around the word `picked_word` chooses), the
-count-based baseline's table and verdict (`baseline_table`, `baseline_verdict`), and its exercise
-answers (`counts_exercises`)."""
+values computed with w2v.counts (`floor_facts`, `walkthrough_pair_facts`, `fit_facts`,
+`dim_text_facts` from w2v.counts.dim_facts, `pmi_facts`, `baseline_facts`, around the word
+`picked_word` chooses), the count-based baseline's table and verdict (`baseline_table`,
+`baseline_verdict`), and its exercise answers (`counts_exercises`)."""
 
 from __future__ import annotations
 
@@ -63,16 +63,8 @@ def fit_facts(run: Run) -> dict:
                 best_kl=float(kl[is_centre].min()))
 
 
-def dim_facts(runs: list[Run]) -> dict:
-    """The final loss on all pairs of each run of `dim_runs`, with the floor: lists in the order
-    of the runs, for "What the model is fitting"."""
-    counts = cooccurrence(runs[0].pairs, runs[0].corpus.vocab_size)
-    losses = [pair_loss(r.W, r.W_out, counts) for r in runs]
-    return dict(dims=[int(r.config.dim) for r in runs], losses=losses, floor=conditional_entropy(counts))
-
-
 def dim_text_facts(by_dim: dict, dim: int, longer: Run) -> dict:
-    """What the text says of `dim_facts` (`by_dim`): the loss at the lowest dimension, at the book's
+    """What the text says of w2v.counts.dim_facts (`by_dim`): the loss at the lowest dimension, at the book's
     (`dim`) and at the highest, and the gap left to the floor; and how much of the gap at the
     book's D the recipe trained longer (`longer`, only `steps` raised) closes (`closed`, a share)."""
     dims, losses = by_dim["dims"], by_dim["losses"]
