@@ -70,7 +70,7 @@ def test_stamp_covers_every_package_and_corpus_file(ext, tmp_path):
     before = ext.inputs_stamp()
     (tmp_path / "corpus" / "new-file.txt").write_text("x")
     after_corpus = ext.inputs_stamp()
-    (tmp_path / "w2v" / "plots" / "new_module.py").write_text("x = 1\n")
+    (tmp_path / "w2v" / "book" / "figures" / "new_module.py").write_text("x = 1\n")
     after_package = ext.inputs_stamp()
     assert len({before, after_corpus, after_package}) == 3
 
