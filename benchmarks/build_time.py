@@ -9,7 +9,7 @@ Run: python benchmarks/build_time.py [--keep]. Takes a few minutes. Reports
   (3) cached a build into a new, empty build folder with every run already in the run cache
              (the cold build's): what the chapters cost when no run is trained
   (4) touched the warm build again after a comment is appended to a module that makes no run
-             (w2v/exercises.py, put back afterwards): every chapter executes again, and the runs
+             (w2v/book/journey.py, put back afterwards): every chapter executes again, and the runs
              trained in it are counted (goal: none, as a run's key covers only the engine's code)
   (5) floor  a cold build of a temporary copy of the book in which every chapter with code cells
              is replaced by a single code cell that only imports torch, numpy and bokeh (same
@@ -93,7 +93,7 @@ def main() -> None:
         warm, warm_rc, warm_tail = build(ROOT, tmp / "book-out", tmp / "run-cache")
         cached, cached_rc, cached_tail = build(ROOT, tmp / "cached-out", tmp / "run-cache")
         runs_before = set((tmp / "run-cache").glob("run-*.npz"))
-        touched_module = ROOT / "w2v" / "exercises.py"
+        touched_module = ROOT / "w2v" / "book" / "journey.py"
         original = touched_module.read_bytes()
         try:
             touched_module.write_bytes(original + b"\n# touched by benchmarks/build_time.py\n")

@@ -9,7 +9,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from w2v import counts, exercises
+from w2v import counts
+from w2v.book import journey as book_journey
 from w2v.train import load_config, train_or_load
 
 # real text: one-word lines (a word never seen as a context), words seen once
@@ -44,7 +45,7 @@ def test_ppmi_of_a_word_never_seen_as_a_context_is_zero(bare):
 def test_journey_exercises_without_groups_or_analogies(bare):
     run, small, constant = bare
     assert not run.corpus.has_groups and not run.corpus.analogies
-    ex = exercises.journey_exercises(run, small, constant)   # used to fail: argmin of no tests
+    ex = book_journey.journey_exercises(run, small, constant)   # used to fail: argmin of no tests
     assert ex["n_analogies"] == 0 and ex["weakest_test"] == "— : — :: — : ?" and ex["weakest_right"] == 0
     assert ex["small_map_purity"] == ex["small_W_purity"] == 100.0   # one group holds every word
     assert abs(ex["small_share"] - 100) < 1e-6

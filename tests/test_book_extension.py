@@ -37,7 +37,7 @@ def _cached_notebook(tmp_path) -> Path:
     return entry
 
 
-@pytest.mark.parametrize("edit", ["w2v/step.py", "corpus/sentences.txt", "w2v/plots/__init__.py"])
+@pytest.mark.parametrize("edit", ["w2v/step.py", "corpus/sentences.txt", "w2v/book/figures/__init__.py"])
 def test_an_input_change_empties_the_execution_cache_and_rereads_every_page(ext, tmp_path, edit):
     app, config = _app(tmp_path), SimpleNamespace(nb_execution_cache_path="")
     ext._refresh_execution_cache(app, config)            # first build: stamp written
@@ -70,7 +70,7 @@ def test_stamp_covers_every_package_and_corpus_file(ext, tmp_path):
     before = ext.inputs_stamp()
     (tmp_path / "corpus" / "new-file.txt").write_text("x")
     after_corpus = ext.inputs_stamp()
-    (tmp_path / "w2v" / "plots" / "new_module.py").write_text("x = 1\n")
+    (tmp_path / "w2v" / "book" / "figures" / "new_module.py").write_text("x = 1\n")
     after_package = ext.inputs_stamp()
     assert len({before, after_corpus, after_package}) == 3
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from w2v.blueprint import NOTES, code_lines
+from w2v.book.blueprint import NOTES, code_lines
 
 PAGE = "book/blueprint.html"
 LINES = code_lines()  # (line number, code) of the 13 code lines

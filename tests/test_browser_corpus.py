@@ -9,7 +9,7 @@ import bokeh
 import pytest
 
 from conftest import POINT_JS, wait_for_bokeh
-from w2v.plots.corpus import frequency_order
+from w2v.book.corpus import frequency_order
 
 PAGE = "book/corpus.html"
 FIGURE = "fig-word-frequency"

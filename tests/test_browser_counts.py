@@ -13,6 +13,7 @@ import pytest
 from conftest import assert_figures_render, assert_side_by_side_or_stacked, wait_for_bokeh
 from test_browser_weights import hover_text
 from w2v import analysis, counts
+from w2v.book import counts as book_counts
 
 PAGE = "book/counts.html"
 FIGURES = ("fig-counts-heatmap", "fig-counts-fit-heatmaps", "fig-counts-fit-scatter", "fig-counts-loss-by-dim",
@@ -82,7 +83,7 @@ def test_score_scatter_hover_names_the_pair(open_page, book_run, table):
 
 def test_text_carries_the_floor(loaded_page, book_run):
     page, log = loaded_page(PAGE)
-    facts = counts.floor_facts(book_run)
+    facts = book_counts.floor_facts(book_run)
     section = page.locator("section:has(> span#loss-floor)").inner_text()
     assert f"{facts['floor']:.2f}" in section and f"{facts['pair_loss']:.2f}" in section
     journey, _ = loaded_page("book/journey.html")

@@ -104,7 +104,7 @@ FIGURE_PAGES = ["book/journey.html", "book/counts.html", "book/walkthrough.html"
 @pytest.mark.parametrize("path", FIGURE_PAGES)
 def test_a_figure_drawn_above_the_reader_does_not_move_the_text(open_page, path, width):
     """The room kept for a figure is its drawn height at the page's width, to within a line of text
-    (w2v.plots.room_height: plots that scale with the width, rows that wrap on a phone, text that
+    (w2v.book.figures.room_height: plots that scale with the width, rows that wrap on a phone, text that
     takes more lines when narrow); a little short rather than long, so a drawn figure leaves no gap
     and moves what follows it by a line at most (once a row wrapped on a phone moved the text under
     the playground's map by 392 px). It is drawn while still below the screen; one drawn above the

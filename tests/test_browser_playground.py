@@ -14,7 +14,7 @@ import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, assert_figures_render, assert_side_by_side_or_stacked, wait_for_bokeh
 from w2v import analysis
-from w2v import playground as pg
+from w2v.book import playground as pg
 
 PAGE = "book/playground.html"
 SHOTS = Path(os.environ.get("W2V_SHOTS", "/tmp/w2v-shots"))

@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import CHAPTERS, ROOT, wait_for_bokeh
-from w2v.plots import walkthrough as wt
+from w2v.book.figures import walkthrough as wt
+from w2v.book.walkthrough import default_steps
 from w2v.step import step_of_run
 
 PAGES = [f"book/{name}.html" for name in CHAPTERS]
@@ -113,7 +114,7 @@ def _section_text(page, section_id: str) -> str:
 def test_the_loss_section_shows_the_loss_after_l_equals(open_page, book_run):
     """Section 6 reads "L = <the loss>" at every step, and no stray value sits above its heading."""
     page, log = open_walkthrough(open_page)
-    for step in wt.default_steps(book_run) + (book_run.config.checkpoint_every + 3,):
+    for step in default_steps(book_run) + (book_run.config.checkpoint_every + 3,):
         page.fill("#wt-step-input", str(step))
         page.press("#wt-step-input", "Enter")
         page.wait_for_function(f"document.getElementById('wt-controls').dataset.step === '{step}'")
@@ -131,7 +132,7 @@ def test_the_loss_section_shows_the_loss_after_l_equals(open_page, book_run):
 
 def test_compare_section_shows_both_steps_in_its_table(open_page, book_run):
     page, log = open_walkthrough(open_page)
-    early, late = wt.default_steps(book_run)
+    early, late = default_steps(book_run)
     table = page.locator("section#compare-two-steps table")
     assert table.count() == 1
     rows = {r.locator("th").inner_text().strip(): [c.strip() for c in r.locator("td").all_inner_texts()]

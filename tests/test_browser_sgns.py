@@ -158,7 +158,7 @@ def test_tree_by_keyboard_and_by_tap_at_phone_width(open_page, hs_model):
     word = run.corpus.vocab[int(np.argmin(tree.depth))]
     if word == after["context"]:
         word = run.corpus.vocab[int(np.argmax(tree.depth))]
-    from w2v.plots.negative_sampling import tree_layout
+    from w2v.book.figures.negative_sampling import tree_layout
 
     pos = tree_layout(tree)
     o = run.corpus.index[word]

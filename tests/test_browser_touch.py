@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import POINT_JS, PageLog, wait_for_bokeh
-from w2v.blueprint import NOTES, code_lines
+from w2v.book.blueprint import NOTES, code_lines
 
 PHONE = dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2)
 

@@ -12,20 +12,21 @@ import numpy as np
 import pytest
 
 from conftest import POINT_JS
-from w2v.plots import walkthrough as wt
+from w2v.book.figures import walkthrough as wt
+from w2v.book.walkthrough import default_steps
 
 PAGE = "book/walkthrough.html"
 
 
 def step_of_run(run, step: int):
     """w2v.step.step_of_run as the page computes it: from the nearest checkpoint the page carries
-    (w2v.plots.walkthrough.page_checkpoints; on the book's corpus every one, so the same record)."""
-    return wt.page_step(run, step, wt.page_checkpoints(run, wt.default_steps(run)))
+    (w2v.book.figures.walkthrough.page_checkpoints; on the book's corpus every one, so the same record)."""
+    return wt.page_step(run, step, wt.page_checkpoints(run, default_steps(run)))
 
 
 def state_before(run, step: int):
     """Run.state_before as the page rebuilds it (see step_of_run)."""
-    return wt.page_state_before(run, step, wt.page_checkpoints(run, wt.default_steps(run)))
+    return wt.page_state_before(run, step, wt.page_checkpoints(run, default_steps(run)))
 
 
 def open_walkthrough(open_page, width=1280):
@@ -40,7 +41,7 @@ def steps_to_check(run) -> list[int]:
     last, every = run.config.steps - 1, run.config.checkpoint_every
     mid = (run.config.steps // 2 // every) * every
     return sorted({0, 1, every - 1, every, every + 1, mid - 1, mid, mid + 1, 2 * every + 123, last - 1, last,
-                   *wt.default_steps(run)})
+                   *default_steps(run)})
 
 
 def type_step(page, step, box="#wt-step-input"):
@@ -123,7 +124,7 @@ def open_walkthrough_page(open_page):
 
 def test_any_step_typed_shows_the_python_numbers(open_walkthrough_page, book_run):
     page, log = open_walkthrough_page
-    early, _ = wt.default_steps(book_run)
+    early, _ = default_steps(book_run)
     assert_page_shows(page, book_run, early)  # the page opens on the chapter's early step
     for step in steps_to_check(book_run):
         type_step(page, step)
@@ -185,7 +186,7 @@ def test_bad_input_is_refused_and_the_page_keeps_its_state(open_walkthrough_page
 
 def test_compare_two_steps(open_walkthrough_page, book_run):
     page, log = open_walkthrough_page
-    early, late = wt.default_steps(book_run)
+    early, late = default_steps(book_run)
     for side, step in (("a", early), ("b", late)):
         r = step_of_run(book_run, step)
         assert page.inner_text(f"#wt-cmp-{side}-step").replace(",", "") == str(step)
@@ -349,7 +350,7 @@ def _close(rgb, hex_color: str, tol: int = 3) -> bool:
 def test_layout_at_an_early_and_a_late_step(open_page, book_run, width):
     """At an early and a late step nothing is wider than the screen (tools/screenshots.py photographs the page)."""
     page, log = open_walkthrough(open_page, width)
-    early, late = wt.default_steps(book_run)
+    early, late = default_steps(book_run)
     for step in (early, late):
         type_step(page, step)
         page.wait_for_timeout(400)  # let Bokeh repaint

@@ -1,10 +1,10 @@
-"""w2v.plots.Claims: prose about the book's corpus fails the build there when false, and becomes a
+"""w2v.book.figures.Claims: prose about the book's corpus fails the build there when false, and becomes a
 visible note on a reader's corpus (W2V_CORPUS) instead."""
 
 import pytest
 
 import w2v
-from w2v.plots import Claims
+from w2v.book.kit import Claims
 
 
 def test_on_the_books_corpus_a_false_claim_fails():

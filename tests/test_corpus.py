@@ -294,7 +294,7 @@ def test_check_corpus_script(tmp_path):
 def test_sample_sentences_prefer_real_sentences_to_lists():
     """The corpus chapter's samples show how a group's words are used, not a bare list, where the
     corpus has such a sentence; each sample holds a word of its group."""
-    from w2v.plots.corpus import samples_for_group
+    from w2v.book.corpus import samples_for_group
 
     corpus = load_corpus(w2v.BOOK_CORPUS)
     for group in corpus.groups:
@@ -329,7 +329,7 @@ def test_the_book_corpus_keeps_the_rules_its_about_states():
 # ---------------------------------------------------------------- what the window lets the model see
 
 def test_function_word_shares_by_hand(tmp_path):
-    from w2v.plots.corpus import function_word_shares
+    from w2v.book.corpus import function_word_shares
 
     folder = write_corpus(tmp_path / "c", "the cat sees a dog\ncat sees dog\n",
                           groups="the\tfunction\na\tfunction\ncat\tanimal\ndog\tanimal\nsees\tverb\n")
@@ -341,7 +341,7 @@ def test_function_word_shares_by_hand(tmp_path):
 
 
 def test_separating_contexts_and_twins_by_hand(tmp_path):
-    from w2v.plots.corpus import analogy_word_pairs, separating_contexts, twin_lines
+    from w2v.book.corpus import analogy_word_pairs, separating_contexts, twin_lines
 
     folder = write_corpus(tmp_path / "c", "he is king\nshe is queen\nthe king rules\nthe queen rules\n"
                                           "the king rides\n",
@@ -352,6 +352,28 @@ def test_separating_contexts_and_twins_by_hand(tmp_path):
     assert twin_lines(corpus, "king", "queen") == [("the king rules", "the queen rules")]
     assert twin_lines(corpus, "queen", "king") == [("the queen rules", "the king rules")]
     assert analogy_word_pairs(corpus) == [("king", "queen")]
+
+
+def test_the_chapters_facts_by_hand(tmp_path):
+    from w2v.book.corpus import frequency_facts, size_facts, window_facts
+
+    folder = write_corpus(tmp_path / "c", "he is king\nshe is queen\nthe king rules\nthe queen rules\n"
+                                          "the king rides\n",
+                          groups="he\tpeople\nshe\tpeople\nking\tpeople\nqueen\tpeople\nis\tfunction\n"
+                                 "the\tfunction\nrules\tverbs\nrides\tverbs\n",
+                          analogies="king queen king queen\n")
+    corpus = load_corpus(folder)
+    sizes = size_facts(corpus)
+    assert (sizes["n_sentences"], sizes["n_tokens"], sizes["V"], sizes["min_len"], sizes["max_len"]) == (5, 15, 8, 3, 3)
+    freq = frequency_facts(corpus, n_top=2)
+    assert freq["top_word"] in {"king", "the"} and freq["top_count"] == 3 and freq["min_count"] == 1
+    assert freq["rarest"] == "he, she, rides" or set(freq["rarest"].split(", ")) == {"he", "she", "rides"}
+    assert freq["big_group"] == "people" and freq["big_group_share"] == pytest.approx(100 * 7 / 15)
+    seen = window_facts(corpus, 2)
+    assert seen["fw_all"] > 0 and seen["pronoun_lines"] == 2 and seen["pronoun_lines_without_people"] == 0
+    assert seen["pronoun_in_window"] == 2 and seen["pronoun_share"] == pytest.approx(100 * 2 / 5)
+    assert (seen["pair_x"], seen["pair_y"], seen["x_first"], seen["y_first"]) == ("king", "queen", "he", "she")
+    assert seen["x_only"] == "he, rides" and seen["y_top3"] == "she" and seen["n_twins"] == 1
 
 
 def test_pronouns_only_about_people_and_inside_the_window(corpus):

@@ -1,4 +1,5 @@
-"""The co-occurrence table, the loss floor, PMI and the count-based baseline (w2v.counts)."""
+"""The co-occurrence table, the loss floor, PMI and the count-based baseline (w2v.counts), and the
+facts "What the model is fitting" glues from them (w2v.book.counts)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import torch
 
 from tiny_corpus import write_tiny
 from w2v import counts
+from w2v.book import counts as book_counts
 from w2v.corpus import load_corpus, pairs
 from w2v.model import SkipGram
 from w2v.train import load_config, train_or_load
@@ -129,16 +131,46 @@ def test_dim_runs_change_only_the_dimension(tmp_path):
     assert facts["dims"] == [2, own] and all(loss >= facts["floor"] for loss in facts["losses"])
 
 
+def test_chapter_text_facts(tiny_run, tmp_path):
+    import math
+
+    from w2v.book.walkthrough import default_steps
+    from w2v.runs import variant
+    from w2v.step import step_of_run
+
+    run, V = tiny_run, tiny_run.corpus.vocab_size
+    wt = book_counts.walkthrough_pair_facts(run)
+    step = step_of_run(run, default_steps(run)[1])
+    row = counts.cooccurrence(run.pairs, V)[step.center]
+    assert wt["wt_share"] == pytest.approx(row[step.context] / row.sum()) and wt["wt_p"] == pytest.approx(step.p[step.context])
+
+    longer = variant(run.corpus.folder, tmp_path, steps=2 * run.config.steps)
+    by_dim = dict(dims=[2, run.config.dim], losses=[5.0, 4.0], floor=3.0)
+    text = book_counts.dim_text_facts(by_dim, run.config.dim, longer)
+    assert (text["dim_low"], text["loss_mine"], text["gap_high"]) == (2, 4.0, 1.0)
+    assert text["closed"] == pytest.approx((4.0 - text["long_loss"]) / 1.0) and text["long_steps"] == 2 * run.config.steps
+
+    base = dict(svd=dict(purity=0.5, analogies=1, nearest_of_c=0, b_plus_c=0, block_contrast=0.2),
+                own=dict(purity=0.9, analogies=2, nearest_of_c=1, b_plus_c=0, block_contrast=float("nan")),
+                seeds={k: dict(median=v, min=v, max=v) for k, v in
+                       dict(purity=0.5, analogies=2, nearest_of_c=1, b_plus_c=0, block_contrast=0.1).items()},
+                n_seeds=3)
+    table = book_counts.baseline_table(base, 4, 8)
+    assert "3CosAdd (of 4)" in table and "3 seeds" in table and "\u2014" in table and "2 (2–2)" in table
+    assert book_counts.baseline_verdict(base) == "ahead on block contrast; behind on analogies; level on purity"
+    assert not math.isnan(text["long_loss"])
+
+
 def test_chapter_facts(tiny_run):
-    floor = counts.floor_facts(tiny_run)
+    floor = book_counts.floor_facts(tiny_run)
     assert floor["floor"] <= floor["pair_loss"] < floor["ln_V"]
     assert floor["n_pairs"] == len(tiny_run.pairs)
-    fit = counts.fit_facts(tiny_run)
+    fit = book_counts.fit_facts(tiny_run)
     assert fit["weighted_kl"] == pytest.approx(floor["pair_loss"] - floor["floor"])
     assert -1 <= fit["correlation"] <= 1 and 0 <= fit["unseen_mass"] <= 100
-    word = counts.picked_word(tiny_run.corpus)
+    word = book_counts.picked_word(tiny_run.corpus)
     assert word == tiny_run.corpus.analogies[0][0]
-    pm = counts.pmi_facts(tiny_run, word, k=3)
+    pm = book_counts.pmi_facts(tiny_run, word, k=3)
     assert len(pm["predicted"]) == 3 and set(pm["top_pmi"]) <= set(tiny_run.corpus.vocab)
     diag = counts.diagnostics(tiny_run.W, tiny_run.corpus, word)
     assert 0 <= diag["purity"] <= 1 and 0 <= diag["analogies"] <= len(tiny_run.corpus.analogies)

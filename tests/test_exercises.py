@@ -1,4 +1,4 @@
-"""The facts behind the exercises (w2v.exercises), each against an independent computation on the
+"""The facts behind the exercises (w2v.book.<chapter>), each against an independent computation on the
 tiny corpus: counted by loops over the text, by torch autograd, or from the recorded arrays."""
 
 from __future__ import annotations
@@ -10,7 +10,11 @@ import pytest
 import torch
 
 from tiny_corpus import write_tiny
-from w2v import exercises
+from w2v.book import blueprint as book_blueprint
+from w2v.book import corpus as book_corpus
+from w2v.book import index as book_index
+from w2v.book import journey as book_journey
+from w2v.book import walkthrough as book_walkthrough
 from w2v.corpus import load_corpus
 from w2v.model import SkipGram
 from w2v.runs import variant
@@ -37,7 +41,7 @@ def sentence_ids(corpus):
 
 def test_welcome(tiny):
     run, bigger = tiny["run"], tiny["bigger"]
-    facts = exercises.welcome_exercises(run, bigger)
+    facts = book_index.welcome_exercises(run, bigger)
     lines = (tiny["folder"] / "sentences.txt").read_text().split("\n")
     words = [line.split() for line in lines if line.strip()]
     assert facts["n_sentences"] == len(words)
@@ -55,12 +59,46 @@ def test_welcome(tiny):
         [np.mean([run.corpus.word_group[n] == run.corpus.word_group[w] for n in run.neighbors[-1, w, :3]])
          for w in range(run.corpus.vocab_size)]))
     assert facts["last_mean_bigger"] == pytest.approx(bigger.losses[-run.config.checkpoint_every:].mean())
+    # pairs per centre word, counted by a loop over every position and every offset of the window
+    window = run.config.window
+    as_centre = {w: 0 for w in run.corpus.vocab}
+    for s in words:
+        for i, w in enumerate(s):
+            as_centre[w] += sum(1 for j in range(max(i - window, 0), min(i + window + 1, len(s))) if j != i)
+    assert facts["most_pairs"] == max(as_centre.values()) and facts["least_pairs"] == min(as_centre.values())
+    assert as_centre[facts["most_pairs_word"]] == facts["most_pairs"]
+    assert facts["median_pairs"] == pytest.approx(np.median(list(as_centre.values())))
+
+
+def test_blueprint_recipe(tiny):
+    import dataclasses
+
+    from w2v.train import TrainConfig
+
+    run = tiny["run"]
+    facts = book_blueprint.recipe_facts(run)
+    assert facts["steps"] == run.config.steps and facts["n_checkpoints"] == len(run.checkpoint_steps)
+    assert facts["window_words"] == f"{run.config.window} words" and facts["optimizer"] == "sgd"
+    table = book_blueprint.recipe_table(run.config)
+    assert table.count("<tr>") == 1 + len(dataclasses.fields(TrainConfig))   # the header, then a row per field
+    assert f"<code>steps</code></td><td class=\"num\">{run.config.steps:,}" in table
+
+
+def test_welcome_page_facts(tiny):
+    run = tiny["run"]
+    facts = book_index.facts(run)
+    assert facts["n_params"] == run.W.size + run.W_out.size == 2 * facts["V"] * facts["D"]
+    assert facts["n_code_lines"] == 13                                # "the model in 13 lines of PyTorch"
+    assert facts["google_numbers_millions"] == 900 and facts["google_dim"] == 300
+    assert facts["google_to_params"] == pytest.approx(900_000_000 / facts["n_params"])
+    assert facts["param_ratio"] == round(facts["google_to_params"], -3)
+    assert facts["google_to_tokens"] == pytest.approx(1e11 / facts["n_tokens"])
 
 
 def test_blueprint(tiny):
     run, small = tiny["run"], tiny["small"]
     config = run.config
-    facts = exercises.blueprint_exercises(run, small)
+    facts = book_blueprint.blueprint_exercises(run, small)
     assert facts["n_checkpoints"] == len(run.W_checkpoints)
     assert facts["n_checkpoints"] == math.ceil(config.steps / config.checkpoint_every) + 1
     for key in ("one_more", "one_fewer"):  # the same rule, by counting the saves one by one
@@ -88,7 +126,7 @@ def test_blueprint(tiny):
 def test_corpus(tiny):
     run, wide = tiny["run"], tiny["wide"]
     corpus = load_corpus(tiny["folder"])
-    facts = exercises.corpus_exercises(run, wide)
+    facts = book_corpus.corpus_exercises(run, wide)
     # pairs by a loop over every position and every other position within the window
     for window, key in ((run.config.window, "n_pairs_rule"), (wide.config.window, "n_pairs_wide_rule")):
         loop = sum(1 for s in sentence_ids(corpus) for i in range(len(s)) for j in range(len(s))
@@ -108,9 +146,18 @@ def test_corpus(tiny):
     assert facts["floor_wide"] > facts["floor"]
 
 
+def test_corpus_pair_facts(tiny):
+    run = tiny["run"]
+    facts = book_corpus.pair_facts(run)
+    assert facts["n_pairs"] == len(run.pairs) and facts["steps"] == run.config.steps
+    assert facts["passes"] == pytest.approx(run.config.steps / len(run.pairs))
+    counts = np.bincount(run.step_pair, minlength=len(run.pairs))
+    assert facts["times"] in {str(counts.min()), f"{counts.min()} or {counts.max()}"}
+
+
 def test_walkthrough(tiny):
     run, constant = tiny["run"], tiny["constant"]
-    facts = exercises.walkthrough_exercises(run, constant)
+    facts = book_walkthrough.walkthrough_exercises(run, constant)
     V = run.corpus.vocab_size
     assert facts["step0_loss"] == pytest.approx(math.log(V), abs=1e-5) and facts["step0_grad_h"] == 0
     assert facts["late_loss"] == pytest.approx(-math.log(facts["late_p"]), abs=1e-5)
@@ -132,11 +179,60 @@ def test_walkthrough(tiny):
     # the constant learning rate: every step's lr is the start's
     assert np.allclose(constant.lrs(), run.config.lr)
     assert facts["move_ratio"] == pytest.approx(facts["move_late"] / facts["move_early"])
+    assert facts["shift_change"] < 1e-12 and facts["exp_1000"] == "inf"   # softmax ignores a shift; e^1000 overflows
+
+
+def test_walkthrough_page(tiny):
+    run = tiny["run"]
+    early, late = book_walkthrough.default_steps(run)
+    for step in (early, late):
+        book_walkthrough.check_against_autograd(run, step)                 # passes: the step is autograd's
+    facts = book_walkthrough.page_facts(run, early, late)
+    assert all(isinstance(v, str) for v in facts.values())
+    assert facts["wt_V"] == str(run.corpus.vocab_size) and facts["wt_early"] == f"{early:,}"
+    assert facts["wt_rows_moved"] == "1" and facts["wt_cols_moved"] == str(run.corpus.vocab_size)
+    center, context = int(run.centers[early]), int(run.contexts[early])
+    assert facts["wt_center"] == run.corpus.vocab[center] and facts["wt_context"] == run.corpus.vocab[context]
+
+
+def test_journey_page_facts(tiny):
+    from w2v import analysis
+
+    run, small, constant = tiny["run"], tiny["small"], tiny["constant"]
+    corpus, V, window = run.corpus, run.corpus.vocab_size, run.config.checkpoint_every
+    assert book_journey.run_facts(run)["n_checkpoints"] == len(run.checkpoint_steps)
+    loss = book_journey.loss_facts(run)
+    assert loss["ln_V"] == pytest.approx(math.log(V)) and loss["loss_0"] == pytest.approx(math.log(V), abs=1e-5)
+    assert loss["last_mean"] == pytest.approx(float(np.mean(run.losses[-window:])), rel=1e-5)
+    purity = np.array([analysis.neighbor_purity(n, corpus.word_group, 3) for n in run.neighbors])
+    near = book_journey.purity_facts(run, purity, 0.25, 3)
+    assert near["purity_end"] == pytest.approx(100 * purity[-1]) and near["start_word"] in corpus.vocab
+    half = [s for s, v in zip(run.checkpoint_steps, purity) if v >= 0.5]
+    assert near["reaches_half"] == bool(half) and near["purity_half_step"] == (half[0] if half else run.config.steps)
+    right = run.analogy_ranks == 1
+    answers = book_journey.analogy_facts(run, right)
+    assert answers["final_score"] == right[-1].sum() and answers["score_0"] == right[0].sum()
+    assert answers["analogy_changes"] == sum((right[c] != right[c + 1]).sum() for c in range(len(right) - 1))
+    apart = book_journey.apart_facts(run)
+    assert apart["n_final_pairs"] == V * run.neighbors.shape[-1] and 0 <= apart["apart_share"] <= 100
+    tests = book_journey.offset_tests(corpus)
+    found = analysis.analogy_diagnostics(np.stack([r.W for r in (run, small, constant) if r.W.shape == run.W.shape]),
+                                         np.array([corpus.ids(t) for t in tests]))
+    wa = book_journey.offset_test_facts(corpus, run.config.window, tests, found, 2)
+    t = book_journey.weakest_test(found)
+    assert wa["wa_bad"] == " : ".join(tests[t][:2]) + " :: " + " : ".join(tests[t][2:]) and wa["wa_n_seeds"] == 2
+    conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
+    settling = book_journey.convergence_facts(run, conv)
+    assert settling["conv_first"] == conv.min() and settling["conv_last"] == conv.max()
+    picked = book_journey.settling_words(corpus, conv)
+    assert picked[0] == int(np.argmax(corpus.counts)) and corpus.counts[picked[2]] == corpus.counts.min()
+    shown = book_journey.map_text_facts(run)
+    assert shown["map_D"] == run.config.dim and not any(isinstance(v, bool) for v in shown.values())
 
 
 def test_journey(tiny):
     run, small, constant = tiny["run"], tiny["small"], tiny["constant"]
-    facts = exercises.journey_exercises(run, small, constant)
+    facts = book_journey.journey_exercises(run, small, constant)
     # H(o|c) from counts taken with a plain dictionary
     table = {}
     for c, o in run.pairs[:, :2].tolist():

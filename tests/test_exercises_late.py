@@ -1,4 +1,4 @@
-"""The facts behind the later chapters' exercises (w2v.exercises: counts, negative sampling, weights,
+"""The facts behind the later chapters' exercises (w2v.book: counts, negative sampling, weights,
 two faces), each checked against a computation of its own: counted from the sentences, brute-force
 loops, torch, or the run's replay."""
 
@@ -12,7 +12,12 @@ import pytest
 import torch
 
 from tiny_corpus import write_tiny
-from w2v import exercises, peers
+from w2v import peers
+from w2v.book import counts as book_counts
+from w2v.book import journey as book_journey
+from w2v.book import negative_sampling as book_negative_sampling
+from w2v.book import two_faces as book_two_faces
+from w2v.book import weights as book_weights
 from w2v.model import SkipGram
 from w2v.runs import variant
 from w2v.seeds import seed_runs
@@ -83,7 +88,7 @@ def test_counts_exercises(tiny):
     window = run.config.window
     wide = variant(folder, cache, window=window + 1)
     low = variant(folder, cache, dim=2)
-    ex = exercises.counts_exercises(run, wide, low)
+    ex = book_counts.counts_exercises(run, wide, low)
 
     found = window_pairs(corpus, window)
     as_context = Counter()
@@ -137,7 +142,7 @@ def test_negative_sampling_exercises(tiny):
     folder, cache, run = tiny
     table = peers.comparison(folder, seeds=(0, 1), cache_dir=cache, negatives=(2, 5))
     sgns = {k: variant(folder, cache, negatives=k) for k in (2, 5)}
-    ex = exercises.negative_sampling_exercises(run, sgns, table)
+    ex = book_negative_sampling.negative_sampling_exercises(run, sgns, table)
     groups = run.corpus.word_group
 
     for k, name in ((2, "lo"), (5, "hi")):
@@ -174,10 +179,28 @@ def test_group_share_is_the_between_group_share_of_the_spread():
     M = rng.normal(size=(16, 3))
     mean = M.mean(axis=0)
     between = sum((groups == g).sum() * np.sum((M[groups == g].mean(axis=0) - mean) ** 2) for g in range(4))
-    assert exercises.group_share(M, groups) == pytest.approx(between / np.sum((M - mean) ** 2))
+    assert book_weights.group_share(M, groups) == pytest.approx(between / np.sum((M - mean) ** 2))
     # for random rows its mean is close to (G − 1) / (V − 1), the hint of the exercise
-    shares = [exercises.group_share(rng.normal(size=(16, 8)), groups) for _ in range(4000)]
+    shares = [book_weights.group_share(rng.normal(size=(16, 8)), groups) for _ in range(4000)]
     assert np.mean(shares) == pytest.approx(3 / 15, abs=0.01)
+
+
+def test_similarity_facts_by_loops(tiny):
+    _, _, run = tiny
+    corpus, V = run.corpus, run.corpus.vocab_size
+    cos = np.array([[cosine(run.W[a], run.W[b]) for b in range(V)] for a in range(V)])
+    facts = book_weights.similarity_facts(corpus, cos)
+    pair = max(itertools.combinations(range(V), 2), key=lambda ab: cos[ab])
+    assert {facts["pair_a"], facts["pair_b"]} == {corpus.vocab[pair[0]], corpus.vocab[pair[1]]}
+    assert facts["pair_cos"] == pytest.approx(cos[pair])
+    within = {}
+    for g, name in enumerate(corpus.groups):
+        members = [w for w in range(V) if corpus.word_group[w] == g]
+        if len(members) > 1:
+            within[name] = np.mean([cos[a, b] for a in members for b in members if a != b])
+    assert facts["tightest"] == max(within, key=within.get) and facts["loosest"] == min(within, key=within.get)
+    assert facts["n_sized"] == len(within) and 0 <= facts["n_wins"] <= facts["n_sized"]
+    assert facts["tightest_cos"] == f"{within[facts['tightest']]:.2f}".replace("-", "\u2212")
 
 
 def test_weights_exercises(tiny):
@@ -185,7 +208,7 @@ def test_weights_exercises(tiny):
     corpus = run.corpus
     runs = seed_runs(folder, (0, 1, 2), cache)
     word = corpus.vocab[0]
-    ex = exercises.weights_exercises(run, runs, word)
+    ex = book_weights.weights_exercises(run, runs, word)
     w = corpus.index[word]
     sizes = [abs(float(x)) for x in run.W[w]]
     assert ex["ex_dim"] == sizes.index(max(sizes)) and ex["ex_w"] == pytest.approx(float(run.W[w, ex["ex_dim"]]))
@@ -215,12 +238,37 @@ def test_weights_exercises(tiny):
 
 # ---------------------------------------------------------------- Two faces of every word
 
+def test_two_faces_page_facts(tiny):
+    _, _, run = tiny
+    corpus, W, W_out = run.corpus, run.W, run.W_out
+    V = corpus.vocab_size
+    picked = book_two_faces.example_facts(run)
+    ex = corpus.index[picked["example"]]
+    assert picked["centre_steps"] == sum(int(c) == ex for c in run.centers)
+    two_face = np.array([cosine(W[w], W_out[:, w]) for w in range(V)])
+    cos = book_two_faces.cosine_facts(corpus, two_face)
+    assert cos["n_negative"] == sum(two_face < 0) and cos["most_similar"] == corpus.vocab[int(np.argmax(two_face))]
+    pull = book_two_faces.window_facts(run, ex)
+    mates = sum(corpus.word_group[c] == corpus.word_group[o] for c, o in run.pairs[:, :2])
+    assert pull["mate_fraction"] == pytest.approx(mates / len(run.pairs))
+    assert pull["ex_pairs"] == sum(int(c) == ex for c in run.pairs[:, 0])
+    gauge = book_two_faces.gauge_facts(W, W_out, two_face)
+    assert gauge["n_self_negative"] == sum(float(W[w] @ W_out[:, w]) < 0 for w in range(V))
+    assert gauge["imbalance_run"] >= 1 and gauge["imbalance_A"] >= 1
+    near_W = np.argsort(-np.array([[cosine(W[a], W[b]) if a != b else -2 for b in range(V)] for a in range(V)]),
+                        axis=1, kind="stable")[:, :3]
+    predicted = np.argsort(-(W[ex] @ W_out))[:3]
+    near = book_two_faces.neighbour_facts(run, ex, near_W, near_W, predicted, 3)
+    assert near["k"] == 3 and near["near_W"] == ", ".join(corpus.vocab[j] for j in near_W[ex])
+    assert near["purity_W"] == pytest.approx(100 * near["purity_W_share"]) and 1 <= near["self_rank_example"] <= V
+
+
 def test_two_faces_exercises(tiny):
     folder, cache, run = tiny
     corpus = run.corpus
     wide = variant(folder, cache, window=run.config.window + 1)
     word = corpus.vocab[0]
-    ex = exercises.two_faces_exercises(run, wide, word)
+    ex = book_two_faces.two_faces_exercises(run, wide, word)
     V = corpus.vocab_size
     two_face = [cosine(run.W[w], run.W_out[:, w]) for w in range(V)]
     assert ex["ex_positive"] == sum(c > 0 for c in two_face)
@@ -267,7 +315,7 @@ def context_rows(run):
 def test_surprising_neighbour(tiny):
     _, _, run = tiny
     corpus = run.corpus
-    odd = exercises.surprising_neighbour(run)
+    odd = book_journey.surprising_neighbour(run)
     V = corpus.vocab
     group = {w: corpus.group_of(w) for w in V}
 
@@ -292,7 +340,7 @@ def test_surprising_neighbour(tiny):
 def test_closest_pair_contexts(tiny):
     _, _, run = tiny
     corpus = run.corpus
-    cp = exercises.closest_pair_contexts(run)
+    cp = book_weights.closest_pair_contexts(run)
     a, b = (corpus.index[cp[k]] for k in ("cp_a", "cp_b"))
     best = max(itertools.combinations(range(corpus.vocab_size), 2), key=lambda p: cosine(run.W[p[0]], run.W[p[1]]))
     assert {a, b} == set(best)
@@ -311,7 +359,7 @@ def test_closest_pair_contexts(tiny):
 def test_palest_square(tiny):
     _, _, run = tiny
     corpus = run.corpus
-    ps = exercises.palest_square(run)
+    ps = book_weights.palest_square(run)
     V = corpus.vocab
     members = {g: [w for w in V if corpus.group_of(w) == g] for g in corpus.groups}
 

@@ -1,5 +1,5 @@
 """Pages that scale (issue 27): a figure with a row or a cell per word draws at most
-w2v.plots.HEATMAP_WORDS words, the most frequent, and says so in its caption. Book-layer figures on a
+w2v.book.figures.HEATMAP_WORDS words, the most frequent, and says so in its caption. Book-layer figures on a
 synthetic 400-word corpus, without building the book."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from w2v.corpus import load_corpus
-from w2v.plots import HEATMAP_WORDS, embed, heatmap_rule, heatmap_words
-from w2v.plots.counts import count_heatmap, fit_heatmaps, fit_scatter, score_scatters
-from w2v.plots.weights import similarity_heatmap, weight_explorer
+from w2v.book.figures import HEATMAP_WORDS, embed, heatmap_rule, heatmap_words
+from w2v.book.figures.counts import count_heatmap, fit_heatmaps, fit_scatter, score_scatters
+from w2v.book.figures.weights import similarity_heatmap, weight_explorer
 
 V_BIG = 400
 
@@ -120,7 +120,7 @@ def test_walkthrough_page_data_keeps_to_its_budget(large_run):
     import base64
     import json
 
-    from w2v.plots import walkthrough as wt
+    from w2v.book.figures import walkthrough as wt
 
     run = large_run
     early, late = 7, 14_321
@@ -147,7 +147,7 @@ def test_walkthrough_page_data_keeps_to_its_budget(large_run):
 def test_walkthrough_update_heatmaps_keep_to_their_budget(large_run):
     """The update heatmaps drew D × V cells (404 kB at V = 1,936); now the UPDATE_WORDS columns the
     step changes most, the centre and the context word among them, and the caption says so."""
-    from w2v.plots import walkthrough as wt
+    from w2v.book.figures import walkthrough as wt
     from w2v.step import training_step
 
     run, W, W_out = large_run, large_run.W_checkpoints[3].copy(), large_run.W_out_checkpoints[3].copy()
@@ -171,7 +171,7 @@ def test_walkthrough_update_heatmaps_keep_to_their_budget(large_run):
 def test_walkthrough_replay_from_the_pages_checkpoints(book_run):
     """With every checkpoint kept (the book's corpus) the page's state is Run.state_before; from a
     thinned set it is the same replay started earlier."""
-    from w2v.plots import walkthrough as wt
+    from w2v.book.figures import walkthrough as wt
 
     every = wt.page_checkpoints(book_run)
     assert len(every) == int((book_run.checkpoint_steps < book_run.config.steps).sum())
@@ -184,10 +184,11 @@ def test_walkthrough_replay_from_the_pages_checkpoints(book_run):
 
 def test_the_books_corpus_is_under_every_budget(book_run):
     """Nothing is left out on the book's corpus: every checkpoint, every word of the heatmaps."""
-    from w2v.plots import walkthrough as wt
+    from w2v.book.figures import walkthrough as wt
+    from w2v.book.walkthrough import default_steps
 
     assert book_run.corpus.vocab_size <= wt.UPDATE_WORDS
-    data = wt.page_data(book_run, *wt.default_steps(book_run))
+    data = wt.page_data(book_run, *default_steps(book_run))
     assert "replay_every" not in data and "update_words" not in data
     assert wt.checkpoint_rule(book_run, wt.page_checkpoints(book_run)) == ""
 
@@ -199,7 +200,7 @@ def test_journey_neighbour_figure_keeps_to_its_budget(big):
     every pair (2.9 MB at V = 1,936); now the most frequent words, as many as fit NEIGHBOUR_BYTES, and
     the word it opens on, with the rule in the caption."""
     from w2v.evidence import neighbor_pairs
-    from w2v.plots import journey
+    from w2v.book.figures import journey
 
     rng = np.random.default_rng(4)
     C, V, k = 11, big.vocab_size, 5

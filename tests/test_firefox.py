@@ -79,7 +79,7 @@ def test_every_page_loads_clean_and_draws_its_figures_in_firefox(firefox_report)
     undrawn = {path: f"{p['drawn']} of {p['figures']}" for path, p in pages.items() if p["drawn"] != p["figures"]}
     assert undrawn == {}, undrawn
     assert sum(p["figures"] for p in pages.values()) >= 10, "the pages hold fewer figures than the book draws"
-    # the rooms kept for the figures (CSS container units, w2v.plots.room_height) hold in Firefox too
+    # the rooms kept for the figures (CSS container units, w2v.book.figures.room_height) hold in Firefox too
     rooms = [(path, *r) for path, p in pages.items() for r in p["rooms"]]
     assert len(rooms) >= 5, rooms
     misfit = [r for r in rooms if not r[2] - ROOM_LONG_PX <= r[3] <= r[2] + ROOM_SHORT_PX]

@@ -247,8 +247,9 @@ def test_comparison_has_hs_rows(tmp_path):
 
 
 def test_hs_cost_is_between_sgns_and_softmax_at_google_size():
+    from w2v.book.negative_sampling import hs_cost_facts
     from w2v.sgns import multiply_adds
 
-    cost = peers.hs_cost_facts(np.array([50, 20, 10, 10, 5, 5]), 8)
+    cost = hs_cost_facts(np.array([50, 20, 10, 10, 5, 5]), 8)
     assert cost["hs_path"] < np.log2(6) + 1
     assert multiply_adds(3_000_000, 300, 5) < cost["big_madds_hs"] < multiply_adds(3_000_000, 300) / 10_000

@@ -103,7 +103,7 @@ def test_blueprint_shows_exactly_the_lines_of_model_py(book_html):
 
 
 def test_blueprint_page_carries_a_note_for_every_code_line(book_html):
-    from w2v.blueprint import NOTES, code_lines
+    from w2v.book.blueprint import NOTES, code_lines
 
     text = (book_html / "book" / "blueprint.html").read_text(encoding="utf-8")
     found = re.findall(r'<script type="application/json" id="w2v-blueprint-notes">(.*?)</script>', text, re.S)

@@ -14,7 +14,7 @@ import pytest
 import w2v
 from w2v import analysis
 from w2v.evidence import EvidenceIndex, evidence_table, neighbor_pairs, sharing_rates
-from w2v.plots.journey import (analogy_scorecard, loss_curve, neighbour_evolution, running_mean, spread_ties,
+from w2v.book.figures.journey import (analogy_scorecard, loss_curve, neighbour_evolution, running_mean, spread_ties,
                                weight_animation, word_convergence)
 
 PAGE = "book/journey.html"

@@ -14,7 +14,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "w2v"
 # trains, the analysis, the counts maths, the evidence, other word2vecs (gensim), the command line.
 ENGINE = ["__init__", "__main__", "corpus", "model", "step", "sgns", "hs", "train", "runs", "seeds", "analysis",
           "counts", "evidence", "peers", "cli", "prepare", "prune", "questions", "vectors_io"]
-BOOK_LAYER = {"plots", "blueprint", "exercises", "playground"}
+# The book layer: one package, a module per chapter (its facts, exercise answers and page data) and a
+# figures module per chapter beside it, with a kit of each's shared parts.
+BOOK_LAYER = {"book"}
+CHAPTERS = {p.stem.replace("-", "_") for p in (PACKAGE.parent / "book").glob("*.md")} - {"references"}
+SHARED = {"__init__", "kit"}           # w2v/book/: the layout (docstring), the chapters' shared kit
+SHARED_FIGURES = {"__init__", "maps"}  # w2v/book/figures/: the figures' kit, the word maps of two chapters
 
 
 def imported_names(path: Path) -> list[tuple[int, str, list[str]]]:
@@ -34,14 +39,34 @@ def test_every_module_is_in_a_layer():
     assert modules == set(ENGINE) | BOOK_LAYER, "a new module: say here which layer it belongs to"
 
 
-@pytest.mark.parametrize("name", ENGINE)
-def test_the_engine_imports_no_book_layer_and_no_bokeh(name):
+def test_the_book_layer_has_a_module_per_chapter():
+    book = PACKAGE / "book"
+    assert {p.stem for p in book.glob("*.py")} == CHAPTERS | SHARED
+    assert {p.stem for p in (book / "figures").glob("*.py")} <= CHAPTERS | SHARED_FIGURES
+    assert {p.name for p in book.iterdir() if p.is_dir() and p.name != "__pycache__"} == {"figures"}
+
+
+def test_the_layer_check_sees_an_engine_import_of_the_book_layer(tmp_path, monkeypatch):
+    """The check below fails on each way of writing such an import."""
+    for line in ("from .book import kit", "from .book.figures import embed", "from . import book",
+                 "import w2v.book.journey", "from w2v.book.kit import Claims", "from bokeh.models import Div"):
+        (tmp_path / "edited.py").write_text(line + "\n", encoding="utf-8")
+        monkeypatch.setitem(globals(), "PACKAGE", tmp_path)
+        assert engine_imports_of_the_book_layer("edited") != [], line
+
+
+def engine_imports_of_the_book_layer(name: str) -> list[str]:
     bad = []
     for line, module, names in imported_names(PACKAGE / f"{name}.py"):
         parts = set(module.lstrip(".").split(".")) | (set(names) if module.startswith(".") else set())
         if module.split(".")[0] == "bokeh" or parts & BOOK_LAYER:
             bad.append(f"w2v/{name}.py:{line}: {module} {names}")
-    assert bad == []
+    return bad
+
+
+@pytest.mark.parametrize("name", ENGINE)
+def test_the_engine_imports_no_book_layer_and_no_bokeh(name):
+    assert engine_imports_of_the_book_layer(name) == []
 
 
 def test_no_private_name_crosses_a_module():

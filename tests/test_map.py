@@ -1,4 +1,4 @@
-"""The map (w2v.analysis.embedding_map, two_table_map and their facts; w2v.plots.maps): the plane is
+"""The map (w2v.analysis.embedding_map, two_table_map and their facts; w2v.book.figures.maps): the plane is
 orthonormal, its shares are true shares of variance, every checkpoint is seen in the same plane
 with no sign flip between frames, the two-table map is one PCA of both tables, and the figures
 carry the run's data."""
@@ -11,8 +11,8 @@ import pytest
 from w2v import analysis
 from w2v.analysis import (embedding_map, map_axes, map_facts, normalize_rows, offset_cosines,
                           plane_neighbor_purity, two_table_facts, two_table_map, variance_share)
-from w2v.plots.maps import embedding_map as map_figure
-from w2v.plots.maps import two_table_map as two_table_figure
+from w2v.book.figures.maps import embedding_map as map_figure
+from w2v.book.figures.maps import two_table_map as two_table_figure
 
 
 def cloud(seed: int = 0, n: int = 40, d: int = 6) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The data of "Your turn" (w2v.playground): the page gets the run's own start and pair order,
+"""The data of "Your turn" (w2v.book.playground): the page gets the run's own start and pair order,
 text boxes that read back to the same corpus, the book's results as w2v.analysis computes them,
 and exercise answers trained by the engine through the cache."""
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from w2v import analysis, load_corpus, pairs, train_or_load
-from w2v import playground as pg
+from w2v.book import playground as pg
 from w2v.step import training_step
 
 from tiny_corpus import write_tiny
@@ -132,6 +132,10 @@ def test_exercise_answers_are_the_engines_runs(tiny_run, tmp_path):
     assert facts["ex_dim_right"] == int(other.analogy_correct[-1].sum())
     assert facts["ex_dim_purity"] == pytest.approx(pg.outcome(other)["purity"])
     assert facts["ex_steps_setting"] == tiny_run.config.steps // 5
+    glued = pg.page_facts(tiny_run, facts)
+    assert glued["pg_steps"] == tiny_run.config.steps and glued["pg_purity_k"] == pg.playground_data(tiny_run)["purity_k"]
+    assert glued["ex_dim_purity"] == pytest.approx(100 * facts["ex_dim_purity"])              # shares in per cent
+    assert glued["ex_dim_right"] == facts["ex_dim_right"] and glued["ex_tests"] == facts["ex_tests"]
 
 
 def test_data_script_cannot_close_its_element_early(tiny_run):

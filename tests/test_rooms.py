@@ -1,4 +1,4 @@
-"""The room a figure keeps before it is drawn (w2v.plots.room_height), evaluated at a width without a
+"""The room a figure keeps before it is drawn (w2v.book.figures.room_height), evaluated at a width without a
 browser: the CSS length is turned into arithmetic. The browser tests (test_browser_lazy_figures,
 test_firefox) hold it against the drawn figures of every page; these say what it means, in ms."""
 
@@ -11,7 +11,7 @@ from bokeh.layouts import column, row
 from bokeh.models import Div, Select, Slider
 from bokeh.plotting import figure
 
-from w2v.plots import layout_height, room_height, side_by_side
+from w2v.book.figures import layout_height, room_height, side_by_side
 
 
 def at_width(css: str, width: float) -> float:

@@ -8,7 +8,8 @@ import dataclasses
 import pytest
 
 from tiny_corpus import write_tiny
-from w2v import counts, peers, playground, runs, seeds
+from w2v import counts, peers, runs, seeds
+from w2v.book import playground
 from w2v.corpus import CorpusError
 from w2v.train import TRAINED_ONLY, load_config, run_key, run_path, train_or_load
 

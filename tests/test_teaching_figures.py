@@ -1,5 +1,5 @@
 """The teaching figures of "Model blueprint" and "The corpus": the network diagram, the parameter
-census, and the window cutting a sentence into pairs (w2v/plots/blueprint.py, w2v/plots/corpus.py)."""
+census, and the window cutting a sentence into pairs (w2v/book/figures/blueprint.py, w2v/book/figures/corpus.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import w2v
-from w2v.blueprint import PUBLISHED_SIZES, count_words, parameter_scale
-from w2v.plots import static_figure
-from w2v.plots.blueprint import census_chart, network_diagram
-from w2v.plots.corpus import window_pairs_figure
+from w2v.book.blueprint import PUBLISHED_SIZES, count_words, parameter_scale
+from w2v.book.figures import static_figure
+from w2v.book.figures.blueprint import census_chart, network_diagram
+from w2v.book.figures.corpus import window_pairs_figure
 
 
 SVG = "{http://www.w3.org/2000/svg}"

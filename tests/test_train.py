@@ -235,8 +235,9 @@ def test_cache_key_changes_with_the_source(tmp_path, monkeypatch):
 
 
 def test_the_key_covers_the_engine_modules_and_no_other(tmp_path, monkeypatch):
-    """Editing a module that makes a run (model.py, …) is a new run; editing a chapter's facts, a
-    figure or the CLI retrains nothing."""
+    """Editing a module that makes a run (model.py, …) is a new run; editing a chapter's facts
+    (w2v/book/<chapter>.py), a figure (w2v/book/figures/) or the CLI retrains nothing: every module
+    below w2v/ is edited in turn, the book layer's included."""
     package = tmp_path / "w2v"
     shutil.copytree(Path(train_mod.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     folder = write_tiny(tmp_path / "c")
@@ -246,6 +247,7 @@ def test_the_key_covers_the_engine_modules_and_no_other(tmp_path, monkeypatch):
     assert source_fingerprint() == base_fingerprint and run_key(folder, config) == base_key  # same text
     modules = sorted(str(p.relative_to(package)) for p in package.rglob("*.py"))
     assert set(train_mod.ENGINE_FILES) < set(modules) and "model.py" in train_mod.ENGINE_FILES
+    assert {"book/kit.py", "book/journey.py", "book/figures/__init__.py"} <= set(modules)   # the book layer is edited too
     for name in modules:
         path = package / name
         original = path.read_bytes()

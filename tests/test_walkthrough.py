@@ -14,7 +14,8 @@ import pytest
 import torch
 
 from w2v.model import SkipGram
-from w2v.plots import walkthrough as wt
+from w2v.book.figures import walkthrough as wt
+from w2v.book.walkthrough import default_steps
 from w2v.step import step_of_run, training_step
 
 PAGE = "book/walkthrough.html"
@@ -52,12 +53,12 @@ def torch_step(W, W_out, center, context):
 
 
 def chapter_steps(run) -> list[int]:
-    early, late = wt.default_steps(run)
+    early, late = default_steps(run)
     return [early, late, 0, run.config.checkpoint_every - 1, run.config.steps - 1]
 
 
 def test_default_steps_train_the_same_pair(book_run):
-    early, late = wt.default_steps(book_run)
+    early, late = default_steps(book_run)
     assert 0 < early < late < book_run.config.steps
     assert (book_run.centers[early], book_run.contexts[early]) == (book_run.centers[late], book_run.contexts[late])
 
@@ -96,7 +97,7 @@ def test_update_moves_one_row_of_W_and_every_column_of_W_out(book_run):
 
 
 def test_page_data_round_trips(book_run):
-    early, late = wt.default_steps(book_run)
+    early, late = default_steps(book_run)
     data = json.loads(json.dumps(wt.page_data(book_run, early, late)))
     keep = wt.page_checkpoints(book_run, (early, late))       # on the book's corpus: every one before the end
     C, V, D = len(keep), book_run.corpus.vocab_size, book_run.config.dim
@@ -139,7 +140,7 @@ def test_glued_numbers_come_from_the_step(book_run, book_html):
     page = (book_html / PAGE).read_text()
     m = re.search(r'<script type="application/json" id="w2v-walkthrough-data">(.*?)</script>', page, re.S)
     data = json.loads(m.group(1))
-    early, late = wt.default_steps(book_run)
+    early, late = default_steps(book_run)
     assert (data["default_step"], data["compare_step"]) == (early, late)
     pasted = set(_pasted(page))
     rec = {}

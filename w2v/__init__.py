@@ -1,6 +1,7 @@
 """w2v: the package every chapter of "Word2Vec: Inside the Model" imports.
 
-Modules follow the book: corpus → model → train (record, cache) → step → analysis → plots.
+Modules follow the book: corpus → model → train (record, cache) → step → analysis. This package is
+the engine; the chapters' own facts and figures are the book layer on top of it, w2v.book.
 """
 
 import os
@@ -14,7 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # environment variable W2V_CORPUS (README, "The book on a corpus of your own").
 BOOK_CORPUS = Path(os.environ.get("W2V_CORPUS") or REPO_ROOT / "corpus").resolve()
 # Prose written about the book's own corpus is checked there (a false claim fails the build); on a
-# reader's corpus the same check shows a note under the paragraph instead (w2v.plots.claim_note).
+# reader's corpus the same check shows a note under the paragraph instead (w2v.book.kit.Claims).
 ON_BOOK_CORPUS = BOOK_CORPUS == (REPO_ROOT / "corpus").resolve()
 
 

@@ -124,47 +124,6 @@ def dim_runs(corpus_dir: str | Path, dims=DIMS, cache_dir: str | Path | None = N
     return [variant(corpus_dir, cache_dir, dim=d) for d in dims]
 
 
-# ---------------------------------------------------------------- what the chapter glues
-
-def loss_floor(run: Run) -> float:
-    """H(o|c) of the run's pair table: the lowest mean loss any model can reach on it."""
-    return conditional_entropy(cooccurrence(run.pairs, run.corpus.vocab_size))
-
-
-def floor_facts(run: Run) -> dict:
-    """The loss floor beside the run's losses, for "What the model is fitting": H(o|c), the
-    final model's loss on all pairs, the mean loss of the last `checkpoint_every` training steps,
-    and ln V, the loss of a uniform guess."""
-    counts = cooccurrence(run.pairs, run.corpus.vocab_size)
-    window = run.config.checkpoint_every
-    return dict(floor=conditional_entropy(counts), pair_loss=pair_loss(run.W, run.W_out, counts),
-                last_mean=float(run.losses[-window:].mean()), loss_window=int(window),
-                ln_V=float(np.log(run.corpus.vocab_size)), n_pairs=int(len(run.pairs)),
-                n_cells=int((counts > 0).sum()), n_all_cells=int(counts.size),
-                context_counts_max=int(counts.max()))
-
-
-def fit_facts(run: Run) -> dict:
-    """How close the learned p(o | c) is to the empirical one, for "What the model is fitting":
-    their correlation over all V × V cells, the mean KL per centre word, the centre-frequency
-    weighted KL (= pair loss − floor), the learned mass on pairs never seen, and the word
-    whose two distributions differ most and least."""
-    counts = cooccurrence(run.pairs, run.corpus.vocab_size)
-    cond, learned = conditional(counts), learned_conditional(run.W, run.W_out)
-    kl = kl_per_word(counts, run.W, run.W_out)
-    centres = counts.sum(axis=1)
-    is_centre = centres > 0
-    unseen_mass = (learned * (counts == 0)).sum(axis=1)
-    return dict(correlation=float(np.corrcoef(cond.ravel(), learned.ravel())[0, 1]),
-                mean_kl=float(kl[is_centre].mean()),
-                weighted_kl=float((centres * kl).sum() / centres.sum()),
-                unseen_mass=100 * float(unseen_mass[is_centre].mean()),
-                worst_word=run.corpus.vocab[int(np.argmax(np.where(is_centre, kl, -np.inf)))],
-                worst_kl=float(kl[is_centre].max()),
-                best_word=run.corpus.vocab[int(np.argmin(np.where(is_centre, kl, np.inf)))],
-                best_kl=float(kl[is_centre].min()))
-
-
 def dim_facts(runs: list[Run]) -> dict:
     """The final loss on all pairs of each run of `dim_runs`, with the floor: lists in the order
     of the runs, for "What the model is fitting"."""
@@ -173,31 +132,11 @@ def dim_facts(runs: list[Run]) -> dict:
     return dict(dims=[int(r.config.dim) for r in runs], losses=losses, floor=conditional_entropy(counts))
 
 
-def picked_word(corpus: Corpus) -> str:
-    """The word the chapter looks at closely: the first word of the first analogy test (the most
-    frequent word when there is none)."""
-    return corpus.analogies[0][0] if corpus.analogies else corpus.vocab[int(np.argmax(corpus.counts))]
+# ---------------------------------------------------------------- the floor, the count-based baseline
 
-
-def pmi_facts(run: Run, word: str, k: int = 5) -> dict:
-    """The learned scores W · W′ against PMI and against PMI + ln p(o) = ln p(o | c), over the
-    pairs seen in the corpus, for "What the model is fitting"; and around `word`: the `k` words
-    the model scores highest, the `k` of highest PMI, and their mean corpus counts."""
-    counts = cooccurrence(run.pairs, run.corpus.vocab_size)
-    seen = counts > 0
-    scores = run.W @ run.W_out
-    p_mi = pmi(counts)
-    p_o = counts.sum(axis=0) / counts.sum()
-    log_cond = p_mi + np.log(p_o)[None, :]
-    w = run.corpus.index[word]
-    predicted = np.argsort(-scores[w], kind="stable")[:k]
-    by_pmi = np.argsort(-np.where(seen[w], p_mi[w], -np.inf), kind="stable")[:min(k, int(seen[w].sum()))]
-    freq = run.corpus.counts
-    return dict(corr_pmi=float(np.corrcoef(scores[seen], p_mi[seen])[0, 1]),
-                corr_log_cond=float(np.corrcoef(scores[seen], log_cond[seen])[0, 1]),
-                n_seen=int(seen.sum()), predicted=[run.corpus.vocab[i] for i in predicted],
-                top_pmi=[run.corpus.vocab[i] for i in by_pmi],
-                predicted_count=float(freq[predicted].mean()), top_pmi_count=float(freq[by_pmi].mean()))
+def loss_floor(run: Run) -> float:
+    """H(o|c) of the run's pair table: the lowest mean loss any model can reach on it."""
+    return conditional_entropy(cooccurrence(run.pairs, run.corpus.vocab_size))
 
 
 def diagnostics(W: np.ndarray, corpus: Corpus, word: str, top: int = 3, k: int = 5) -> dict:
@@ -217,13 +156,3 @@ def count_baseline(run: Run, dim: int | None = None) -> np.ndarray:
     run's pairs, at the run's dimension unless `dim` is given."""
     counts = cooccurrence(run.pairs, run.corpus.vocab_size)
     return svd_vectors(ppmi(counts), dim or run.config.dim)[0]
-
-
-def baseline_facts(run: Run, runs: list[Run], word: str) -> dict:
-    """The count-based baseline beside the trained model, for "What the model is fitting": the
-    `diagnostics` of the PPMI + SVD vectors and of the book's run, and the spread (median, min,
-    max) of every diagnostic over the seed runs `runs` (w2v.seeds.seed_runs)."""
-    from .seeds import spread_summary, spread_table
-
-    return dict(svd=diagnostics(count_baseline(run), run.corpus, word), own=diagnostics(run.W, run.corpus, word),
-                seeds=spread_summary(spread_table(runs)), n_seeds=len(runs))

@@ -193,42 +193,6 @@ def kept_share(counts: np.ndarray, sample: float) -> float:
     return float((keep * counts).sum() / counts.sum())
 
 
-def table_facts(table: dict) -> dict[str, float]:
-    """`comparison`'s spreads as flat names for glue: '<method>_<metric>_<median|min|max>', purity
-    in percent. Glued by "Two ways around the softmax"."""
-    facts = {}
-    for method, entry in table.items():
-        for metric, s in entry["spread"].items():
-            for stat, value in s.items():
-                facts[f"{method}_{metric}_{stat}"] = 100 * value if metric == "purity" else value
-    return facts
-
-
-def cost_facts(vocab_size: int, dim: int, negatives: int, big_vocab: int = GOOGLE_NEWS_WORDS,
-               big_dim: int = GOOGLE_NEWS_DIM) -> dict:
-    """Multiply-adds of a step, full softmax against SGNS, at the book's size and at Google's
-    (GOOGLE_NEWS_WORDS × GOOGLE_NEWS_DIM). Glued by "Two ways around the softmax"."""
-    from .sgns import multiply_adds
-
-    small = multiply_adds(vocab_size, dim), multiply_adds(vocab_size, dim, negatives)
-    big = multiply_adds(big_vocab, big_dim), multiply_adds(big_vocab, big_dim, negatives)
-    return dict(madds_softmax=small[0], madds_sgns=small[1], madds_ratio=small[0] / small[1],
-                big_vocab=big_vocab, big_dim=big_dim, big_madds_softmax=big[0], big_madds_sgns=big[1],
-                big_madds_ratio=big[0] / big[1])
-
-
-def hs_cost_facts(counts, dim: int, big_vocab: int = GOOGLE_NEWS_WORDS, big_dim: int = GOOGLE_NEWS_DIM) -> dict:
-    """Multiply-adds of a hierarchical-softmax step: at the book's size with the Huffman tree's
-    mean path (depths weighted by counts), at Google's with a path of log₂ V (a balanced tree's;
-    a Huffman tree's mean is shorter, its counts are not published). Glued by "Two ways around
-    the softmax"."""
-    from . import hs
-
-    path = hs.mean_path_length(hs.huffman_tree(counts), counts)
-    return dict(hs_path=path, madds_hs=hs.multiply_adds(dim, path), big_path=float(np.log2(big_vocab)),
-                big_madds_hs=hs.multiply_adds(big_dim, float(np.log2(big_vocab))))
-
-
 def step_seconds(vocab_size: int, dim: int, negatives: int, steps: int = 2000, repeats: int = 5,
                  seed: int = 0) -> dict[str, float]:
     """Seconds per training step (forward, backward, SGD update, one thread) of the full softmax

@@ -78,24 +78,6 @@ def curves(runs: list[Run]) -> dict[str, np.ndarray]:
     return dict(steps=runs[0].checkpoint_steps, purity=purity, analogies=right)
 
 
-def spread_facts(runs: list[Run], own_seed: int) -> dict[str, float]:
-    """The numbers the journey's "How much depends on the seed" section glues: the spread of the
-    final analogy score, its baselines and purity over the runs, and where the book's run sits."""
-    table = spread_table(runs)
-    summary = spread_summary(table)
-    own = next(row for row in table if row["seed"] == own_seed)
-    facts = dict(n_seeds=len(runs), seed_first=int(table[0]["seed"]), seed_last=int(table[-1]["seed"]),
-                 own_seed=int(own_seed), own_analogies=int(own["analogies"]), own_purity=100 * own["purity"])
-    for key in ("analogies", "nearest_of_c", "b_plus_c"):
-        for stat in ("median", "min", "max"):
-            facts[f"{key}_{stat}"] = summary[key][stat]
-    for stat in ("median", "min", "max"):
-        facts[f"purity_{stat}"] = 100 * summary["purity"][stat]
-        facts[f"contrast_{stat}"] = summary["block_contrast"][stat]
-    facts["own_rank"] = 1 + sum(row["analogies"] > own["analogies"] for row in table)  # 1 = no seed does better
-    return facts
-
-
 def right_per_test(runs: list[Run]) -> np.ndarray:
     """(A,) for each analogy test, how many of the runs answer it right at the end of training.
     Shown in "Training journey" beside the seed bands."""

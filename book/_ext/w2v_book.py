@@ -4,7 +4,7 @@
    JS always matches the Python package. Pages that embed a figure load w2v-figures.js, which
    loads BokehJS once, when the first figure comes near the screen, and draws each figure as it
    does; bokeh-widgets and bokeh-tables only where a figure has a widget or a table (each figure
-   names the bundles it needs in data-bokeh-bundles, see w2v.plots.Figure).
+   names the bundles it needs in data-bokeh-bundles, see w2v.book.figures.Figure).
 2. Never stale: myst-nb's jupyter-cache only notices edits to code cells. A stamp of w2v/ and
    the corpus (corpus/, or the folder W2V_CORPUS names) is kept beside the cache; when it
    changes the cache is emptied and every page re-read.
@@ -54,7 +54,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BOKEH_FILES = ("bokeh.min.js", "bokeh-widgets.min.js", "bokeh-tables.min.js")
-FIGURE_MARKER = 'class="w2v-bokeh'  # written by w2v.plots.embed around every figure
+FIGURE_MARKER = 'class="w2v-bokeh'  # written by w2v.book.figures.embed around every figure
 MATH_MARKER = re.compile(r'class="math\b|class="[^"]*\bmath\b')  # Sphinx's maths, inline or display
 
 

@@ -8,7 +8,7 @@
 //
 // With the book's text and recipe (window, dim, seed; any lr; at most the book's steps) the run
 // starts from the book run's own initial W and takes its pair order, both in the page's data
-// (w2v.playground.playground_data). Otherwise a small PRNG of the page's own (mulberry32, not
+// (w2v.book.playground.playground_data). Otherwise a small PRNG of the page's own (mulberry32, not
 // torch's) draws W and the order.
 //
 // Sections: 1. data · 2. reading the controls · 3. the corpus · 4. training · 5. scores
@@ -464,7 +464,7 @@
     return { x: coords[0], y: coords[1], axes };
   }
 
-  // mean loss of equal blocks of steps (w2v.playground.loss_curve).
+  // mean loss of equal blocks of steps (w2v.book.playground.loss_curve).
   function curve(losses, points) {
     const n = losses.length, size = Math.ceil(n / points);
     const steps = [], loss = [];
@@ -479,7 +479,7 @@
   }
 
   // the final loss, as the book reads it: the mean loss of the last loss_window steps
-  // (w2v.playground.final_loss)
+  // (w2v.book.playground.final_loss)
   function finalLoss(losses, window) {
     const n = losses.length, a = Math.max(0, n - window);
     let s = 0;

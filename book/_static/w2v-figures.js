@@ -1,7 +1,7 @@
 // The book's Bokeh figures: drawn when the reader comes near them, in the page's light or dark mode.
 //
 // Each <figure class="w2v-bokeh"> holds its Bokeh document as JSON (<script class="w2v-bokeh-item">,
-// written by w2v.plots.Figure) beside an empty box that already has the figure's size. Nothing of
+// written by w2v.book.figures.Figure) beside an empty box that already has the figure's size. Nothing of
 // BokehJS is on a page's critical path: when the first figure comes within NEAR of the screen,
 // BokehJS (and the bundles the page's figures name in data-bokeh-bundles) is loaded, once, and that
 // figure is drawn; the others are drawn as they come near. Drawing a figure costs BokehJS

@@ -2,7 +2,7 @@
 // book's run, computed in the page, with no server.
 //
 // The page embeds the run's checkpoints (W and W′ before every 500th step; on a large vocabulary only
-// every k-th of them, by a budget: w2v.plots.walkthrough.page_checkpoints) and the order in which
+// every k-th of them, by a budget: w2v.book.figures.walkthrough.page_checkpoints) and the order in which
 // training took its (centre, context) pairs. To show step t, we take the nearest checkpoint at or
 // before t, replay the recorded steps up to t, then run step t itself and display every
 // intermediate. The step's arithmetic is _static/w2v-step.js (loaded first, and shared with the
@@ -27,7 +27,7 @@
 
   const INT_ARRAYS = { uint8: Uint8Array, uint16: Uint16Array, int32: Int32Array };
 
-  // The JSON written by w2v.plots.walkthrough.page_data, decoded into typed arrays.
+  // The JSON written by w2v.book.figures.walkthrough.page_data, decoded into typed arrays.
   function readData() {
     const element = document.getElementById("w2v-walkthrough-data");
     if (!element) return null;
@@ -70,7 +70,7 @@
 
   // States the page has replayed to, kept for later (step → { W, W_out }): on a corpus where the page
   // carries only every k-th checkpoint (data.replay_every is then the run's checkpoint spacing,
-  // w2v.plots.walkthrough.page_checkpoints), a replay keeps the state at every multiple of
+  // w2v.book.figures.walkthrough.page_checkpoints), a replay keeps the state at every multiple of
   // replay_every it passes, so a later step in that stretch replays at most replay_every − 1 steps.
   // At most about 32 MB of them are kept, the oldest dropped first.
   const PASSED = new Map();
@@ -132,7 +132,7 @@
   // ------------------------------------------------------------------ 4. showing a step
 
   // A number as the page prints it: 4 significant digits, a true minus sign. Mirrors
-  // w2v.plots.walkthrough.fmt, which formats the glued numbers of the text.
+  // w2v.book.figures.walkthrough.fmt, which formats the glued numbers of the text.
   function fmt(value) {
     if (value === 0) return "0";
     const a = Math.abs(value);
@@ -278,7 +278,7 @@
 
   // Colour of an update Δ, as an index into the palette (−1 = white): like linearColor but |Δ| on
   // a log scale over `log_decades` decades below `top`, so that the small changes of W′ stay
-  // visible; exactly zero is white. Mirrors w2v.plots.walkthrough.signed_log_colors.
+  // visible; exactly zero is white. Mirrors w2v.book.figures.walkthrough.signed_log_colors.
   function deltaIndex(v, top) {
     if (v === 0 || top === 0) return -1;
     const n = DATA.palette.length;
@@ -289,7 +289,7 @@
 
   // "#RRGGBB" as a pixel of Bokeh's image_rgba: bytes R, G, B, A in memory, i.e. the uint32
   // A·2²⁴ + B·2¹⁶ + G·2⁸ + R on a little-endian machine (every browser's). Mirrors
-  // w2v.plots.walkthrough.rgba_ints.
+  // w2v.book.figures.walkthrough.rgba_ints.
   function rgbaOf(hex) {
     const n = parseInt(hex.slice(1), 16);
     return ((255 << 24) | ((n & 0xff) << 16) | (n & 0xff00) | (n >> 16)) >>> 0;
@@ -297,7 +297,7 @@
   const WHITE_RGBA = rgbaOf("#FFFFFF");
   let PALETTE_RGBA = null;  // DATA.palette as pixels (made on first use)
 
-  // Bokeh models of this page's figures, by the names w2v/plots/walkthrough.py gave them.
+  // Bokeh models of this page's figures, by the names w2v/book/figures/walkthrough.py gave them.
   function bokehModel(name) {
     if (!window.Bokeh || !Bokeh.documents) return null;
     for (const doc of Bokeh.documents) {
@@ -489,7 +489,7 @@
   // the sources already hold, then `change.emit()` tells BokehJS, as its docs advise after an
   // in-place change. The heatmaps are images (one pixel per entry), far cheaper to redraw than
   // V·D rectangles; the loss curve's marker and span sit on the figure's overlay layer, so moving
-  // them does not redraw the curve's thousands of dots (see w2v/plots/walkthrough.py).
+  // them does not redraw the curve's thousands of dots (see w2v/book/figures/walkthrough.py).
   function pushToBokeh() {
     if (!current) return;
     const r = current, { V, D, names, colors } = DATA;
@@ -545,7 +545,7 @@
     }
   }
 
-  // w2v.plots.walkthrough.update_words: null (every word) unless the page says how many words the
+  // w2v.book.figures.walkthrough.update_words: null (every word) unless the page says how many words the
   // heatmaps draw (data.update_words, when V is larger); then the words whose columns the step
   // changes most (Σ|Δ| over the dimensions of ΔW, plus that of ΔW′; ties by index), in vocabulary order.
   function updateWords(dW, dWo) {
@@ -655,7 +655,7 @@
   }
 
   // The loss curve's legend entries for the two moving marks are stand-ins (see loss_figure in
-  // w2v/plots/walkthrough.py): a click that hides or shows a stand-in does the same to its mark.
+  // w2v/book/figures/walkthrough.py): a click that hides or shows a stand-in does the same to its mark.
   function linkLegend() {
     const { names } = DATA;
     for (const [legend, glyph] of [[names.marker_legend, names.marker_glyph], [names.compare_legend, names.compare_glyph]]) {

@@ -17,7 +17,7 @@ from bokeh.models import (ColorBar, ColumnDataSource, CustomJS, CustomJSHover, F
                           Label, Legend, LegendItem, LinearColorMapper, Range1d, Select, Span)
 from bokeh.plotting import figure
 
-from . import DIVERGING, GROUP_COLORS, WORD_OF, in_group, sorted_by, style_plot, symmetric_range
+from . import DIVERGING, GROUP_COLORS, WORD_OF, group_spans, in_group, sorted_by, style_plot, symmetric_range
 
 ROW_PX = 11  # height of one word's row in the tall heatmaps: room for a 9 px label
 
@@ -28,16 +28,6 @@ const x = Math.round(value)
 if (format == "matrix") return x < D ? "W (centre vector)" : "W′ (context vector)"
 return String(x < D ? x : x - D - 1)
 """
-
-
-def _group_spans(order_groups: np.ndarray) -> list[tuple[int, int, int]]:
-    """(group, first row, last row) for each run of equal groups in display order."""
-    spans, start = [], 0
-    for i in range(1, len(order_groups) + 1):
-        if i == len(order_groups) or order_groups[i] != order_groups[start]:
-            spans.append((int(order_groups[start]), start, i - 1))
-            start = i
-    return spans
 
 
 def _word_axis(axis, words: list[str]) -> None:
@@ -166,7 +156,7 @@ def similarity_heatmap(corpus, cos_sorted: np.ndarray, order: np.ndarray):
     V = len(order)
     words = [corpus.vocab[i] for i in order]
     row_groups = corpus.word_group[order]
-    spans = _group_spans(row_groups)
+    spans = group_spans(row_groups)
     rows, cols = np.divmod(np.arange(V * V), V)
     source = ColumnDataSource(dict(x=cols.astype(np.int32), y=rows.astype(np.int32),
                                    v=cos_sorted.ravel().round(4).astype(np.float32)))

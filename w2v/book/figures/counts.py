@@ -19,7 +19,7 @@ from bokeh.models import (ColorBar, ColumnDataSource, CustomJSHover, FixedTicker
 from bokeh.palettes import Viridis256
 from bokeh.plotting import figure
 
-from . import GROUP_COLORS, WORD_OF, side_by_side, sorted_by, style_plot
+from . import GROUP_COLORS, WORD_OF, group_spans, side_by_side, sorted_by, style_plot
 
 # Light for little, dark for much: viridis reversed, readable with colour-blindness and in grey.
 SEQUENTIAL = tuple(reversed(Viridis256))
@@ -37,16 +37,6 @@ def _style(p) -> None:
 def _word_of(corpus) -> CustomJSHover:
     return CustomJSHover(args=dict(words=list(corpus.vocab), groups=[corpus.groups[g] for g in corpus.word_group]),
                          code=WORD_OF)
-
-
-def _group_spans(groups_in_order: np.ndarray) -> list[tuple[int, int, int]]:
-    """(group, first position, last position) for each run of one group in display order."""
-    spans, start = [], 0
-    for i in range(1, len(groups_in_order) + 1):
-        if i == len(groups_in_order) or groups_in_order[i] != groups_in_order[start]:
-            spans.append((int(groups_in_order[start]), start, i - 1))
-            start = i
-    return spans
 
 
 def _matrix(p, values: np.ndarray, order: np.ndarray, mapper, only_seen=None, **extra):
@@ -71,7 +61,7 @@ def _group_marks(p, corpus, order: np.ndarray, names: bool = True) -> None:
     V = len(order)
     groups_in_order = corpus.word_group[order]
     colors = [GROUP_COLORS[g] for g in groups_in_order]
-    spans = _group_spans(groups_in_order)
+    spans = group_spans(groups_in_order)
     edges = [first - 0.5 for _, first, _ in spans[1:]]
     p.rect(x=-1.4, y=list(range(V)), width=1.2, height=1, line_color=None, fill_color=colors)
     p.rect(x=list(range(V)), y=-1.4, width=1, height=1.2, line_color=None, fill_color=colors)
@@ -142,7 +132,7 @@ def fit_heatmaps(corpus, empirical: np.ndarray, learned: np.ndarray, order: np.n
 
 def fit_scatter(corpus, empirical: np.ndarray, learned: np.ndarray, shown: np.ndarray | None = None):
     """Learned against empirical p(o | c), one dot per cell between the words `shown` (all by
-    default; w2v.plots.heatmap_words), with the diagonal y = x."""
+    default; w2v.book.figures.heatmap_words), with the diagonal y = x."""
     shown = np.arange(len(empirical)) if shown is None else np.asarray(shown)
     c, o = (shown[i] for i in np.divmod(np.arange(len(shown) ** 2), len(shown)))
     empirical, learned = empirical[c, o], learned[c, o]

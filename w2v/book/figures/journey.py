@@ -25,7 +25,7 @@ from bokeh.document import Document
 from bokeh.plotting import figure
 
 from . import DIVERGING, GROUP_COLORS, HEATMAP_WORDS, WORD_OF, heatmap_words, in_group, sorted_by, style_plot, symmetric_range
-from .. import analysis
+from ... import analysis
 
 NEUTRAL = "#555555"
 PALE = "#E8E8E8"
@@ -322,7 +322,7 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
                     format=step_formatter(steps), sizing_mode="stretch_width", min_width=180)
     radio = RadioButtonGroup(name="journey-neighbour-pick", labels=[words[i] for i in nb], active=0)
     # the evidence is written by the page's script (evidenceHtml) once the figure is drawn; its
-    # blocks' lengths in the first view keep its room (w2v.plots.room_height)
+    # blocks' lengths in the first view keep its room (w2v.book.figures.room_height)
     out = Div(name="journey-evidence", sizing_mode="stretch_width", styles={"font-size": "14px"},
               tags=[{"text_blocks": _evidence_blocks(corpus, evidence, w0, nb[0]), "margins": 24}],  # p and ul, below
               stylesheets=[":host mark.w2v-ev0, :host mark.w2v-ev1 {background: #FFE08A; padding: 0 2px}"
@@ -629,27 +629,10 @@ def seed_bands(steps, purity: np.ndarray, analogies: np.ndarray, own: int, n_tes
     return column(*plots, sizing_mode="stretch_width", spacing=8)
 
 
-def bigger_model_facts(names: list[str], found: dict, bigger: dict | None, t: int) -> dict:
-    """The numbers "What it would take" glues: test `t` (the one the recipe does not answer by the
-    offset) under the bigger recipe (w2v.seeds.bigger_runs), from `analogy_diagnostics` of the
-    bigger runs (`bigger`; None on a corpus without analogy tests, where none are trained: zeros
-    and NaN, and the page's note says why), and the tests the offset answers with the recipe but
-    not with the bigger one (`big_lost`, with how often 3CosAdd is still right)."""
-    if bigger is None:
-        return dict(big_right=0, big_near_c=0, big_near_b=0, big_offset=float("nan"), big_ac=float("nan"),
-                    big_by_offset=False, big_n_offset=0, big_lost="none", big_lost_right=0, big_lost_n=0)
-    lost = [i for i in range(len(names)) if found["by_offset"][i] and not bigger["by_offset"][i]]
-    return dict(big_right=int(bigger["right_count"][t]), big_near_c=int(bigger["nearest_of_c_count"][t]),
-                big_near_b=int(bigger["nearest_of_b_count"][t]), big_offset=float(bigger["offset_cos_median"][t]),
-                big_ac=float(bigger["cos_ac_median"][t]), big_by_offset=bool(bigger["by_offset"][t]),
-                big_n_offset=int(bigger["by_offset"].sum()), big_lost="; ".join(names[i] for i in lost) or "none",
-                big_lost_right=int(min((bigger["right_count"][i] for i in lost), default=0)), big_lost_n=len(lost))
-
-
 def bigger_model_table(name: str, recipes: list[tuple[str, dict, int]], t: int) -> str:
     """One row per recipe (label, `analogy_diagnostics` over its runs, number of runs) for test `t`:
     the columns of the "What answers each test" table, so the two read side by side."""
-    from ..blueprint import html_table
+    from ..kit import html_table
 
     rows = [[label, f"{int(found['right_count'][t])} of {n}", int(found["nearest_of_c_count"][t]),
              int(found["nearest_of_b_count"][t]), f"{found['offset_cos_median'][t]:.2f}",

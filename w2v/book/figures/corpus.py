@@ -3,8 +3,8 @@
 `frequency_chart`: one horizontal bar per word, longest (most frequent) at the top, coloured by
 group, with a legend (click a group to hide it) and a hover that names the word, its group and
 its count. `groups_table`, `samples_table`, `analogies_table`: the chapter's generated tables.
-`function_word_shares`, `separating_contexts`, `twin_lines` and `contexts_table`: the numbers and
-the table of "What the window lets the model see" (the mechanism behind the analogy tests).
+`contexts_table`: the table of "What the window lets the model see" (the mechanism behind the
+analogy tests), from the numbers of w2v.book.corpus.
 """
 
 from __future__ import annotations
@@ -16,15 +16,10 @@ from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Legend, Legen
 from bokeh.plotting import figure
 
 from . import group_colors, style_plot
-from ..blueprint import html_table
-from ..corpus import pairs
+from ..corpus import analogy_word_pairs, frequency_order, separating_contexts
+from ..kit import html_table
 
 ROW_PX = 12  # height of one word's bar: room for a 10 px label
-
-
-def frequency_order(corpus) -> list[int]:
-    """Word ids, most frequent first; ties by vocabulary order (group, then word)."""
-    return sorted(range(corpus.vocab_size), key=lambda i: (-int(corpus.counts[i]), i))
 
 
 def frequency_chart(corpus):
@@ -81,17 +76,6 @@ def groups_table(corpus) -> str:
                       caption="The semantic groups of groups.tsv, in file order", table_id="groups-table")
 
 
-def samples_for_group(corpus, group: str, n: int = 2) -> list[int]:
-    """The n sentences with the most distinct words of `group`, real sentences before bare lists
-    ("cat and dog" shows a group but not how its words are used); ties go to the longer, then the
-    earlier sentence. Deterministic."""
-    from w2v.corpus import is_bare_list
-
-    members = set(corpus.words_in_group(group))
-    scored = [(is_bare_list(s), -len(members.intersection(s)), -len(s), i) for i, s in enumerate(corpus.sentences)]
-    return [i for bare, hits, length, i in sorted(scored) if hits < 0][:n]
-
-
 def samples_table(corpus, samples: dict[str, list[int]]) -> str:
     """Sample sentences per group, the group's own words in bold."""
     colors = group_colors(corpus)
@@ -116,12 +100,6 @@ def analogies_table(corpus) -> str:
         rows.append([n, f"{a} : {b} :: {c} : ?", d, f"{b} − {a} + {c}", ", ".join(groups)])
     return html_table(["#", "question", "answer", "vector arithmetic", "groups"], rows, numeric=(0,),
                       caption="The analogy tests of analogies.txt", table_id="analogies-table")
-
-
-def token_shares(corpus) -> np.ndarray:
-    """(G,) fraction of all tokens that belong to each group."""
-    totals = np.bincount(corpus.word_group, weights=corpus.counts, minlength=len(corpus.groups))
-    return totals / totals.sum()
 
 
 # ------------------------------------------------------------------ the window, drawn
@@ -185,59 +163,6 @@ def window_pairs_figure(sentence: list[str], window: int) -> str:
 
 
 # ---------------------------------------------------------------- what the window lets the model see
-
-def function_word_shares(corpus, window: int, group: str = "function") -> dict[str, float]:
-    """The share (%) of the (centre, context) pairs whose context is a word of `group`: over all
-    pairs, and over the pairs whose centre is not in `group` (a content word)."""
-    table = pairs(corpus, window)
-    function = np.asarray([g == corpus.groups.index(group) for g in corpus.word_group])
-    context_is = function[table[:, 1]]
-    content_centre = ~function[table[:, 0]]
-    return dict(all_pairs=100 * float(context_is.mean()),
-                content_pairs=100 * float(context_is[content_centre].mean()))
-
-
-def context_counts(corpus, window: int, word: str) -> np.ndarray:
-    """(V,) how often each word stands in the window of `word`, over the whole corpus."""
-    table = pairs(corpus, window)
-    return np.bincount(table[table[:, 0] == corpus.index[word], 1], minlength=corpus.vocab_size)
-
-
-def separating_contexts(corpus, window: int, x: str, y: str, top: int = 4) -> tuple[list, list]:
-    """The context words `x` has and `y` never has, and those `y` has and `x` never has: up to `top`
-    (word, count) each, most frequent first (ties by vocabulary order)."""
-    cx, cy = context_counts(corpus, window, x), context_counts(corpus, window, y)
-
-    def only(mine, other):
-        ids = [i for i in np.argsort(-mine, kind="stable") if mine[i] > 0 and other[i] == 0]
-        return [(corpus.vocab[i], int(mine[i])) for i in ids[:top]]
-
-    return only(cx, cy), only(cy, cx)
-
-
-def twin_lines(corpus, x: str, y: str) -> list[tuple[str, str]]:
-    """Pairs of lines that are the same but for `x` in one where the other has `y`: every such pair
-    gives x and y the same contexts, which pulls their vectors together."""
-    lines = {" ".join(s) for s in corpus.sentences}
-    twins = []
-    for s in corpus.sentences:
-        for i, w in enumerate(s):
-            if w == x:
-                other = " ".join(s[:i] + [y] + s[i + 1:])
-                if other in lines:
-                    twins.append((" ".join(s), other))
-    return twins
-
-
-def analogy_word_pairs(corpus) -> list[tuple[str, str]]:
-    """The word pairs the analogy tests compare, a with b and c with d, each pair once, in test order."""
-    seen = []
-    for a, b, c, d in corpus.analogies:
-        for pair in ((a, b), (c, d)):
-            if pair not in seen:
-                seen.append(pair)
-    return seen
-
 
 def contexts_table(corpus, window: int, top: int = 4) -> str:
     """One row per word pair of the analogy tests: the context words only one of the two has."""

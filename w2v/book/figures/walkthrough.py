@@ -21,7 +21,8 @@ from bokeh.models import ColumnDataSource, HoverTool, Range1d, Span
 from bokeh.plotting import figure
 
 from . import DIVERGING, FONT, HEATMAP_WORDS, embed
-from ..step import training_step
+from ...step import training_step
+from ..kit import PageHTML
 
 DATA_ID = "w2v-walkthrough-data"  # id of the <script type="application/json"> the page script reads
 
@@ -166,16 +167,6 @@ def page_data(run, default_step: int, compare_step: int) -> dict:
     return data
 
 
-class PageHTML:
-    """Raw HTML for a cell's output (shown as is in the static page)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.text
-
-
 def data_script(run, default_step: int, compare_step: int) -> PageHTML:
     """The page's data, embedded once as <script type="application/json">; on a corpus where the
     page carries fewer checkpoints than the run saved, a paragraph before it says so."""
@@ -184,35 +175,6 @@ def data_script(run, default_step: int, compare_step: int) -> PageHTML:
     rule = checkpoint_rule(run, page_checkpoints(run, (default_step, compare_step)))
     note = f'<p class="w2v-budget-note">{rule}</p>' if rule else ""
     return PageHTML(f'{note}<script type="application/json" id="{DATA_ID}">{text}</script>')
-
-
-# ---------------------------------------------------------------- choosing the default steps
-
-def default_steps(run) -> tuple[int, int]:
-    """An early step and a late step that train the SAME (centre, context) pair, so the
-    comparison shows what training did to one prediction.
-
-    Candidates: pairs trained both before the first checkpoint after step 0 (while the softmax
-    is still nearly uniform) and in the last tenth of training. Chosen: the one the final model
-    predicts most confidently, so the page shows learning at its clearest. Early = that pair's
-    first step from 1 on, late = its last step."""
-    steps = run.config.steps
-    centers, contexts = run.centers, run.contexts
-    early_until = min(run.config.checkpoint_every, steps)
-    late_from = steps - max(steps // 10, 1)
-    first_seen, last_seen = {}, {}
-    for t in range(1, early_until):
-        first_seen.setdefault((int(centers[t]), int(contexts[t])), t)
-    for t in range(late_from, steps):
-        last_seen[(int(centers[t]), int(contexts[t]))] = t
-    both = [pair for pair in first_seen if pair in last_seen]
-    if not both:
-        return min(1, steps - 1), steps - 1
-    scores = run.W @ run.W_out                                        # (V, V) final scores
-    log_p = scores - np.log(np.exp(scores - scores.max(1, keepdims=True)).sum(1, keepdims=True)) \
-        - scores.max(1, keepdims=True)                                # final log-probabilities
-    best = max(both, key=lambda pair: (log_p[pair], -first_seen[pair]))
-    return first_seen[best], last_seen[best]
 
 
 # ---------------------------------------------------------------- colours of the update heatmaps

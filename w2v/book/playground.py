@@ -13,10 +13,11 @@ import base64
 
 import numpy as np
 
-from .analysis import embedding_map, nearest_neighbors, neighbor_purity
-from .corpus import pairs
-from .plots import GROUP_COLORS
-from .runs import exercise_recipes  # declared with every run the book trains
+from ..analysis import embedding_map, nearest_neighbors, neighbor_purity
+from ..corpus import pairs
+from ..runs import exercise_recipes  # declared with every run the book trains
+from .figures import GROUP_COLORS
+from .kit import PageHTML
 
 CURVE_POINTS = 100    # the loss curve is the mean loss of this many equal blocks of steps
 NEIGHBORS_K = 5       # neighbours listed per word
@@ -117,8 +118,6 @@ def data_script(run):
     """The page's data, embedded once as <script type="application/json" id="w2v-playground-data">."""
     import json
 
-    from .plots.walkthrough import PageHTML
-
     text = json.dumps(playground_data(run), separators=(",", ":")).replace("</", "<\\/")
     return PageHTML(f'<script type="application/json" id="w2v-playground-data">{text}</script>')
 
@@ -143,11 +142,23 @@ def neighbours_in_window(run, window: int) -> float:
     return float(np.mean(np.take_along_axis(together, ids, axis=1)))
 
 
+def page_facts(run, exercises: dict) -> dict:
+    """What the page glues: the book's recipe as the settings start (`pg_<setting>`), the purity's
+    k, and the answers of `exercise_facts` (`exercises`), shares in per cent as everywhere else."""
+    config = run.config
+    facts = dict(pg_steps=int(config.steps), pg_dim=int(config.dim), pg_window=int(config.window),
+                 pg_lr=float(config.lr), pg_lr_final=float(config.lr_final),
+                 pg_loss_window=int(config.checkpoint_every), pg_purity_k=min(PURITY_K, run.neighbors.shape[-1]))
+    facts.update({name: 100 * value if name.endswith(("_purity", "_together")) else value
+                  for name, value in exercises.items()})
+    return facts
+
+
 def exercise_facts(run, cache_dir=None) -> dict:
     """The answers of the exercises of "Your turn", from the Python engine: the book's corpus
     trained with each recipe of `exercise_recipes` (cached like every run), and the book's own
     run, as plain values named `ex_<exercise>_<value>`."""
-    from .runs import variant
+    from ..runs import variant
 
     facts = {f"ex_book_{k}": v for k, v in outcome(run).items()}
     facts["ex_tests"] = len(run.corpus.analogies)

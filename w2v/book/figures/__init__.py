@@ -4,7 +4,8 @@ A chapter builds a Bokeh layout (widgets and the plots they drive in ONE layout,
 a document) and hands it to `embed`, which returns HTML for the static page: the document as JSON
 in a box of the figure's size, drawn by book/_static/w2v-figures.js when the reader scrolls near
 it (BokehJS itself is loaded once per page, offline, only then). Interactions are CustomJS callbacks.
-Chapter-specific figures live in the modules beside this one (w2v/plots/<chapter>.py).
+Chapter-specific figures live in the modules beside this one (w2v/book/figures/<chapter>.py); what a
+chapter computes is in w2v/book/<chapter>.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bokeh.embed import json_item
 from bokeh.layouts import row
 from bokeh.palettes import interp_palette
 
-from ..corpus import NO_GROUP
+from ...corpus import NO_GROUP
 
 # Colour-blind-safe categorical colours for groups, the same in every chapter: Okabe & Ito's
 # seven colours, then Paul Tol's muted wine, teal, olive and indigo, then grey.
@@ -80,6 +81,17 @@ def heatmap_words(corpus, budget: int = HEATMAP_WORDS) -> np.ndarray:
     keep = np.zeros(corpus.vocab_size, bool)
     keep[np.argsort(-np.asarray(corpus.counts), kind="stable")[:budget]] = True
     return by_group[keep[by_group]]
+
+
+def group_spans(groups_in_order: np.ndarray) -> list[tuple[int, int, int]]:
+    """(group, first position, last position) for each run of one group in display order: where the
+    heatmaps of "What the model is fitting" and "Inside the weights" draw a group's lines."""
+    spans, start = [], 0
+    for i in range(1, len(groups_in_order) + 1):
+        if i == len(groups_in_order) or groups_in_order[i] != groups_in_order[start]:
+            spans.append((int(groups_in_order[start]), start, i - 1))
+            start = i
+    return spans
 
 
 def heatmap_rule(corpus, shown) -> str:
@@ -293,36 +305,3 @@ def static_figure(body: str, caption: str, alt: str, name: str) -> str:
     return (f'<figure class="w2v-static" id="fig-{html.escape(name)}" aria-label="{html.escape(alt)}">'
             f'<div class="w2v-static-body">{body}</div>'
             f'<figcaption>{html.escape(caption)}</figcaption></figure>')
-
-
-class Claims:
-    """The checks behind a paragraph written about the book's own corpus. On that corpus a false
-    claim fails the build (an AssertionError, as a plain assert would). On a reader's corpus
-    (W2V_CORPUS) the build goes on and `note()` is the visible note to show under the paragraph:
-    "On this corpus: …", with what was measured. Used by "The corpus"."""
-
-    def __init__(self, strict: bool):
-        self.strict, self.failed = strict, []
-
-    def check(self, holds: bool, claim: str, measured: str = "") -> bool:
-        if not holds:
-            if self.strict:
-                raise AssertionError(f"{claim} ({measured})" if measured else claim)
-            self.failed.append(f"{claim}: not so here" + (f" ({measured})" if measured else ""))
-        return bool(holds)
-
-    def mention(self, fact: str) -> None:
-        """A difference from the book's corpus that is no claim's failure (e.g. fewer seed runs),
-        for the same note; nothing on the book's corpus."""
-        if not self.strict:
-            self.failed.append(fact)
-
-    def note(self) -> str:
-        """Markdown for a glue:md note: empty when every claim holds. A measure with nothing to
-        measure on this corpus (NaN: block contrast without groups, say) reads "—", not "nan", and a
-        negative number has a true minus sign (U+2212), as everywhere in the prose."""
-        if not self.failed:
-            return ""
-        text = "*On this corpus, which is not the book's:* " + "; ".join(self.failed) + "."
-        text = re.sub(r"(?<![\w.])[-\u2212]?nan\b%?", "\u2014", text)
-        return re.sub(r"(?<![\w\]])-(?=\d)", "\u2212", text)  # a negative number's minus sign, as the prose prints it

@@ -18,7 +18,7 @@ YOURS_INK = "#D55E00"
 
 def loss_figure(data: dict):
     """The book's loss curve (grey) and, after a run, the reader's (orange), both as the mean loss
-    of equal blocks of steps (w2v.playground.loss_curve)."""
+    of equal blocks of steps (w2v.book.playground.loss_curve)."""
     book = data["book"]
     p = figure(name="pg-loss-plot", height=300, sizing_mode="stretch_width", tools="", toolbar_location=None,
                x_axis_label="step", y_axis_label="mean loss of the block")

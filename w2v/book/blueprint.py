@@ -3,7 +3,8 @@
 `code_lines` reads w2v/model.py with `tokenize` and returns its code lines (blank, comment-only
 and docstring lines left out), each as the code without its trailing comment. `NOTES` explains
 every one of them; the chapter checks that the two match exactly, so editing model.py without
-its notes fails the build. `field_comments` reads the comment beside every TrainConfig field.
+its notes fails the build. `field_comments` reads the comment beside every TrainConfig field, and
+`recipe_table` shows them beside the book's recipe; `recipe_facts` is the recipe as the text glues it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ import dataclasses
 import inspect
 import io
 import json
+import math
 import tokenize
 from pathlib import Path
 
-from . import peers
+import numpy as np
 
-MODEL_FILE = Path(__file__).with_name("model.py")
+from .. import peers
+from ..step import training_step
+from ..train import Run, TrainConfig
+from .kit import final_purity, html_table
+
+MODEL_FILE = Path(__file__).resolve().parents[1] / "model.py"  # the engine's w2v/model.py
 
 # Code line of model.py (without its trailing comment) → what it does, in plain words.
 NOTES: dict[str, str] = {
@@ -115,28 +122,32 @@ def field_comments(cls) -> dict[str, str]:
     return {name: comments.get(line, "") for line, name in names.items() if name in fields}
 
 
-# ---------------------------------------------------------------- tables for the chapters
+# ---------------------------------------------------------------- the recipe
 
-def html_table(headers: list[str], rows: list[list[object]], caption: str = "", numeric: tuple[int, ...] = (),
-               raw: tuple[int, ...] = (), table_id: str = "") -> str:
-    """A small, dependency-free HTML table (class w2v-table) for a chapter's generated tables.
+def recipe_facts(run: Run) -> dict:
+    """The book's recipe as "The training recipe" glues it, with the number of checkpoints saved."""
+    config = run.config
+    return dict(steps=int(config.steps), window=int(config.window),
+                window_words=f"{config.window} word" + ("s" if config.window != 1 else ""),
+                lr=float(config.lr), lr_final=float(config.lr_final), optimizer=str(config.optimizer),
+                checkpoint_every=int(config.checkpoint_every), n_checkpoints=int(len(run.checkpoint_steps)))
 
-    Cells are escaped, except the columns listed in `raw` (already HTML); `numeric` columns are
-    right-aligned. `table_id` gives the table a stable anchor.
-    """
-    import html
 
-    def cell(i: int, value: object, tag: str = "td") -> str:
-        text = str(value) if i in raw else html.escape(str(value))
-        cls = ' class="num"' if i in numeric else ""
-        return f"<{tag}{cls}>{text}</{tag}>"
+def recipe_table(config: TrainConfig) -> str:
+    """Every field of TrainConfig with the book's value (marked * where it is not the default) and
+    the comment written beside the field in w2v/train.py; a field without a comment is an error."""
+    comments = field_comments(TrainConfig)
+    fields = [f.name for f in dataclasses.fields(TrainConfig)]
+    assert set(comments) == set(fields) and all(comments.values()), "every TrainConfig field needs a comment"
+    defaults = TrainConfig()
 
-    head = "".join(cell(i, h, "th") for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(cell(i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    ident = f' id="{html.escape(table_id)}"' if table_id else ""
-    return (f'<div class="w2v-table-wrap"><table class="w2v-table"{ident}>{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    def shown(value):
+        return f"{value:,}" if isinstance(value, int) else str(value)
+
+    rows = [[f"<code>{name}</code>", shown(getattr(config, name)) + ("" if getattr(config, name) == getattr(defaults, name) else " *"),
+             comments[name]] for name in fields]
+    return html_table(["field", "value", "meaning"], rows, numeric=(1,), raw=(0,),
+                      caption="The training recipe of the book's run (w2v/train.py, TrainConfig)", table_id="config-table")
 
 
 # ---------------------------------------------------------------- the parameter census's scale
@@ -169,3 +180,36 @@ def count_words(n: float) -> str:
             text = f"{value:.1f}" if value < 10 else f"{value:,.0f}"
             return f"{text.removesuffix('.0')} {word}"
     return f"{round(n, -3) if n >= 1e4 else round(n):,.0f}"
+
+
+# ---------------------------------------------------------------- the exercises
+
+def blueprint_exercises(run: Run, small: Run) -> dict:
+    """For the exercises of "Model blueprint": the checkpoint count from the recipe (and with one
+    step more and one fewer), the learning
+    rate at the middle step, one step from an all-zero W (nothing moves), and the recipe retrained
+    at a smaller dimension (`small`, only `dim` changed): its parameters and purity."""
+    corpus, config = run.corpus, run.config
+    V, D, T = corpus.vocab_size, config.dim, config.steps
+    assert small.corpus.vocab == corpus.vocab and small.config.dim < D
+    middle = (T - 1) // 2
+    # the first pair of the run, from W = 0 and W′ = 0 (W′'s own start)
+    W0 = np.zeros((V, D), np.float32)
+    W_out0 = np.zeros((D, V), np.float32)
+    zero = training_step(W0, W_out0, int(run.centers[0]), int(run.contexts[0]), config.lr_at(0))
+    # the rule at its edges: one step more, one step fewer
+    ce, one_more, one_fewer = config.checkpoint_every, T + 1, max(T - 1, 1)
+    return dict(steps=int(T), checkpoint_every=int(ce),
+                n_checkpoints=len(run.checkpoint_steps),
+                steps_one_more=int(one_more), steps_one_fewer=int(one_fewer),
+                n_checkpoints_one_more=len(dataclasses.replace(config, steps=one_more).checkpoint_steps()),
+                n_checkpoints_one_fewer=len(dataclasses.replace(config, steps=one_fewer).checkpoint_steps()),
+                lr=float(config.lr), lr_final=float(config.lr_final),
+                middle_step=int(middle), lr_middle=float(config.lr_at(middle)),
+                lr_middle_share=100 * config.lr_at(middle) / config.lr,
+                zero_loss=float(zero.loss), ln_V=math.log(V),
+                zero_grad_h=float(np.abs(zero.grad_h).max()),
+                zero_grad_W_out=float(np.abs(zero.grad_W_out).max()),
+                zero_moved=bool((zero.W_next != W0).any() or (zero.W_out_next != W_out0).any()),
+                D_small=int(small.config.dim), n_params_small=2 * V * int(small.config.dim),
+                purity=final_purity(run), purity_small=final_purity(small))
