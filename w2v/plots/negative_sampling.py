@@ -451,7 +451,7 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
     pitch = min(TREE_ROW_PX, (TREE_MAX_PX - 60) / rows)
     depth = int(tree.depth.max())
     p = figure(height=int(pitch * rows) + 60, sizing_mode="stretch_width", min_width=300, max_width=760,
-               toolbar_location=None, x_range=(-1.0, depth + 5.5), y_range=(rows, -1.5), tools="", name="hs-tree")
+               toolbar_location=None, x_range=(-1.6, depth + 5.5), y_range=(rows, -1.5), tools="", name="hs-tree")
     p.multi_line("xs", "ys", source=edges, line_width="width", line_color="color")
     dots = p.scatter("x", "y", source=leaves, size="size", color="color", line_color="#333333",
                      nonselection_alpha=1.0)
