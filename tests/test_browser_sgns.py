@@ -166,10 +166,13 @@ def test_tree_by_keyboard_and_by_tap_at_phone_width(open_page, hs_model):
         pos = tree_layout(tree)
         o = run.corpus.index[word]
         x, y = pos["x"][o], pos["y"][o]
-    else:
-        view = tree_view(tree, tree_summary(tree, run.corpus.counts), run.corpus.index[after["context"]])
+    else:  # the view around the deepest word: it and its neighbours in the tree
+        deepest = int(np.argmax(tree.depth))
+        picker.select_option(run.corpus.vocab[deepest])
+        page.wait_for_timeout(200)
+        view = tree_view(tree, tree_summary(tree, run.corpus.counts), deepest)
         x, y, o = next((x, y, i) for i, kind, x, y in zip(view["id"], view["kind"], view["x"], view["y"])
-                       if kind == "word" and run.corpus.vocab[i] != after["context"])
+                       if kind == "word" and i != deepest)
         word = run.corpus.vocab[o]
     point = page.evaluate(POINT_JS, ["hs-tree", float(x), float(y)])
     page.mouse.click(*point)
