@@ -154,18 +154,83 @@ def test_tree_by_keyboard_and_by_tap_at_phone_width(open_page, hs_model):
     after = page.evaluate(TREE_STATE_JS)
     assert after["context"] != before["context"]
     assert_path_shown(after, hs_model)
-    # a tap on a word makes it the context word
-    word = run.corpus.vocab[int(np.argmin(tree.depth))]
-    if word == after["context"]:
-        word = run.corpus.vocab[int(np.argmax(tree.depth))]
-    from w2v.book.figures.negative_sampling import tree_layout
+    # a tap on a word makes it the context word (a word of the drawing: every word, or those of the
+    # view around the context word on a large vocabulary)
+    from w2v.book.figures import HEATMAP_WORDS
+    from w2v.book.figures.negative_sampling import tree_layout, tree_summary, tree_view
 
-    pos = tree_layout(tree)
-    o = run.corpus.index[word]
-    point = page.evaluate(POINT_JS, ["hs-tree", float(pos["x"][o]), float(pos["y"][o])])
+    if run.corpus.vocab_size <= HEATMAP_WORDS:
+        word = run.corpus.vocab[int(np.argmin(tree.depth))]
+        if word == after["context"]:
+            word = run.corpus.vocab[int(np.argmax(tree.depth))]
+        pos = tree_layout(tree)
+        o = run.corpus.index[word]
+        x, y = pos["x"][o], pos["y"][o]
+    else:  # the view around the deepest word: it and its neighbours in the tree
+        deepest = int(np.argmax(tree.depth))
+        picker.select_option(run.corpus.vocab[deepest])
+        page.wait_for_timeout(200)
+        view = tree_view(tree, tree_summary(tree, run.corpus.counts), deepest)
+        x, y, o = next((x, y, i) for i, kind, x, y in zip(view["id"], view["kind"], view["x"], view["y"])
+                       if kind == "word" and i != deepest)
+        word = run.corpus.vocab[o]
+    point = page.evaluate(POINT_JS, ["hs-tree", float(x), float(y)])
     page.mouse.click(*point)
     page.wait_for_timeout(300)
     tapped = page.evaluate(TREE_STATE_JS)
     assert tapped["context"] == word
     assert_path_shown(tapped, hs_model)
+    assert log.problems() == []
+
+
+DRAWN_JS = """() => {
+  for (const doc of Bokeh.documents) {
+    const leaves = doc.get_model_by_name('hs-tree-leaves')
+    if (leaves == null) continue
+    const branches = doc.get_model_by_name('hs-tree-branches')
+    const view = Bokeh.index.find_one(doc.get_model_by_name('hs-tree'))
+    return {words: Array.from(leaves.data.word), y: Array.from(leaves.data.y),
+            folded: branches ? Array.from(branches.data.n) : [], top: branches ? Array.from(branches.data.top) : [],
+            by: branches ? Array.from(branches.data.y) : [], bx: branches ? Array.from(branches.data.x) : [],
+            height: view.el.getBoundingClientRect().height}
+  }
+  return null
+}"""
+
+
+def test_tree_draws_every_word_or_the_view_around_the_picked_one(open_page, hs_model):
+    """Up to HEATMAP_WORDS words the tree is drawn whole, 12 px a word; above, the view around the
+    context word (w2v.book.figures.negative_sampling.tree_view), at most TREE_MAX_PX tall, follows the word
+    picked, and a tap on a folded branch follows its most frequent word."""
+    from w2v.book.figures import HEATMAP_WORDS
+    from w2v.book.figures import negative_sampling as ns
+
+    run, tree = hs_model
+    corpus, V = run.corpus, run.corpus.vocab_size
+    page, log = open_page(PAGE)
+    wait_for_bokeh(page)
+    summary = ns.tree_summary(tree, corpus.counts)
+    for o in (int(np.argmax(tree.depth)), int(np.argmin(tree.depth))):
+        page.locator("#fig-hs-tree select").nth(1).select_option(corpus.vocab[o])
+        page.wait_for_timeout(200)
+        drawn = page.evaluate(DRAWN_JS)
+        if V <= HEATMAP_WORDS:
+            assert sorted(drawn["words"]) == sorted(corpus.vocab) and drawn["folded"] == []
+            assert drawn["height"] == pytest.approx(12 * V + 60, abs=2)
+            continue
+        view = ns.tree_view(tree, summary, o)
+        words = [(corpus.vocab[i], y) for i, kind, y in zip(view["id"], view["kind"], view["y"]) if kind == "word"]
+        assert list(zip(drawn["words"], drawn["y"])) == words
+        assert len(drawn["words"]) + sum(drawn["folded"]) == V               # every word, drawn or folded
+        assert drawn["height"] <= ns.TREE_MAX_PX
+        assert_path_shown(page.evaluate(TREE_STATE_JS), hs_model)
+    if V > HEATMAP_WORDS:                                                    # a tap on a folded branch
+        point = page.evaluate(POINT_JS, ["hs-tree", float(drawn["bx"][0]), float(drawn["by"][0])])
+        page.mouse.click(*point)
+        page.wait_for_timeout(300)
+        state = page.evaluate(TREE_STATE_JS)
+        assert state["context"] == drawn["top"][0]
+        assert_path_shown(state, hs_model)
+        assert corpus.index[state["context"]] in ns.tree_view(tree, summary, corpus.index[state["context"]])["id"]
+        assert page.evaluate(DRAWN_JS)["words"].count(state["context"]) == 1
     assert log.problems() == []

@@ -101,6 +101,37 @@ def test_a_tap_on_a_heatmap_cell_shows_its_word_and_value(phone):
     assert log.problems() == [], log.problems()
 
 
+
+def test_a_tap_on_a_word_of_the_tree_shows_its_tooltip_and_picks_it(phone):
+    """The Huffman tree (whole, or on a large vocabulary the view around the context word): a tapped
+    word shows the tooltip a hover shows (its count and code) and becomes the context word. (A word
+    outside the subtree drawn whole would move the view under the finger, as under a mouse.)"""
+    page, log = phone("book/negative-sampling.html")
+    wait_for_bokeh(page, timeout=30_000)
+    xs, ys, words = page.evaluate(DATA_JS, ["hs-tree-leaves", ["x", "y", "word"]])
+    if len(words) == 1:  # the view around a word near the root draws it alone: go to the deepest word
+        from w2v import BOOK_CORPUS, hs
+        from w2v.corpus import load_corpus
+
+        corpus = load_corpus(BOOK_CORPUS)
+        page.locator("#fig-hs-tree select").nth(1).select_option(corpus.vocab[int(np.argmax(hs.huffman_tree(corpus.counts).depth))])
+        page.wait_for_function("() => Bokeh.documents.some(d => { const m = d.get_model_by_name('hs-tree-leaves'); "
+                               "return m && m.data.word.length > 1 })", timeout=5_000)
+        xs, ys, words = page.evaluate(DATA_JS, ["hs-tree-leaves", ["x", "y", "word"]])
+    (context,), = page.evaluate(DATA_JS.replace("m.data[c]", "[m.value]"), ["hs-context", ["value"]])
+    # the deepest other word: in the subtree drawn whole around the context word, so the view stays put
+    i = max((i for i, w in enumerate(words) if w != context), key=lambda i: xs[i])
+    point = page.evaluate(POINT_JS, ["hs-tree", xs[i], ys[i]])
+    assert point is not None, "no plot named hs-tree"
+    page.touchscreen.tap(*point)
+    tip = page.locator(".bk-tooltip-content").filter(has_text=re.compile(rf"\b{re.escape(words[i])}\b"))
+    tip.first.wait_for(state="visible", timeout=5_000)
+    text = " ".join(tooltips(page))
+    assert "count" in text and "code" in text, text
+    page.wait_for_function("(w) => Bokeh.documents.some(d => { const m = d.get_model_by_name('hs-context'); "
+                           "return m && m.value === w })", arg=words[i], timeout=5_000)
+    assert log.problems() == [], log.problems()
+
 @pytest.mark.corpus_free
 def test_the_blueprint_notes_are_text_of_the_page_linked_to_their_lines(phone):
     page, log = phone("book/blueprint.html")

@@ -227,3 +227,140 @@ def test_journey_neighbour_figure_keeps_to_its_budget(big):
     assert len(json.dumps(evidence)) + C * V * k * 8 > 2 * len(html)               # what the budget saves
     rule = journey.neighbour_rule(big, shown, start)
     assert f"most frequent of the {V} words and “{start}”" in rule
+
+
+# ------------------------------------------------------------------ the hierarchical softmax's tree
+
+def zipf_corpus(folder, V: int):
+    """V words; word k occurs about V / (k + 1) times (a Zipf-like text), without groups."""
+    words = [f"w{k:04d}" for k in range(V)]
+    tokens = [w for k, w in enumerate(words) for _ in range(max(1, V // (k + 1)))]
+    np.random.default_rng(V).shuffle(tokens)
+    (folder / "sentences.txt").write_text("\n".join(" ".join(tokens[i:i + 8]) for i in range(0, len(tokens), 8)) + "\n")
+    return load_corpus(folder)
+
+
+def tree_sources(layout) -> dict:
+    from bokeh.models import ColumnDataSource
+
+    return {s.name: s.data for s in layout.references() if isinstance(s, ColumnDataSource)}
+
+
+@pytest.mark.parametrize("V", [400, 1_000, 2_000])
+def test_tree_figure_keeps_to_its_budget(tmp_path, V):
+    """The tree drew a row per word, 12 px each (23,000 px at V = 1,936, 1.1 MB of page at V = 1,846);
+    above HEATMAP_WORDS it draws the context word's path with every branch off it folded, and the
+    small subtree around the word whole: at most TREE_MAX_PX tall, its glyphs as many as the view's
+    rows, the page's data O(V·D) (the tree and the vectors, no word's path or view stored), and the
+    caption says so."""
+    from bokeh.models import CustomJS
+
+    from w2v import hs
+    from w2v.book.figures import negative_sampling as ns
+
+    corpus, D = zipf_corpus(tmp_path, V), 8
+    assert corpus.vocab_size == V
+    tree = hs.huffman_tree(corpus.counts)
+    rng = np.random.default_rng(5)
+    W, W_nodes = rng.normal(size=(V, D)).astype(np.float32), rng.normal(size=(D, V - 1)).astype(np.float32)
+    c, o = 0, int(np.argmax(tree.depth))                                    # the deepest word: the longest path
+    layout = ns.tree_figure(corpus, tree, W, W_nodes, corpus.vocab[c], corpus.vocab[o])
+    plot = next(m for m in layout.references() if getattr(m, "name", None) == "hs-tree")
+    summary = ns.tree_summary(tree, corpus.counts)
+    rows = ns.tree_view_rows(tree, summary)
+    assert plot.height <= ns.TREE_MAX_PX and plot.height >= min(ns.TREE_ROW_PX * rows, ns.TREE_MAX_PX - 60)
+    assert rows == max(ns.tree_view(tree, summary, w)["rows"] for w in range(V))
+    data = tree_sources(layout)
+    view = ns.tree_view(tree, summary, o)
+    drawn = len(view["id"])
+    assert len(data["hs-tree-leaves"]["word"]) + len(data["hs-tree-branches"]["n"]) == view["rows"] <= rows
+    assert len(data["hs-tree-edges"]["xs"]) == drawn < 2 * rows
+    # every word is in the drawing, once: in a leaf or in a folded branch
+    assert len(data["hs-tree-leaves"]["word"]) + sum(data["hs-tree-branches"]["n"]) == V
+    # the context word's path, lit, with its branch probabilities, whose product is p(o | c)
+    L = int(tree.depth[o])
+    assert sum(w > 1 for w in data["hs-tree-edges"]["width"]) == L + 1        # the root's (empty) edge, L − 1 nodes', the word's
+    shown = [float(t) for t in data["hs-tree-labels"]["text"] if t]
+    assert len(shown) == L
+    p = hs.word_probabilities(W, W_nodes, tree, c)[o]
+    assert abs(np.prod(shown) - p) <= 0.01 * L * max(shown) ** (L - 1)
+    leaves = data["hs-tree-leaves"]
+    assert leaves["size"][leaves["word"].index(corpus.vocab[o])] == 12
+    assert f"{p:.4f}" in next(m.text for m in layout.references() if getattr(m, "name", None) == "hs-path-product")
+    # the page's data: O(V·D) numbers, not V per word
+    update = next(m for m in layout.references() if isinstance(m, CustomJS))
+    assert max(len(v) for v in update.args.values() if isinstance(v, list)) <= V * D
+    html = embed(layout, ns.tree_rule(corpus), ns.tree_alt(corpus, tree), "hs-tree").html()
+    assert len(html) < 25_000 + 25 * V * (D + 1), len(html)                # 475 kB at V = 2,000, D = 8
+    assert f"With {V:,} words" in ns.tree_rule(corpus) and f"at most {ns.TREE_FULL_WORDS} words" in ns.tree_rule(corpus)
+
+
+def test_tree_view_around_a_word(tmp_path):
+    """The view of one word: its path's nodes drawn with both children, every other inner node
+    folded, the subtree of at most TREE_FULL_WORDS words around it whole and the highest such."""
+    from w2v import hs
+    from w2v.book.figures import negative_sampling as ns
+
+    corpus = zipf_corpus(tmp_path, 400)
+    tree = hs.huffman_tree(corpus.counts)
+    summary = ns.tree_summary(tree, corpus.counts)
+    V, size = corpus.vocab_size, summary["size"]
+    assert size[2 * V - 2] == V and corpus.vocab[summary["top"][2 * V - 2]] == "w0000"
+    for o in (0, 57, int(np.argmax(tree.depth))):
+        view = ns.tree_view(tree, summary, o)
+        kind = dict(zip(view["id"], view["kind"]))
+        nodes = [V + int(n) for n in tree.path(o)[0]]
+        assert all(kind[n] == "node" for n in nodes) and kind[o] == "word"
+        whole = [n for n in nodes if size[n] <= ns.TREE_FULL_WORDS]
+        top = whole[0] if whole else o
+        assert top == o or size[tree.parent[top]] > ns.TREE_FULL_WORDS
+        below = [i for i in kind if i < V and top in {V + int(n) for n in tree.path(i)[0]} | {i}]
+        assert len(below) == size[top] and all(kind[i] == "word" for i in below)   # the subtree, whole
+        assert view["rows"] == nodes.index(top) + size[top] if top in nodes else view["rows"] == len(nodes) + 1
+        ys = [y for i, y in zip(view["id"], view["y"]) if kind[i] != "node"]
+        assert sorted(ys) == list(range(view["rows"]))                       # a row each
+
+
+def test_tree_view_in_the_browser_is_the_python_view(tmp_path):
+    """The page redraws the view when the reader picks a word (_TREE_VIEW_JS); run in Node.js with
+    the figure's own arguments, it draws what tree_view_data draws, for words near and far from
+    the root."""
+    import json
+    import shutil
+    import subprocess
+
+    from bokeh.models import CustomJS
+
+    from w2v import hs
+    from w2v.book.figures import negative_sampling as ns
+
+    corpus, D = zipf_corpus(tmp_path, 400), 4
+    tree = hs.huffman_tree(corpus.counts)
+    V = corpus.vocab_size
+    rng = np.random.default_rng(6)
+    W, W_nodes = rng.normal(size=(V, D)).astype(np.float32), rng.normal(size=(D, V - 1)).astype(np.float32)
+    layout = ns.tree_figure(corpus, tree, W, W_nodes, corpus.vocab[1], corpus.vocab[2])
+    update = next(m for m in layout.references() if isinstance(m, CustomJS))
+    args = {k: v for k, v in update.args.items() if isinstance(v, (list, int))}
+    picks = [0, 9, 150, V - 1, int(np.argmax(tree.depth))]
+    script = f"""
+const args = {json.dumps(args)}, got = []
+for (const word of {json.dumps([corpus.vocab[o] for o in picks])}) {{
+  const source = () => ({{data: {{}}, selected: {{indices: []}}}})
+  const env = Object.assign({{}}, args, {{center: {{value: {json.dumps(corpus.vocab[1])}}}, context: {{value: word}},
+    edges: source(), labels: source(), leaves: source(), branches: source(), out: {{}}, cb_obj: {{}}}})
+  new Function(...Object.keys(env), {json.dumps(ns._TREE_VIEW_JS)})(...Object.values(env))
+  got.push({{edges: env.edges.data, leaves: env.leaves.data, branches: env.branches.data, labels: env.labels.data,
+            out: env.out.text}})
+}}
+console.log(JSON.stringify(got))"""
+    done = subprocess.run([shutil.which("node") or "node"], input=script, capture_output=True, text=True, check=True)
+    summary = ns.tree_summary(tree, corpus.counts)
+    for o, got in zip(picks, json.loads(done.stdout)):
+        nodes, codes = tree.path(o)
+        s = 1 / (1 + np.exp(-(W[1].astype(np.float64) @ W_nodes[:, nodes].astype(np.float64))))
+        expected = json.loads(json.dumps(ns.tree_view_data(corpus, tree, summary, o, np.where(codes == 0, s, 1 - s))))
+        for name, columns in expected.items():
+            assert got[name] == columns, (corpus.vocab[o], name)
+        p = hs.word_probabilities(W, W_nodes, tree, 1)[o]
+        assert f"= <b>{p:.4f}</b>" in got["out"] and f"{len(nodes)} nodes on the path" in got["out"]

@@ -2,12 +2,15 @@
 
 The update of W′ in one step, full softmax above SGNS, drawn as the walkthrough draws ΔW′ (one
 image, one column per word, |Δ| on a log colour scale, white = exactly zero), so that a reader
-sees every column move in one and only k + 1 in the other.
+sees every column move in one and only k + 1 in the other. Then the hierarchical softmax's Huffman
+tree: whole, a row per word, up to HEATMAP_WORDS words; on a larger vocabulary, the part around the
+context word's path, which follows the word the reader picks.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from . import word_colors
 from .walkthrough import LOG_DECADES, delta_heatmaps
 
 
@@ -107,7 +110,13 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
     (frequent words near the root). Picking a centre word and a context word (two selects, or a
     tap on a word) lights the context word's path and writes at each of its nodes the
     probability of the branch it takes for that centre word; their product is p(o | c).
+    Above HEATMAP_WORDS words, a row per word is too tall for a page: `tree_view_figure` draws
+    the part of the tree around the context word's path instead (`tree_rule` says so).
     Shown in "Two ways around the softmax"."""
+    from . import HEATMAP_WORDS
+
+    if corpus.vocab_size > HEATMAP_WORDS:
+        return tree_view_figure(corpus, tree, W, W_nodes, center, context)
     from bokeh.layouts import column, row
     from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, LabelSet, Select, TapTool
     from bokeh.plotting import figure
@@ -181,4 +190,314 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
     layout = column(row(center_pick, context_pick, styles={"flex-wrap": "wrap"}), out, p,
                     sizing_mode="stretch_width", spacing=6)
     return layout
-__all__ = ["figure_step", "update_comparison", "tree_figure", "tree_layout", "LOG_DECADES"]
+
+
+# ------------------------------------------------------------ the tree on a large vocabulary
+
+TREE_FULL_WORDS = 16  # the subtree drawn whole around the context word: at most this many words (4 levels or more)
+TREE_ROW_PX = 16      # a row of the view: a word or a folded branch (a finger's width on a phone)
+TREE_MAX_PX = 1200    # the view's plot is never taller, whatever the tree's depth
+
+
+def tree_summary(tree, counts) -> dict:
+    """What the view needs of the whole tree, O(V): each inner node's two children (branch 0
+    first), and for every leaf and node (2V − 1) how many words it holds and its most frequent
+    word (ties to the lower id). Inner nodes are numbered in merge order, so children come first."""
+    V = tree.vocab_size
+    counts = np.asarray(counts, dtype=np.int64)
+    kids = np.zeros((V - 1, 2), dtype=np.int64)
+    for child, parent in enumerate(tree.parent):
+        if parent >= 0:
+            kids[int(parent) - V, int(tree.branch[child])] = child
+    size = np.ones(2 * V - 1, dtype=np.int64)
+    top = np.arange(2 * V - 1)
+    for n in range(V - 1):
+        a, b = kids[n]
+        size[V + n] = size[a] + size[b]
+        ta, tb = top[a], top[b]
+        top[V + n] = ta if (counts[ta], -ta) >= (counts[tb], -tb) else tb
+    return dict(kids=kids, size=size, top=top)
+
+
+def tree_view(tree, summary: dict, word: int, full: int = TREE_FULL_WORDS) -> dict:
+    """The part of the tree the figure draws for one context word on a large vocabulary: the path
+    from the root to `word`; the whole subtree of the highest node on that path that holds at
+    most `full` words (`word` itself if none); every other branch off the path folded into one
+    item. Laid out as `tree_layout` lays out the whole tree (x = depth, a row per word or folded
+    branch in the tree's order, an inner node at the mean height of its children). Returns lists:
+    id (a word < V, a node V + n), kind ("word", "node" drawn with its children, "branch" folded),
+    x, y, parent (the parent's id, −1 at the root), and rows. _TREE_VIEW_JS does the same
+    in JavaScript."""
+    V = tree.vocab_size
+    kids, size = summary["kids"], summary["size"]
+    parent = tree.parent
+    a = word
+    while parent[a] >= 0 and size[parent[a]] <= full:
+        a = int(parent[a])
+    above, b = set(), a
+    while parent[b] >= 0:
+        b = int(parent[b])
+        above.add(b)
+    view = dict(id=[], kind=[], x=[], y=[], parent=[])
+    row = [0]
+
+    def place(node, depth, up, inside):
+        i = len(view["id"])
+        for key, value in (("id", node), ("x", depth), ("y", 0.0), ("parent", up)):
+            view[key].append(value)
+        if node < V or not (inside or node in above):
+            view["kind"].append("word" if node < V else "branch")
+            view["y"][i] = float(row[0])
+            row[0] += 1
+            return i
+        view["kind"].append("node")
+        ys = [view["y"][place(k, depth + 1, node, inside or int(k) == a)] for k in kids[node - V]]
+        view["y"][i] = float(np.mean(ys))
+        return i
+
+    root = 2 * V - 2
+    place(root, 0, -1, root == a)
+    view["id"] = [int(i) for i in view["id"]]
+    view["parent"] = [int(i) for i in view["parent"]]
+    view["rows"] = row[0]
+    return view
+
+
+def tree_view_rows(tree, summary: dict, full: int = TREE_FULL_WORDS) -> int:
+    """The most rows `tree_view` draws for any context word: the folded branches above the
+    subtree drawn whole (one per node above it) and that subtree's words."""
+    parent, size, most = tree.parent, summary["size"], 0
+    for word in range(tree.vocab_size):
+        a = word
+        while parent[a] >= 0 and size[parent[a]] <= full:
+            a = int(parent[a])
+        depth, b = 0, a
+        while parent[b] >= 0:
+            b, depth = int(parent[b]), depth + 1
+        most = max(most, depth + int(size[a]))
+    return most
+
+
+def tree_rule(corpus) -> str:
+    """The caption's sentence that says what the tree figure leaves out ("" when it draws every word)."""
+    from . import HEATMAP_WORDS
+
+    if corpus.vocab_size <= HEATMAP_WORDS:
+        return ""
+    return (f" With {corpus.vocab_size:,} words, a row per word would be too tall for a page: the figure "
+            f"draws the context word's path from the root, each branch off it folded into one grey square "
+            f"labelled with how many words it holds and its most frequent word, and, whole, the subtree of "
+            f"at most {TREE_FULL_WORDS} words around the context word. The drawing follows the context word; "
+            f"tap a square to follow its most frequent word.")
+
+
+
+def tree_alt(corpus, tree) -> str:
+    """The tree figure's description for a screen reader: the whole tree, or the part around the
+    context word's path that `tree_view_figure` draws."""
+    from . import HEATMAP_WORDS
+
+    V, depth = corpus.vocab_size, tree.depth
+    if V <= HEATMAP_WORDS:
+        return (f"A binary tree of {V - 1} inner nodes drawn from left to right, with the {V} words as leaves in a "
+                f"column on the right; paths are {depth.min()} to {depth.max()} nodes long. One path, from the root "
+                "to the chosen context word, is drawn thick and red, with a probability at each of its nodes.")
+    return (f"Part of a binary tree of {V - 1:,} inner nodes drawn from left to right: the path from the root to "
+            "the chosen context word, drawn thick and red with a probability at each of its nodes; each branch off "
+            "the path as one grey square labelled with how many words it holds and its most frequent word; the "
+            f"words of the subtree of at most {TREE_FULL_WORDS} words around the context word as leaves. Paths are "
+            f"{depth.min()} to {depth.max()} nodes long.")
+
+
+_TREE_VIEW_JS = r"""
+const V = words.length, D = W.length / V
+const c = words.indexOf(center.value), o = words.indexOf(context.value)
+if (c < 0 || o < 0) return
+// a tapped word becomes the context word; a tapped folded branch, its most frequent word
+for (const [source, pick] of [[leaves, i => leaves.data.id[i]], [branches, i => top[branches.data.id[i]]]]) {
+  if (cb_obj === source.selected) {
+    const i = source.selected.indices
+    if (i.length !== 1) return
+    const tapped = pick(i[0])
+    source.selected.indices = []                // the rows are redrawn: no row stays selected
+    if (tapped !== o) context.value = words[tapped]
+    return
+  }
+}
+// the view: tree_view in w2v/book/figures/negative_sampling.py, line for line
+let a = o
+while (parent[a] >= 0 && size[parent[a]] <= full) a = parent[a]
+const above = new Set()
+for (let b = a; parent[b] >= 0;) { b = parent[b]; above.add(b) }
+const view = {id: [], kind: [], x: [], y: [], parent: []}
+let row = 0
+const place = (node, depth, up, inside) => {
+  const i = view.id.length
+  view.id.push(node); view.x.push(depth); view.y.push(0); view.parent.push(up)
+  if (node < V || !(inside || above.has(node))) {
+    view.kind.push(node < V ? 'word' : 'branch'); view.y[i] = row++; return i
+  }
+  view.kind.push('node')
+  const ys = [0, 1].map(k => { const child = kids[2 * (node - V) + k]; return view.y[place(child, depth + 1, node, inside || child === a)] })
+  view.y[i] = (ys[0] + ys[1]) / 2
+  return i
+}
+place(2 * V - 2, 0, -1, 2 * V - 2 === a)
+// the context word's path, root first, and the branch it takes at each node
+const nodes = [], codes = []
+for (let b = o; parent[b] >= 0; b = parent[b]) { nodes.unshift(parent[b] - V); codes.unshift(branch[b]) }
+const onPath = new Set(nodes.map(n => V + n)); onPath.add(o)
+const text = new Map(), rows = []
+let p = 1
+nodes.forEach((n, j) => {
+  let u = 0                                      // W[c] · W′[:, n], the node's score
+  for (let d = 0; d < D; d++) u += W[c * D + d] * nodeVectors[n * D + d]
+  const s = 1 / (1 + Math.exp(-u))
+  const q = codes[j] === 0 ? s : 1 - s            // the branch the path takes
+  p *= q
+  text.set(V + n, q.toFixed(2))
+  rows.push(q.toFixed(3))
+})
+const at = new Map(view.id.map((id, i) => [id, i]))
+const e = {xs: [], ys: [], width: [], color: []}
+const w = {x: [], y: [], id: [], word: [], count: [], depth: [], code: [], color: [], size: []}
+const f = {x: [], y: [], id: [], n: [], top: [], label: [], depth: []}
+const l = {x: [], y: [], text: []}
+view.id.forEach((id, i) => {
+  const x = view.x[i], y = view.y[i], up = at.get(view.parent[i])
+  e.xs.push(up === undefined ? [] : [view.x[up], view.x[up], x])
+  e.ys.push(up === undefined ? [] : [view.y[up], y, y])
+  e.width.push(onPath.has(id) ? 4 : 1); e.color.push(onPath.has(id) ? '#C0392B' : '#B8B8B8')
+  if (view.kind[i] === 'word') {
+    let code = ''
+    for (let b = id; parent[b] >= 0; b = parent[b]) code = branch[b] + code
+    w.x.push(x); w.y.push(y); w.id.push(id); w.word.push(words[id]); w.count.push(counts[id])
+    w.depth.push(x); w.code.push(code); w.color.push(colors[id]); w.size.push(id === o ? 12 : 6)
+  } else if (view.kind[i] === 'branch') {
+    f.x.push(x); f.y.push(y); f.id.push(id); f.n.push(size[id]); f.top.push(words[top[id]]); f.depth.push(x)
+    f.label.push(`${size[id].toLocaleString('en')} words: ${words[top[id]]}, …`)
+  } else {
+    l.x.push(x); l.y.push(y); l.text.push(text.get(id) || '')
+  }
+})
+edges.data = e; leaves.data = w; branches.data = f; labels.data = l
+out.text = `p(<b>${words[o]}</b> | <b>${words[c]}</b>) = ${rows.join(' × ')} = <b>${p.toFixed(4)}</b>` +
+  ` &nbsp;(${nodes.length} nodes on the path)`
+"""
+
+
+def tree_view_data(corpus, tree, summary: dict, o: int, q) -> dict:
+    """The view's four sources for context word `o` whose path's branch probabilities are `q`
+    (root first), as _TREE_VIEW_JS fills them: edges (one per drawn item, the root's empty),
+    leaves (the words drawn), branches (the folded branches), labels (the drawn inner nodes, with
+    the branch probability at those on the path)."""
+    V, parent, size, top = corpus.vocab_size, tree.parent, summary["size"], summary["top"]
+    view = tree_view(tree, summary, o)
+    nodes, codes = tree.path(o)
+    on_path = {o, *(V + int(n) for n in nodes)}
+    text = {V + int(n): f"{value:.2f}" for n, value in zip(nodes, q)}
+    at = {id_: i for i, id_ in enumerate(view["id"])}
+    colors, vocab, counts = word_colors(corpus), list(corpus.vocab), corpus.counts
+    e = dict(xs=[], ys=[], width=[], color=[])
+    w = dict(x=[], y=[], id=[], word=[], count=[], depth=[], code=[], color=[], size=[])
+    f = dict(x=[], y=[], id=[], n=[], top=[], label=[], depth=[])
+    lab = dict(x=[], y=[], text=[])
+    for i, id_ in enumerate(view["id"]):
+        x, y, up = view["x"][i], view["y"][i], at.get(view["parent"][i])
+        e["xs"].append([] if up is None else [view["x"][up], view["x"][up], x])
+        e["ys"].append([] if up is None else [view["y"][up], y, y])
+        e["width"].append(4 if id_ in on_path else 1)
+        e["color"].append("#C0392B" if id_ in on_path else "#B8B8B8")
+        if view["kind"][i] == "word":
+            code = "".join(map(str, tree.path(id_)[1]))
+            for key, value in zip(w, (x, y, id_, vocab[id_], int(counts[id_]), x, code, colors[id_],
+                                      12 if id_ == o else 6)):
+                w[key].append(value)
+        elif view["kind"][i] == "branch":
+            n, most = int(size[id_]), vocab[int(top[id_])]
+            for key, value in zip(f, (x, y, id_, n, most, f"{n:,} words: {most}, …", x)):
+                f[key].append(value)
+        else:
+            for key, value in zip(lab, (x, y, text.get(id_, ""))):
+                lab[key].append(value)
+    return dict(edges=e, leaves=w, branches=f, labels=lab)
+
+
+def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, context: str):
+    """`tree_figure` on a vocabulary too large for a row per word: the same picks, path and
+    probabilities, drawn on the part of the tree around the context word's path (`tree_view`),
+    which follows the context word. Its height is the most rows any word's view needs, at most
+    TREE_MAX_PX; the page carries the tree (O(V) numbers) and the vectors, not every view."""
+    from bokeh.layouts import column, row
+    from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, LabelSet, Select, TapTool
+    from bokeh.plotting import figure
+
+    from . import style_plot
+
+    V = corpus.vocab_size
+    summary = tree_summary(tree, corpus.counts)
+    words = list(corpus.vocab)
+    c, o = corpus.index[center], corpus.index[context]
+    nodes, path_codes = tree.path(o)
+    s = 1 / (1 + np.exp(-(W[c].astype(np.float64) @ W_nodes[:, nodes].astype(np.float64))))
+    q = np.where(path_codes == 0, s, 1 - s)                 # the branch the path takes
+    data = tree_view_data(corpus, tree, summary, o, q)      # the starting picture, as the callback draws it
+    edges = ColumnDataSource(data["edges"], name="hs-tree-edges")
+    leaves = ColumnDataSource(data["leaves"], name="hs-tree-leaves")
+    branches = ColumnDataSource(data["branches"], name="hs-tree-branches")
+    labels = ColumnDataSource(data["labels"], name="hs-tree-labels")
+
+    rows = tree_view_rows(tree, summary)
+    pitch = min(TREE_ROW_PX, (TREE_MAX_PX - 60) / rows)
+    depth = int(tree.depth.max())
+    p = figure(height=int(pitch * rows) + 60, sizing_mode="stretch_width", min_width=300, max_width=760,
+               toolbar_location=None, x_range=(-1.6, depth + 5.5), y_range=(rows, -1.5), tools="", name="hs-tree")
+    p.multi_line("xs", "ys", source=edges, line_width="width", line_color="color")
+    dots = p.scatter("x", "y", source=leaves, size="size", color="color", line_color="#333333",
+                     nonselection_alpha=1.0)
+    folded = p.scatter("x", "y", source=branches, marker="square", size=10, fill_color="#D9D9D9",
+                       line_color="#333333", nonselection_alpha=1.0)
+    p.text("x", "y", text="word", source=leaves, x_offset=8, text_font_size="11px", text_baseline="middle")
+    p.text("x", "y", text="label", source=branches, x_offset=9, text_font_size="11px", text_baseline="middle")
+    p.add_layout(LabelSet(x="x", y="y", text="text", source=labels, x_offset=-2, y_offset=-3,
+                          text_font_size="10px", text_align="right", text_baseline="bottom",
+                          text_color="#8B1A10"))
+    p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word"), ("count", "@count"),
+                                                      ("path", "@depth nodes"), ("code", "@code")]),
+                HoverTool(renderers=[folded], tooltips=[("folded branch", "@n words"), ("most frequent", "@top"),
+                                                        ("at depth", "@depth")]),
+                TapTool(renderers=[dots, folded]))
+    p.xaxis.axis_label = "depth (nodes from the root)"
+    p.yaxis.visible = False
+    p.ygrid.visible = False
+    p.xaxis.ticker = list(range(depth + 1))
+    style_plot(p)
+
+    by_group = {g: corpus.words_in_group(g) for g in corpus.groups} if corpus.has_groups else {"": words}
+    center_pick = Select(name="hs-center", title="Centre word c:", value=center, options=by_group, width=180)
+    context_pick = Select(name="hs-context", title="Context word o (or tap a word):", value=context,
+                          options=by_group, width=220)
+    out = Div(name="hs-path-product", sizing_mode="stretch_width", styles={"font-size": "14px"},
+              text=f"p(<b>{context}</b> | <b>{center}</b>) = {' × '.join(f'{v:.3f}' for v in q)} = "
+                   f"<b>{np.prod(q):.4f}</b> &nbsp;({len(nodes)} nodes on the path)")
+    update = CustomJS(args=dict(words=words, counts=[int(n) for n in corpus.counts], colors=word_colors(corpus),
+                                # the tree, O(V): no word's path or view is stored, the callback reads them off it
+                                parent=[int(n) for n in tree.parent], branch=[int(b) for b in tree.branch],
+                                kids=summary["kids"].ravel().tolist(), size=summary["size"].tolist(),
+                                top=summary["top"].tolist(), full=TREE_FULL_WORDS,
+                                # rounded as float64, so that each is written in at most 8 characters
+                                W=W.astype(np.float64).round(5).ravel().tolist(),
+                                nodeVectors=W_nodes.T.astype(np.float64).round(5).ravel().tolist(),
+                                center=center_pick, context=context_pick,
+                                edges=edges, labels=labels, leaves=leaves, branches=branches, out=out),
+                      code=_TREE_VIEW_JS)
+    center_pick.js_on_change("value", update)
+    context_pick.js_on_change("value", update)
+    leaves.selected.js_on_change("indices", update)
+    branches.selected.js_on_change("indices", update)
+    return column(row(center_pick, context_pick, styles={"flex-wrap": "wrap"}), out, p,
+                  sizing_mode="stretch_width", spacing=6)
+
+
+__all__ = ["figure_step", "update_comparison", "tree_figure", "tree_layout", "tree_summary", "tree_view",
+           "tree_view_figure", "tree_rule", "tree_alt", "LOG_DECADES"]
