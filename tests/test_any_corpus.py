@@ -5,12 +5,15 @@ Chapters' facts computed without Sphinx, on tiny runs."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from w2v import counts
 from w2v.book import journey as book_journey
+from w2v.book.kit import Claims
+from w2v.step import step_of_run
 from w2v.train import load_config, train_or_load
 
 # real text: one-word lines (a word never seen as a context), words seen once
@@ -49,3 +52,26 @@ def test_journey_exercises_without_groups_or_analogies(bare):
     assert ex["n_analogies"] == 0 and ex["weakest_test"] == "— : — :: — : ?" and ex["weakest_right"] == 0
     assert ex["small_map_purity"] == ex["small_W_purity"] == 100.0   # one group holds every word
     assert abs(ex["small_share"] - 100) < 1e-6
+
+
+def chapter_cell(chapter: str, marker: str) -> str:
+    """The source of the code cell of book/<chapter>.md that contains `marker`."""
+    text = (Path(__file__).resolve().parents[1] / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    cells = [c.split("\n", 1)[1].split("\n```", 1)[0] for c in text.split("```{code-cell} python")[1:]]
+    found = [c for c in cells if marker in c]
+    assert len(found) == 1, f"{len(found)} cells of {chapter}.md hold {marker!r}"
+    return found[0]
+
+
+def test_two_faces_step_check_holds_when_the_example_word_opens_training(bare):
+    """"Two faces" checks one step of its example word against both update formulas. On a text
+    where that word is the centre of step 0 (the licence texts: "the"), the step picked was step 0,
+    where W′ is still zero: no row of W moved and the visible cell's assert failed the build."""
+    run = bare[0]
+    ex = int(run.centers[0])
+    assert (run.centers[1:] == ex).any()
+    cell = chapter_cell("two-faces", "one row of W changed")
+    scope = dict(np=np, run=run, ex=ex, V=run.corpus.vocab_size, step_of_run=step_of_run,
+                 claims=Claims(strict=True))
+    exec(cell, scope)   # the chapter's own code, as the page runs it
+    assert scope["t"] > 0
