@@ -315,6 +315,23 @@ def test_about_text_is_the_folders_own_account(tmp_path):
     assert "no `ABOUT.md`" in about_text(tmp_path)
 
 
+def test_about_text_shows_a_tag_as_written_and_leaves_code_alone(tmp_path):
+    """A licence's "<program>" in ABOUT.md opened an element in "The corpus" that the page never
+    closed (html-validate: 21 errors on the licence texts' build)."""
+    from markdown_it import MarkdownIt
+
+    from w2v.corpus import about_text
+
+    (tmp_path / "ABOUT.md").write_text("Run <program> on a <b>copy</b>; type `<program>` or ``a ` <i>``.\n\n"
+                                       "```\n<pre> stays\n```\n", encoding="utf-8")
+    text = about_text(tmp_path)
+    assert text.startswith("Run &lt;program> on a &lt;b>copy&lt;/b>; type `<program>` or ``a ` <i>``.")
+    assert text.endswith("```\n<pre> stays\n```")
+    html = MarkdownIt("commonmark").render(text)
+    assert "<program>" not in html.replace("<code><program>", "") and "&lt;program&gt; on" in html
+    assert "<code>&lt;program&gt;</code>" in html and "<b>" not in html
+
+
 def test_the_book_corpus_keeps_the_rules_its_about_states():
     """corpus/ABOUT.md, shown in "The corpus", says every verb has a complement and no line repeats."""
     from w2v import REPO_ROOT

@@ -53,6 +53,10 @@ def test_prepare_normalises_and_counts_what_it_changed():
     assert report.punctuation == 7  # . , ! . — ; .
     assert report.merged["hello"] == {"Hello", "hello,"} and report.merged["café"] == {"Café", "café"}
     assert report.lines_of_text()[-1].startswith("3 words were written more than one way and are now one (café ← Café, café; hello ← ")
+    # in ABOUT.md, which "The corpus" shows as Markdown, each spelling is code, never HTML or emphasis
+    _, report = prepare_text("Use <program> or *program*. A program. `program` too.\n")
+    assert report.lines_of_text(markdown=True)[-1] == ("1 word was written more than one way and is now one "
+                                                       "(program ← `*program*.`, `<program>`, `` `program` ``, `program.`)")
 
 
 @pytest.mark.parametrize("existing", ["a folder that is not empty", "a file"])

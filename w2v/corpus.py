@@ -226,9 +226,14 @@ def is_bare_list(sentence: list[str]) -> bool:
     return "and" in sentence and len(content) == sentence.count("and") + 1
 
 
+_CODE = re.compile(r"(`+).+?\1", re.S)  # a code span or a fenced block: closed by as many backticks
+
+
 def about_text(folder: str | Path) -> str:
     """The corpus author's own account of how the text was made (ABOUT.md in the corpus folder,
-    without HTML comments), shown by "The corpus"; a folder without one says so."""
+    without HTML comments), shown by "The corpus"; a folder without one says so. Markdown, but no
+    HTML: a "<" outside code is escaped, so a tag in the text (a licence's "<program>") is shown as
+    written instead of opening an element the page never closes."""
     path = Path(folder) / "ABOUT.md"
     if not path.is_file():
         return f"This corpus folder ({Path(folder).name}) has no `ABOUT.md`."
@@ -236,7 +241,12 @@ def about_text(folder: str | Path) -> str:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
-    return re.sub(r"<!--.*?-->\s*", "", text, flags=re.S).strip()
+    text = re.sub(r"<!--.*?-->\s*", "", text, flags=re.S).strip()
+    parts, last = [], 0
+    for code in _CODE.finditer(text):
+        parts += [text[last:code.start()].replace("<", "&lt;"), code.group(0)]
+        last = code.end()
+    return "".join(parts + [text[last:].replace("<", "&lt;")])
 
 
 def writing_facts(corpus: Corpus, verbs_group: str = "verbs") -> dict:

@@ -55,10 +55,13 @@ class Report:
     tokens: int = 0
     merged: dict[str, set[str]] = field(default_factory=dict)  # word -> its spellings in the text
 
-    def lines_of_text(self) -> list[str]:
+    def lines_of_text(self, markdown: bool = False) -> list[str]:
+        """The report, a line per fact; with `markdown`, each spelling in a code span (ABOUT.md is
+        shown as Markdown by "The corpus", and a spelling such as `<program>` is not HTML)."""
+        quote = code_span if markdown else str
         merged = sorted(((w, forms) for w, forms in self.merged.items() if len(forms) > 1),
                         key=lambda item: (-len(item[1]), item[0]))
-        examples = "; ".join(f"{w} ← {', '.join(sorted(forms)[:4])}{', …' if len(forms) > 4 else ''}"
+        examples = "; ".join(f"{w} ← {', '.join(quote(f) for f in sorted(forms)[:4])}{', …' if len(forms) > 4 else ''}"
                              for w, forms in merged[:5])
         vocab = len(self.merged)
         return [
@@ -66,8 +69,16 @@ class Report:
             f"Unicode NFC changed {self.nfc_changed_lines:,} lines",
             f"removed {self.invisible:,} invisible characters (zero-width, direction marks, soft hyphens)",
             f"lower-cased {self.lowered:,} characters; removed {self.punctuation:,} punctuation and symbol characters",
-            f"{len(merged):,} words were written more than one way and are now one" + (f" ({examples})" if merged else ""),
+            (f"{len(merged):,} words were written more than one way and are now one" if len(merged) != 1 else
+             "1 word was written more than one way and is now one") + (f" ({examples})" if merged else ""),
         ]
+
+
+def code_span(text: str) -> str:
+    """`text` as a Markdown code span, shown as written whatever it holds (backticks included)."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _clean_line(line: str, report: Report) -> str:
@@ -123,7 +134,7 @@ def prepare_text(text: str) -> tuple[list[str], Report]:
 
 
 def about_markdown(source: Path, report: Report) -> str:
-    body = "\n".join(f"- {line}" for line in report.lines_of_text())
+    body = "\n".join(f"- {line}" for line in report.lines_of_text(markdown=True))
     return (f"# About this corpus\n\nMade by `python -m w2v prepare` from `{source.name}`: Unicode NFC, invisible "
             f"characters removed, lower case, punctuation and symbols removed (an apostrophe or hyphen inside a "
             f"word is kept), one sentence a line (split after . ! ? …; an abbreviation such as *Mr.* ends a "
