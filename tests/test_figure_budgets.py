@@ -286,7 +286,7 @@ def test_tree_figure_keeps_to_its_budget(tmp_path, V):
     assert abs(np.prod(shown) - p) <= 0.01 * L * max(shown) ** (L - 1)
     leaves = data["hs-tree-leaves"]
     assert leaves["size"][leaves["word"].index(corpus.vocab[o])] == 12
-    assert f"{p:.4f}" in next(m.text for m in layout.references() if getattr(m, "name", None) == "hs-path-product")
+    assert ns.probability_text(p) in next(m.text for m in layout.references() if getattr(m, "name", None) == "hs-path-product")
     # the page's data: O(V·D) numbers, not V per word
     update = next(m for m in layout.references() if isinstance(m, CustomJS))
     assert max(len(v) for v in update.args.values() if isinstance(v, list)) <= V * D
@@ -356,11 +356,13 @@ for (const word of {json.dumps([corpus.vocab[o] for o in picks])}) {{
 console.log(JSON.stringify(got))"""
     done = subprocess.run([shutil.which("node") or "node"], input=script, capture_output=True, text=True, check=True)
     summary = ns.tree_summary(tree, corpus.counts)
+    probabilities = hs.word_probabilities(W, W_nodes, tree, 1)
+    assert probabilities[picks].min() < 1e-3   # a deep word: printed with significant digits, not as 0.0000
     for o, got in zip(picks, json.loads(done.stdout)):
         nodes, codes = tree.path(o)
         s = 1 / (1 + np.exp(-(W[1].astype(np.float64) @ W_nodes[:, nodes].astype(np.float64))))
         expected = json.loads(json.dumps(ns.tree_view_data(corpus, tree, summary, o, np.where(codes == 0, s, 1 - s))))
         for name, columns in expected.items():
             assert got[name] == columns, (corpus.vocab[o], name)
-        p = hs.word_probabilities(W, W_nodes, tree, 1)[o]
-        assert f"= <b>{p:.4f}</b>" in got["out"] and f"{len(nodes)} nodes on the path" in got["out"]
+        p = probabilities[o]
+        assert f"= <b>{ns.probability_text(p)}</b>" in got["out"] and f"{len(nodes)} nodes on the path" in got["out"]

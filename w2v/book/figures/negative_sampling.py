@@ -74,9 +74,16 @@ nodes.forEach((n, j) => {
 labels.data = Object.assign({}, labels.data, {text})
 const size = leaves.data.size.map((_, i) => i === o ? 12 : 6)
 leaves.data = Object.assign({}, leaves.data, {size})
-out.text = `p(<b>${words[o]}</b> | <b>${words[c]}</b>) = ${rows.join(' × ')} = <b>${p.toFixed(4)}</b>` +
+out.text = `p(<b>${words[o]}</b> | <b>${words[c]}</b>) = ${rows.join(' × ')} = <b>${p >= 1e-3 ? p.toFixed(4) : p.toExponential(2)}</b>` +
   ` &nbsp;(${nodes.length} nodes on the path)`
 """
+
+
+def probability_text(p: float) -> str:
+    """p(o | c) as the tree's figure prints it, in Python as its script does in JavaScript: four
+    decimals, or three significant digits below 0.001 (a deep word of a large vocabulary would
+    show 0.0000)."""
+    return f"{p:.4f}" if p >= 1e-3 else f"{p:.2e}".replace("e-0", "e-")
 
 
 def tree_layout(tree) -> dict:
@@ -177,7 +184,7 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
     leaves.data["size"] = [12 if k == o else 6 for k in range(V)]
     out = Div(name="hs-path-product", sizing_mode="stretch_width", styles={"font-size": "14px"},
               text=f"p(<b>{context}</b> | <b>{center}</b>) = {' × '.join(f'{v:.3f}' for v in q)} = "
-                   f"<b>{np.prod(q):.4f}</b> &nbsp;({len(nodes)} nodes on the path)")
+                   f"<b>{probability_text(np.prod(q))}</b> &nbsp;({len(nodes)} nodes on the path)")
     update = CustomJS(args=dict(words=words, paths=[tree.path(w)[0].tolist() for w in range(V)],
                                 pathCodes=[tree.path(w)[1].tolist() for w in range(V)], parents=parents,
                                 # the vectors, not every score: V·D + (V − 1)·D numbers, not V·(V − 1)
@@ -381,7 +388,7 @@ view.id.forEach((id, i) => {
   }
 })
 edges.data = e; leaves.data = w; branches.data = f; labels.data = l
-out.text = `p(<b>${words[o]}</b> | <b>${words[c]}</b>) = ${rows.join(' × ')} = <b>${p.toFixed(4)}</b>` +
+out.text = `p(<b>${words[o]}</b> | <b>${words[c]}</b>) = ${rows.join(' × ')} = <b>${p >= 1e-3 ? p.toFixed(4) : p.toExponential(2)}</b>` +
   ` &nbsp;(${nodes.length} nodes on the path)`
 """
 
@@ -479,7 +486,7 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
                           options=by_group, width=220)
     out = Div(name="hs-path-product", sizing_mode="stretch_width", styles={"font-size": "14px"},
               text=f"p(<b>{context}</b> | <b>{center}</b>) = {' × '.join(f'{v:.3f}' for v in q)} = "
-                   f"<b>{np.prod(q):.4f}</b> &nbsp;({len(nodes)} nodes on the path)")
+                   f"<b>{probability_text(np.prod(q))}</b> &nbsp;({len(nodes)} nodes on the path)")
     update = CustomJS(args=dict(words=words, counts=[int(n) for n in corpus.counts], colors=word_colors(corpus),
                                 # the tree, O(V): no word's path or view is stored, the callback reads them off it
                                 parent=[int(n) for n in tree.parent], branch=[int(b) for b in tree.branch],
