@@ -169,6 +169,90 @@ def test_negative_sampling_exercises(tiny):
         want = np.mean([float(r.W[c] @ r.W_out[:, o]) for c, o in seen])
         assert ex[f"ex_score_{name}"] == pytest.approx(want, rel=1e-4)
     assert ex["ex_log_ratio"] == pytest.approx(np.log(5 / 2))
+    assert ex["ex_positive_loss"] == pytest.approx(-np.log(1 / (1 + np.exp(-10.0))))
+
+
+def test_negative_sampling_page_facts(tiny):
+    from w2v import hs
+    from w2v.book.figures.negative_sampling import figure_step
+    from w2v.sgns import sgns_step
+
+    folder, cache, run = tiny
+    corpus, V, D = run.corpus, *run.W.shape
+    ch = book_negative_sampling
+    opening = ch.page_facts(run, 5, (0, 1))
+    assert (opening["V"], opening["D"], opening["K1"], opening["n_seeds"], opening["seed_last"]) == (V, D, 6, 2, 1)
+
+    # the shares, counted; the optimum's correlation, by a loop over the pairs that occur
+    sgns_runs = seed_runs(folder, (0, 1), cache, negatives=5)
+    noisy = ch.noise_facts(run, sgns_runs, 5)
+    found = window_pairs(corpus, run.config.window)
+    tokens = Counter(w for sentence in corpus.sentences for w in sentence)
+    top = max(tokens, key=tokens.get)
+    n_tokens = sum(tokens.values())
+    assert noisy["top_word"] == top and noisy["top_unigram"] == pytest.approx(100 * tokens[top] / n_tokens)
+    powered = {w: n ** 0.75 for w, n in tokens.items()}
+    assert noisy["top_noise"] == pytest.approx(100 * powered[top] / sum(powered.values()))
+    total, by_center = sum(found.values()), Counter()
+    for (c, _), n in found.items():
+        by_center[c] += n
+    keys = sorted(found)
+    target = [np.log(found[c, o] / total) - np.log(by_center[c] / total * powered[o] / sum(powered.values()))
+              - np.log(5) for c, o in keys]
+    index = corpus.index
+    corr = [np.corrcoef([r.W[index[c]] @ r.W_out[:, index[o]] for c, o in keys], target)[0, 1] for r in sgns_runs]
+    assert (noisy["optimum_corr_min"], noisy["optimum_corr_max"]) == pytest.approx((min(corr), max(corr)))
+
+    # the SGNS step and the hierarchical-softmax step as the page names them
+    ns_run = variant(folder, cache, negatives=5)
+    t = figure_step(ns_run)
+    W, W_out = ns_run.state_before(t)
+    c, o = int(ns_run.centers[t]), int(ns_run.contexts[t])
+    step = sgns_step(W, W_out, c, o, ns_run.negatives[t], run.config.lr_at(t))
+    shown = ch.step_facts(corpus, t, c, o, step, np.flatnonzero((step.W_out_next != W_out).any(axis=0)))
+    assert shown["n_moved"] == len(set(step.words))
+    assert shown["step_loss"] == pytest.approx(float(ns_run.losses[t]), rel=1e-5)
+    assert len(shown["negative_words"].split(", ")) == 5 and shown["context_word"] == corpus.vocab[o]
+
+    tree = hs.huffman_tree(corpus.counts)
+    huffman = ch.huffman_facts(run, tree)
+    depths = [len(tree.path(w)[0]) for w in range(V)]
+    assert (huffman["depth_min"], huffman["depth_max"], huffman["n_nodes"]) == (min(depths), max(depths), V - 1)
+    assert huffman["params_hs"] + D == huffman["params_full"] and huffman["n_shallow"] == depths.count(min(depths))
+    hs_run = peers.hs_run(folder, cache)
+    assert ch.tree_probability_facts(hs_run, tree, c)["p_sum"] == pytest.approx(1.0)
+
+    # the results table, gensim's rates, the offset table and the extras
+    table = peers.comparison(folder, seeds=(0, 1), cache_dir=cache, negatives=(2, 5))
+    results = ch.results_facts(table)
+    two_face = table["softmax"]["spread"]["two_face"]["median"]
+    assert results["softmax_two_face_median"] == f"{two_face:.2f}".replace("-", "\u2212")
+    assert 0 <= results["n_overlap"] <= 4
+    gensim = ch.gensim_facts(corpus, run.config, 0)
+    assert gensim["n_pairs"] == total and gensim["gensim_updates"] == gensim["gensim_epochs"] * total
+    assert gensim["gensim_rates"].split(", ")[-1] == f"{gensim['gensim_last_rate']:.2f}"
+    vectors = ch.method_vectors(folder, (0, 1), cache)
+    assert [len(Ws) for Ws in vectors.values()] == [2] * 5
+    views = ch.offset_views(corpus, vectors)
+    html_table = ch.offset_table(views, 5, 2)
+    assert html_table.count("<tr>") == len(corpus.analogies) + 2
+    by_offset = ch.by_offset_facts(views)
+    assert all(f"<td>{by_offset[f'{name}_by_offset']}</td>" in html_table for name in vectors)
+    tf = ch.similarity_facts(corpus, tree, vectors["hs"], vectors["softmax"])
+    assert tf["tree_groups_counted"] == len(corpus.groups) and -1 <= tf["tree_rho_hs"] <= 1
+    extras = ch.extras_facts(corpus, run.config, table)
+    assert extras["threshold_count"] == pytest.approx(1e-3 * n_tokens)
+    assert 0 < extras["top_kept"] <= 100 and extras["window_effect"]
+
+    # the cost at Google's size, and the exercise on path lengths
+    cost, hs_cost = ch.cost_facts(V, D, 5), ch.hs_cost_facts(corpus.counts, D)
+    big = ch.magnitude_facts(cost, hs_cost)
+    assert big["oom_softmax"] == "10⁹"
+    assert big["big_madds_softmax_billions"] == pytest.approx(cost["big_madds_softmax"] / 1e9)
+    paths = ch.path_exercises(corpus, tree)
+    rare = min(tokens, key=tokens.get)
+    assert paths["ex_depth_top"] == depths[index[top]] and paths["ex_count_top"] == tokens[top]
+    assert paths["ex_bits_rare"] == pytest.approx(-np.log2(tokens[rare] / n_tokens))
 
 
 # ---------------------------------------------------------------- Inside the weights
