@@ -349,7 +349,7 @@ for (const word of {json.dumps([corpus.vocab[o] for o in picks])}) {{
   const source = () => ({{data: {{}}, selected: {{indices: []}}}})
   const env = Object.assign({{}}, args, {{center: {{value: {json.dumps(corpus.vocab[1])}}}, context: {{value: word}},
     edges: source(), labels: source(), leaves: source(), branches: source(), out: {{}}, cb_obj: {{}}}})
-  new Function(...Object.keys(env), {json.dumps(ns._TREE_VIEW_JS)})(...Object.values(env))
+  new Function(...Object.keys(env), {json.dumps(update.code)})(...Object.values(env))
   got.push({{edges: env.edges.data, leaves: env.leaves.data, branches: env.branches.data, labels: env.labels.data,
             out: env.out.text}})
 }}

@@ -44,6 +44,28 @@ def update_comparison(corpus, dW_out_softmax: np.ndarray, dW_out_sgns: np.ndarra
 
 # ------------------------------------------------------------ the hierarchical softmax's tree
 
+# Both tree figures' scripts start with this: the branch probability at each node of the context
+# word's path (the node's label, two decimals), and the line p(o | c) = … (as _path_product writes it).
+_PATH_JS = r"""
+function pathProbabilities(nodes, codes, c) {
+  const labels = [], rows = []
+  let p = 1
+  nodes.forEach((n, j) => {
+    let u = 0                                      // W[c] · W′[:, n], the node's score
+    for (let d = 0; d < D; d++) u += W[c * D + d] * nodeVectors[n * D + d]
+    const s = 1 / (1 + Math.exp(-u))
+    const q = codes[j] === 0 ? s : 1 - s            // the branch the path takes
+    p *= q
+    labels.push(q.toFixed(2))
+    rows.push(q.toFixed(3))
+  })
+  const product = p >= 1e-3 ? p.toFixed(4) : p.toExponential(2)
+  const text = (o, c) => `p(<b>${o}</b> | <b>${c}</b>) = ${rows.join(' × ')} = <b>${product}</b>` +
+    ` &nbsp;(${nodes.length} nodes on the path)`
+  return {labels, text}
+}
+"""
+
 _TREE_JS = r"""
 const V = words.length, N = V - 1, D = W.length / V
 const c = words.indexOf(center.value), o = words.indexOf(context.value)
@@ -60,22 +82,12 @@ for (let child = 0; child < parents.length; child++) {  // the edge into `child`
   width.push(lit ? 4 : 1); color.push(lit ? '#C0392B' : '#B8B8B8')
 }
 edges.data = Object.assign({}, edges.data, {width, color})
-const text = new Array(N).fill(''), rows = []
-let p = 1
-nodes.forEach((n, j) => {
-  let u = 0                                      // W[c] · W′[:, n], the node's score
-  for (let d = 0; d < D; d++) u += W[c * D + d] * nodeVectors[n * D + d]
-  const s = 1 / (1 + Math.exp(-u))
-  const q = codes[j] === 0 ? s : 1 - s            // the branch the path takes
-  p *= q
-  text[n] = q.toFixed(2)
-  rows.push(q.toFixed(3))
-})
+const path = pathProbabilities(nodes, codes, c), text = new Array(N).fill('')
+nodes.forEach((n, j) => { text[n] = path.labels[j] })
 labels.data = Object.assign({}, labels.data, {text})
 const size = leaves.data.size.map((_, i) => i === o ? 12 : 6)
 leaves.data = Object.assign({}, leaves.data, {size})
-out.text = `p(<b>${words[o]}</b> | <b>${words[c]}</b>) = ${rows.join(' × ')} = <b>${p >= 1e-3 ? p.toFixed(4) : p.toExponential(2)}</b>` +
-  ` &nbsp;(${nodes.length} nodes on the path)`
+out.text = path.text(words[o], words[c])
 """
 
 
@@ -84,6 +96,37 @@ def probability_text(p: float) -> str:
     decimals, or three significant digits below 0.001 (a deep word of a large vocabulary would
     show 0.0000)."""
     return f"{p:.4f}" if p >= 1e-3 else f"{p:.2e}".replace("e-0", "e-")
+
+
+def _style_and_pickers(p, depth: int, corpus, center: str, context: str):
+    """The tree plot's axes (depth across, no y axis) and the two word pickers, for the whole tree
+    and for the view."""
+    from bokeh.models import Select
+
+    from . import style_plot
+
+    p.xaxis.axis_label = "depth (nodes from the root)"
+    p.yaxis.visible = False
+    p.ygrid.visible = False
+    p.xaxis.ticker = list(range(depth + 1))
+    style_plot(p)
+
+    words = list(corpus.vocab)
+    by_group = {g: corpus.words_in_group(g) for g in corpus.groups} if corpus.has_groups else {"": words}
+    center_pick = Select(name="hs-center", title="Centre word c:", value=center, options=by_group, width=180)
+    context_pick = Select(name="hs-context", title="Context word o (or tap a word):", value=context,
+                          options=by_group, width=220)
+    return center_pick, context_pick
+
+
+def _path_product(center: str, context: str, q: np.ndarray):
+    """The line under the pickers: p(o | c) as the product of the path's branch probabilities `q`
+    (the page's script rewrites it as _TREE_JS and _TREE_VIEW_JS do)."""
+    from bokeh.models import Div
+
+    return Div(name="hs-path-product", sizing_mode="stretch_width", styles={"font-size": "14px"},
+               text=f"p(<b>{context}</b> | <b>{center}</b>) = {' × '.join(f'{v:.3f}' for v in q)} = "
+                    f"<b>{probability_text(np.prod(q))}</b> &nbsp;({len(q)} nodes on the path)")
 
 
 def tree_layout(tree) -> dict:
@@ -125,10 +168,10 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
     if corpus.vocab_size > HEATMAP_WORDS:
         return tree_view_figure(corpus, tree, W, W_nodes, center, context)
     from bokeh.layouts import column, row
-    from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, LabelSet, Select, TapTool
+    from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LabelSet, TapTool
     from bokeh.plotting import figure
 
-    from . import style_plot, word_colors
+    from . import word_colors
 
     V = corpus.vocab_size
     pos = tree_layout(tree)
@@ -159,16 +202,7 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
     p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word"), ("count", "@count"),
                                                       ("path", "@depth nodes"), ("code", "@code")]),
                 TapTool(renderers=[dots]))
-    p.xaxis.axis_label = "depth (nodes from the root)"
-    p.yaxis.visible = False
-    p.ygrid.visible = False
-    p.xaxis.ticker = list(range(depth + 1))
-    style_plot(p)
-
-    by_group = {g: corpus.words_in_group(g) for g in corpus.groups} if corpus.has_groups else {"": words}
-    center_pick = Select(name="hs-center", title="Centre word c:", value=center, options=by_group, width=180)
-    context_pick = Select(name="hs-context", title="Context word o (or tap a word):", value=context,
-                          options=by_group, width=220)
+    center_pick, context_pick = _style_and_pickers(p, depth, corpus, center, context)
     # the starting picture, drawn here as the callback draws every later one
     c, o = corpus.index[center], corpus.index[context]
     nodes, path_codes = tree.path(o)
@@ -182,15 +216,13 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
         text[int(n)] = f"{value:.2f}"
     labels.data["text"] = text
     leaves.data["size"] = [12 if k == o else 6 for k in range(V)]
-    out = Div(name="hs-path-product", sizing_mode="stretch_width", styles={"font-size": "14px"},
-              text=f"p(<b>{context}</b> | <b>{center}</b>) = {' × '.join(f'{v:.3f}' for v in q)} = "
-                   f"<b>{probability_text(np.prod(q))}</b> &nbsp;({len(nodes)} nodes on the path)")
+    out = _path_product(center, context, q)
     update = CustomJS(args=dict(words=words, paths=[tree.path(w)[0].tolist() for w in range(V)],
                                 pathCodes=[tree.path(w)[1].tolist() for w in range(V)], parents=parents,
                                 # the vectors, not every score: V·D + (V − 1)·D numbers, not V·(V − 1)
                                 W=W.round(5).ravel().tolist(), nodeVectors=W_nodes.T.round(5).ravel().tolist(),
                                 center=center_pick, context=context_pick,
-                                edges=edges, labels=labels, leaves=leaves, out=out), code=_TREE_JS)
+                                edges=edges, labels=labels, leaves=leaves, out=out), code=_PATH_JS + _TREE_JS)
     center_pick.js_on_change("value", update)
     context_pick.js_on_change("value", update)
     leaves.selected.js_on_change("indices", update)
@@ -354,17 +386,8 @@ place(2 * V - 2, 0, -1, 2 * V - 2 === a)
 const nodes = [], codes = []
 for (let b = o; parent[b] >= 0; b = parent[b]) { nodes.unshift(parent[b] - V); codes.unshift(branch[b]) }
 const onPath = new Set(nodes.map(n => V + n)); onPath.add(o)
-const text = new Map(), rows = []
-let p = 1
-nodes.forEach((n, j) => {
-  let u = 0                                      // W[c] · W′[:, n], the node's score
-  for (let d = 0; d < D; d++) u += W[c * D + d] * nodeVectors[n * D + d]
-  const s = 1 / (1 + Math.exp(-u))
-  const q = codes[j] === 0 ? s : 1 - s            // the branch the path takes
-  p *= q
-  text.set(V + n, q.toFixed(2))
-  rows.push(q.toFixed(3))
-})
+const path = pathProbabilities(nodes, codes, c), text = new Map()
+nodes.forEach((n, j) => text.set(V + n, path.labels[j]))
 const at = new Map(view.id.map((id, i) => [id, i]))
 const e = {xs: [], ys: [], width: [], color: []}
 const w = {x: [], y: [], id: [], word: [], count: [], depth: [], code: [], color: [], size: []}
@@ -388,8 +411,7 @@ view.id.forEach((id, i) => {
   }
 })
 edges.data = e; leaves.data = w; branches.data = f; labels.data = l
-out.text = `p(<b>${words[o]}</b> | <b>${words[c]}</b>) = ${rows.join(' × ')} = <b>${p >= 1e-3 ? p.toFixed(4) : p.toExponential(2)}</b>` +
-  ` &nbsp;(${nodes.length} nodes on the path)`
+out.text = path.text(words[o], words[c])
 """
 
 
@@ -436,10 +458,8 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
     which follows the context word. Its height is the most rows any word's view needs, at most
     TREE_MAX_PX; the page carries the tree (O(V) numbers) and the vectors, not every view."""
     from bokeh.layouts import column, row
-    from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, LabelSet, Select, TapTool
+    from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LabelSet, TapTool
     from bokeh.plotting import figure
-
-    from . import style_plot
 
     V = corpus.vocab_size
     summary = tree_summary(tree, corpus.counts)
@@ -474,19 +494,8 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
                 HoverTool(renderers=[folded], tooltips=[("folded branch", "@n words"), ("most frequent", "@top"),
                                                         ("at depth", "@depth")]),
                 TapTool(renderers=[dots, folded]))
-    p.xaxis.axis_label = "depth (nodes from the root)"
-    p.yaxis.visible = False
-    p.ygrid.visible = False
-    p.xaxis.ticker = list(range(depth + 1))
-    style_plot(p)
-
-    by_group = {g: corpus.words_in_group(g) for g in corpus.groups} if corpus.has_groups else {"": words}
-    center_pick = Select(name="hs-center", title="Centre word c:", value=center, options=by_group, width=180)
-    context_pick = Select(name="hs-context", title="Context word o (or tap a word):", value=context,
-                          options=by_group, width=220)
-    out = Div(name="hs-path-product", sizing_mode="stretch_width", styles={"font-size": "14px"},
-              text=f"p(<b>{context}</b> | <b>{center}</b>) = {' × '.join(f'{v:.3f}' for v in q)} = "
-                   f"<b>{probability_text(np.prod(q))}</b> &nbsp;({len(nodes)} nodes on the path)")
+    center_pick, context_pick = _style_and_pickers(p, depth, corpus, center, context)
+    out = _path_product(center, context, q)
     update = CustomJS(args=dict(words=words, counts=[int(n) for n in corpus.counts], colors=word_colors(corpus),
                                 # the tree, O(V): no word's path or view is stored, the callback reads them off it
                                 parent=[int(n) for n in tree.parent], branch=[int(b) for b in tree.branch],
@@ -497,7 +506,7 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
                                 nodeVectors=W_nodes.T.astype(np.float64).round(5).ravel().tolist(),
                                 center=center_pick, context=context_pick,
                                 edges=edges, labels=labels, leaves=leaves, branches=branches, out=out),
-                      code=_TREE_VIEW_JS)
+                      code=_PATH_JS + _TREE_VIEW_JS)
     center_pick.js_on_change("value", update)
     context_pick.js_on_change("value", update)
     leaves.selected.js_on_change("indices", update)
