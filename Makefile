@@ -31,7 +31,7 @@ $(NODE_STAMP): tools/package.json tools/package-lock.json
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
 # W2V_CORPUS=DIR make book builds the whole book on the corpus folder DIR (README).
@@ -60,10 +60,10 @@ book-real: venv $(REAL)/sentences.txt
 # read-only checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens
 # the page once per theme for all of them. The speed tests (marker `timing`) run afterwards on
 # their own, their timings printed.
-# The three books build two at a time (one per core; each mostly one Python process), their logs
-# printed whole when each ends.
+# The three books build at once (each mostly one Python process on two cores: none waits for a
+# core left idle at the end), their logs printed whole when each ends.
 test: tools venv
-	$(MAKE) -j2 --output-sync=target book book-foreign book-real
+	$(MAKE) -j3 --output-sync=target book book-foreign book-real
 	@echo "make test: the three books built at $$(date +%T)"
 	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "not timing and not webkit" --durations=30
 	$(PYTEST) -m "timing and not webkit" -s
