@@ -14,9 +14,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def ext(tmp_path, monkeypatch):
-    """The extension module, pointed at a copy of w2v/ and corpus/ that the test may edit."""
+    """The extension module, pointed at a copy of w2v/, corpus/ and the chapters that the test may edit."""
     shutil.copytree(ROOT / "w2v", tmp_path / "w2v", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    (tmp_path / "book").mkdir()
+    for chapter in (ROOT / "book").glob("*.md"):
+        shutil.copy(chapter, tmp_path / "book")
     spec = importlib.util.spec_from_file_location("w2v_book_under_test", ROOT / "book" / "_ext" / "w2v_book.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -30,32 +33,61 @@ def _app(tmp_path):
     return SimpleNamespace(srcdir=str(tmp_path), outdir=str(out))
 
 
-def _cached_notebook(tmp_path) -> Path:
-    entry = tmp_path / "_build" / ".jupyter_cache" / "executed" / "nb.ipynb"
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_text("{}")
-    return entry
+def _cache_every_chapter(tmp_path) -> set:
+    """A jupyter-cache (myst-nb's) holding an executed notebook for every chapter, as a build leaves it."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(tmp_path / "_build" / ".jupyter_cache")
+    for chapter in sorted((tmp_path / "book").glob("*.md")):
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"print({chapter.stem!r})")])
+        path = tmp_path / f"{chapter.stem}.ipynb"
+        nbformat.write(notebook, path)
+        cache.cache_notebook_file(str(path), uri=str(chapter), check_validity=False)
+    return _cached(tmp_path)
 
 
-@pytest.mark.parametrize("edit", ["w2v/step.py", "corpus/sentences.txt", "w2v/book/figures/__init__.py"])
-def test_an_input_change_empties_the_execution_cache_and_rereads_every_page(ext, tmp_path, edit):
-    app, config = _app(tmp_path), SimpleNamespace(nb_execution_cache_path="")
-    ext._refresh_execution_cache(app, config)            # first build: stamp written
-    entry = _cached_notebook(tmp_path)
-    ext._refresh_execution_cache(app, config)            # nothing changed: cache kept
-    assert entry.exists() and app.w2v_inputs_changed is False
+def _cached(tmp_path) -> set:
+    from jupyter_cache import get_cache
 
-    path = tmp_path / edit
+    return {f"book/{Path(r.uri).stem}" for r in get_cache(tmp_path / "_build" / ".jupyter_cache").list_cache_records()}
+
+
+def _edit(path: Path):
     # a valid edit: the build checks the corpus first (check_corpus), so a sentence it already has
     added = path.read_text(encoding="utf-8").splitlines()[0] if path.suffix == ".txt" else "# edited"
     with open(path, "a", encoding="utf-8") as f:
         f.write(f"\n{added}\n")
-    ext._refresh_execution_cache(app, config)
-    assert not entry.exists(), f"editing {edit} left the cached notebook outputs in place"
-    assert app.w2v_inputs_changed is True
 
-    env = SimpleNamespace(found_docs={"book/index", "book/weights", "book/journey"})
-    assert ext._outdated(app, env, added=set(), changed={"book/index"}, removed=set()) == ["book/journey", "book/weights"]
+
+CHAPTERS_WITH_CODE = {f"book/{p.stem}" for p in (ROOT / "book").glob("*.md") if "```{code-cell}" in p.read_text()}
+
+
+@pytest.mark.parametrize("edit, executed_again", [
+    ("w2v/step.py", "all"), ("corpus/sentences.txt", "all"), ("w2v/book/kit.py", "code"),
+    ("w2v/book/figures/__init__.py", {"book/corpus", "book/blueprint", "book/counts", "book/journey",
+                                      "book/negative-sampling", "book/playground", "book/two-faces",
+                                      "book/walkthrough", "book/weights"}),
+    ("w2v/book/weights.py", {"book/weights"}),
+    ("w2v/book/figures/maps.py", {"book/journey", "book/playground", "book/two-faces"}),  # figures.maps: theirs
+    ("w2v/book/blueprint.py", {"book/blueprint", "book/index"}),  # the index quotes the model's lines
+])
+def test_an_input_change_executes_again_the_chapters_it_reaches(ext, tmp_path, edit, executed_again):
+    """A chapter's outputs are dropped from the execution cache, and the chapter re-read, when the
+    corpus, the engine or a book-layer module its cells import (directly or not) changed; editing
+    one chapter's facts or figures module leaves the other chapters' outputs in place."""
+    app, config = _app(tmp_path), SimpleNamespace(nb_execution_cache_path="")
+    ext._refresh_execution_cache(app, config)            # first build: stamps written
+    everything = _cache_every_chapter(tmp_path)
+    ext._refresh_execution_cache(app, config)            # nothing changed: every output kept
+    assert _cached(tmp_path) == everything and app.w2v_changed_chapters == set()
+
+    _edit(tmp_path / edit)
+    ext._refresh_execution_cache(app, config)
+    expected = executed_again if isinstance(executed_again, set) else {"all": everything, "code": CHAPTERS_WITH_CODE}[executed_again]
+    assert everything - _cached(tmp_path) == expected, f"editing {edit}"
+    env = SimpleNamespace(found_docs=everything)
+    assert ext._outdated(app, env, added=set(), changed={"book/index"}, removed=set()) == sorted(expected - {"book/index"})
 
 
 def test_unchanged_inputs_mark_nothing_outdated(ext, tmp_path):
@@ -66,13 +98,29 @@ def test_unchanged_inputs_mark_nothing_outdated(ext, tmp_path):
     assert ext._outdated(app, env, added=set(), changed=set(), removed=set()) == []
 
 
-def test_stamp_covers_every_package_and_corpus_file(ext, tmp_path):
-    before = ext.inputs_stamp()
+def test_outputs_of_unknown_inputs_are_never_kept(ext, tmp_path):
+    """A cache with no stamps beside it (a first build, or one by an older extension) is emptied."""
+    app, config = _app(tmp_path), SimpleNamespace(nb_execution_cache_path="")
+    entry = tmp_path / "_build" / ".jupyter_cache" / "executed" / "nb.ipynb"
+    entry.parent.mkdir(parents=True)
+    entry.write_text("{}")
+    ext._refresh_execution_cache(app, config)
+    assert not entry.exists()
+
+
+def test_stamps_cover_every_engine_and_corpus_file_and_the_modules_a_chapter_imports(ext, tmp_path):
+    before = ext.chapter_stamps()
     (tmp_path / "corpus" / "new-file.txt").write_text("x")
-    after_corpus = ext.inputs_stamp()
+    after_corpus = ext.chapter_stamps()
+    (tmp_path / "w2v" / "new_module.py").write_text("x = 1\n")
+    after_engine = ext.chapter_stamps()
+    assert all(len({before[d], after_corpus[d], after_engine[d]}) == 3 for d in before)
     (tmp_path / "w2v" / "book" / "figures" / "new_module.py").write_text("x = 1\n")
-    after_package = ext.inputs_stamp()
-    assert len({before, after_corpus, after_package}) == 3
+    assert ext.chapter_stamps() == after_engine, "a module no chapter imports changed a chapter's stamp"
+    journey = tmp_path / "book" / "journey.md"
+    journey.write_text(journey.read_text().replace("```{code-cell} python\n", "```{code-cell} python\nfrom w2v.book.figures import new_module\n", 1))
+    changed = {d for d, s in ext.chapter_stamps().items() if s != after_engine[d]}
+    assert changed == {"book/journey"}
 
 
 def test_static_copies_are_refreshed_never_lost(ext, tmp_path):

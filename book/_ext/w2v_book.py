@@ -5,9 +5,10 @@
    loads BokehJS once, when the first figure comes near the screen, and draws each figure as it
    does; bokeh-widgets and bokeh-tables only where a figure has a widget or a table (each figure
    names the bundles it needs in data-bokeh-bundles, see w2v.book.figures.Figure).
-2. Never stale: myst-nb's jupyter-cache only notices edits to code cells. A stamp of w2v/ and
-   the corpus (corpus/, or the folder W2V_CORPUS names) is kept beside the cache; when it
-   changes the cache is emptied and every page re-read.
+2. Never stale: myst-nb's jupyter-cache only notices edits to code cells. A stamp per chapter of
+   the corpus (corpus/, or the folder W2V_CORPUS names), the engine and the book-layer modules the
+   chapter imports is kept beside the cache; a chapter whose stamp changed is executed and re-read,
+   so editing one chapter's facts or figures re-executes that chapter (and those importing it).
 3. MathJax, offline and at build time: Sphinx would load MathJax from a CDN; the pinned package
    django-static-mathjax ships MathJax 3.2.2 (an empty `mathjax` module and its static files),
    and the parts the book uses are copied into _static/mathjax/ (mathjax_path in _config.yml).
@@ -47,7 +48,9 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -58,15 +61,84 @@ FIGURE_MARKER = 'class="w2v-bokeh'  # written by w2v.book.figures.embed around e
 MATH_MARKER = re.compile(r'class="math\b|class="[^"]*\bmath\b')  # Sphinx's maths, inline or display
 
 
-def inputs_stamp() -> str:
-    """sha256 over everything a chapter's outputs depend on besides its own code cells."""
-    digest = hashlib.sha256()
+def chapter_stamps() -> dict[str, str]:
+    """Per chapter (its docname), sha256 over everything its outputs depend on besides its own
+    code cells: the corpus, every engine file (w2v/ outside w2v/book/) and the book-layer modules
+    its cells import, with everything those import (`_book_modules`). Editing one chapter's facts
+    or figures module so re-executes the chapters that import it, not the whole book."""
     corpus = book_corpus()
-    digest.update(str(corpus).encode() + b"\0")
-    for base, pattern in ((ROOT / "w2v", "*.py"), (corpus, "*")):
-        for path in sorted(p for p in base.rglob(pattern) if p.is_file()):
-            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    common = hashlib.sha256(str(corpus).encode() + b"\0")
+    engine = [p for p in (ROOT / "w2v").rglob("*.py") if "book" not in p.relative_to(ROOT / "w2v").parts[:1]]
+    for base, paths in ((ROOT, engine), (corpus, [p for p in corpus.rglob("*") if p.is_file()])):
+        for path in sorted(paths):
+            common.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+    stamps = {}
+    for chapter in sorted((ROOT / "book").glob("*.md")):
+        digest = common.copy()
+        imports = _cell_imports(chapter.read_text(encoding="utf-8"))
+        modules = _book_modules(imports) if imports is not None else set((ROOT / "w2v" / "book").rglob("*.py"))
+        for path in sorted(modules):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+        stamps[f"book/{chapter.stem}"] = digest.hexdigest()
+    return stamps
+
+
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.M | re.S)
+
+
+def _cell_imports(markdown: str) -> list | None:
+    """The import statements of a MyST notebook's code cells (cell options and magics left out);
+    None when a cell is not Python that `ast` reads (the chapter then depends on all of w2v/book)."""
+    found = []
+    for cell in CODE_CELL.findall(markdown):
+        lines = cell.split("\n")
+        if lines and lines[0].strip() == "---":  # a YAML block of cell options
+            lines = lines[lines.index("---", 1) + 1:] if "---" in lines[1:] else lines
+        code = "\n".join(line for line in lines if not re.match(r"\s*(:|%|!)", line))
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            return None
+        found += [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return found
+
+
+def _module_file(name: str) -> Path | None:
+    path = ROOT.joinpath(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _book_modules(imports: list, package: str = "") -> set:
+    """The files of w2v/book/ that `imports` (ast nodes, in `package`) load, and what those load."""
+    seen: set = set()
+
+    def visit(nodes, package):
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    base = ".".join(parts + ([base] if base else []))
+                names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            for name in names:
+                parts = name.split(".")
+                for end in range(1, len(parts) + 1):  # a submodule loads its packages too
+                    path = _module_file(".".join(parts[:end]))
+                    if path is None or path in seen or not name.startswith("w2v.book"):
+                        continue
+                    seen.add(path)
+                    module = ".".join(parts[:end])
+                    here = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+                    tree = ast.parse(path.read_text(encoding="utf-8"))
+                    visit([n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))], here)
+
+    visit(imports, package)
+    return {path for path in seen if (ROOT / "w2v" / "book") in path.parents}
 
 
 def book_corpus() -> Path:
@@ -108,22 +180,34 @@ def _bokeh_js_dir() -> Path:
 
 
 def _refresh_execution_cache(app, config) -> None:
+    """Drop the cached outputs of every chapter whose inputs changed (`chapter_stamps`), so
+    myst-nb executes it again; `_outdated` has Sphinx re-read it."""
     check_corpus(book_corpus())
     cache = getattr(config, "nb_execution_cache_path", "") or ""
-    stamp_now = inputs_stamp()
-    app.w2v_inputs_changed = False
+    stamps = chapter_stamps()
+    app.w2v_changed_chapters = set()
     if cache:
         cache_dir = Path(cache) if Path(cache).is_absolute() else Path(app.srcdir) / cache
     else:  # myst-nb's own default, decided later at builder-inited
         cache_dir = Path(app.outdir).parent / ".jupyter_cache"
-    stamp_file = cache_dir.parent / ".w2v-inputs-stamp"
-    previous = stamp_file.read_text() if stamp_file.exists() else None
-    if previous != stamp_now:
+    stamp_file = cache_dir.parent / ".w2v-chapter-stamps.json"
+    previous = json.loads(stamp_file.read_text()) if stamp_file.exists() else None
+    if previous is None:  # outputs of unknown inputs (or of an older build): none is kept
         if cache_dir.exists():
             shutil.rmtree(cache_dir)
-        app.w2v_inputs_changed = previous is not None
-        cache_dir.parent.mkdir(parents=True, exist_ok=True)
-        stamp_file.write_text(stamp_now)
+    else:
+        changed = {doc for doc, stamp in stamps.items() if previous.get(doc) != stamp}
+        app.w2v_changed_chapters = changed
+        if changed and cache_dir.exists():
+            from jupyter_cache import get_cache
+
+            sources = {str(Path(app.srcdir, f"{doc}.md").resolve()) for doc in changed}
+            executed = get_cache(cache_dir)
+            for record in executed.list_cache_records():
+                if str(Path(record.uri).resolve()) in sources:
+                    executed.remove_cache(record.pk)
+    cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    stamp_file.write_text(json.dumps(stamps, indent=1, sort_keys=True))
 
 
 def _train_declared_runs(app) -> None:
@@ -167,10 +251,8 @@ def _refresh_static_copies(app) -> None:
 
 
 def _outdated(app, env, added, changed, removed):
-    """When w2v/ or corpus/ changed, every chapter is re-read (and so re-executed)."""
-    if getattr(app, "w2v_inputs_changed", False):
-        return sorted(env.found_docs - set(added) - set(changed))
-    return []
+    """The chapters whose inputs in w2v/ or the corpus changed are re-read (and so re-executed)."""
+    return sorted(set(getattr(app, "w2v_changed_chapters", ())) & (env.found_docs - set(added) - set(changed)))
 
 
 def _notebook_download(app, pagename, templatename, context, doctree) -> None:
