@@ -184,3 +184,58 @@ def test_a_sentences_only_corpus_passes_the_check(ext, tmp_path, monkeypatch):
     (folder / "sentences.txt").write_text("the cat sat\nthe dog ran\n")
     monkeypatch.setenv("W2V_CORPUS", str(folder))
     ext.check_corpus(ext.book_corpus())
+
+
+NOTEBOOK = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+# {name}
+
+```{{code-cell}} python
+import time
+started = time.time()
+time.sleep(1.5)
+{last}
+print(started, time.time())
+```
+"""
+
+
+def test_chapters_missing_from_the_cache_are_executed_side_by_side_and_cached_for_myst_nb(ext, tmp_path):
+    """Before Sphinx reads the chapters, those whose outputs are not cached run a kernel per core,
+    and myst-nb then finds their outputs (the notebook it reads from the MyST source matches);
+    a chapter that fails is not cached, so myst-nb runs it itself and reports the failure."""
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, last in (("one", "x = 1"), ("two", "x = 2"), ("zz-broken", "raise ValueError('a failing cell')")):
+        (docs / f"{name}.md").write_text(NOTEBOOK.format(name=name, last=last))
+    cache_dir = tmp_path / "cache"
+    env = SimpleNamespace(mystnb_config=SimpleNamespace(execution_mode="cache", execution_cache_path=str(cache_dir),
+                                                         execution_timeout=60),
+                          doc2path=lambda doc: str(docs / f"{doc}.md"))
+    ext._execute_chapters_in_parallel(_app(tmp_path), env, ["one", "two", "zz-broken"])  # two workers: one and two first
+
+    cache, spans = get_cache(cache_dir), []
+    for name in ("one", "two", "zz-broken"):
+        notebook = read_myst_markdown_notebook((docs / f"{name}.md").read_text(), add_source_map=True,
+                                               path=str(docs / f"{name}.md"))
+        if name == "zz-broken":
+            with pytest.raises(KeyError):
+                cache.match_cache_notebook(notebook)
+            continue
+        cache.match_cache_notebook(notebook)
+        _, executed = cache.merge_match_into_notebook(notebook)
+        code = next(cell for cell in executed.cells if cell.cell_type == "code")
+        spans.append([float(t) for t in code.outputs[0]["text"].split()])
+    (start1, end1), (start2, end2) = spans
+    assert start1 < end2 and start2 < end1, f"executed one after the other: {spans}"

@@ -33,6 +33,8 @@
 9. Training has one owner: before the first chapter executes, every run the book declares
    (w2v.runs) that is missing from the run cache is trained, in parallel, and the chapters' kernels
    then only load runs (a run a chapter asks for that is not declared fails the build, naming it).
+   The chapters to execute then run side by side, a kernel per core, before Sphinx reads them
+   (`_execute_chapters_in_parallel`): myst-nb runs one notebook at a time.
 10. Exercises (sphinx-exercise): every exercise and solution wraps its text in a section whose id
    is the same on every box ("exercise-content", "solution-content"); each gets its box's own
    label instead, so no page uses an id twice.
@@ -227,6 +229,50 @@ def _train_declared_runs(app) -> None:
         logging.getLogger(__name__).info(f"w2v: trained {trained} runs of w2v.runs in "
                                          f"{time.perf_counter() - started:.1f} s")
     os.environ[train.TRAINED_ONLY] = "1"
+
+
+def _execute_chapters_in_parallel(app, env, docnames) -> None:
+    """The chapters about to be read whose outputs are not in the execution cache, executed now, a
+    kernel per core, and cached where myst-nb looks first: it then only reads them back. (myst-nb
+    executes one notebook at a time, and a chapter's kernel spends most of its few seconds starting
+    and importing.) A chapter that fails here is left to myst-nb, which runs it again and reports
+    the failure its own way."""
+    from concurrent.futures import ThreadPoolExecutor
+    import os
+
+    config = env.mystnb_config
+    if config.execution_mode != "cache":
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.executors.utils import single_nb_execution
+    from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
+
+    cache = get_cache(config.execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    waiting = []
+    for docname in sorted(docnames):
+        source = Path(env.doc2path(docname))
+        text = source.read_text(encoding="utf-8") if source.suffix == ".md" else ""
+        if not is_myst_markdown_notebook(text):
+            continue
+        notebook = read_myst_markdown_notebook(text, add_source_map=True, path=str(source))
+        try:
+            cache.match_cache_notebook(notebook)
+        except KeyError:
+            waiting.append((source, notebook))
+    if len(waiting) < 2:
+        return
+
+    def execute(job):
+        source, notebook = job
+        return source, notebook, single_nb_execution(notebook, cwd=str(source.parent), allow_errors=False,
+                                                     timeout=config.execution_timeout, meta_override=True)
+
+    with ThreadPoolExecutor(max_workers=min(len(waiting), os.cpu_count() or 1)) as pool:
+        for source, notebook, result in pool.map(execute, waiting):
+            if result.err is None:
+                cache.cache_notebook_bundle(CacheBundleIn(notebook, str(source), data={"execution_seconds": result.time}),
+                                            check_validity=False, overwrite=True)
 
 
 def _refresh_static_copies(app) -> None:
@@ -565,6 +611,7 @@ def setup(app):
     app.connect("builder-inited", _refresh_static_copies)
     app.connect("builder-inited", _train_declared_runs)
     app.connect("env-get-outdated", _outdated)
+    app.connect("env-before-read-docs", _execute_chapters_in_parallel)
     app.connect("html-page-context", _page_assets, priority=900)  # after sphinx.ext.mathjax's
     app.connect("build-finished", _copy_static_libraries)
     app.connect("build-finished", _fix_written_pages)
