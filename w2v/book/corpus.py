@@ -12,6 +12,7 @@ import numpy as np
 from ..corpus import is_bare_list, pairs
 from ..counts import loss_floor
 from ..train import Run
+from ..wording import counted
 from .kit import last_mean
 
 
@@ -37,7 +38,7 @@ def frequency_facts(corpus, n_top: int = 10) -> dict:
                 n_top=n_top, top_share=100 * top_share, min_count=int(corpus.counts.min()), rarest=", ".join(rarest),
                 n_rarest=len(rarest), rarest_share=100 * len(rarest) / corpus.vocab_size,
                 rarest_examples=", ".join(rarest[:5]) + (", …" if len(rarest) > 5 else ""),
-                rarest_words=f"{len(rarest)} word{'s' if len(rarest) > 1 else ''}",
+                rarest_words=counted(len(rarest), 'word'),
                 big_group=corpus.groups[biggest], big_group_share=float(100 * shares[biggest]))
 
 
@@ -187,6 +188,7 @@ def corpus_exercises(run: Run, wide: Run) -> dict:
     return dict(window=int(config.window), n_sentences=len(corpus.sentences), n_tokens=int(corpus.n_tokens),
                 top_word=corpus.vocab[top], top_count=int(counts[top]),
                 top_share=100 * counts[top] / corpus.n_tokens, min_count=int(counts.min()),
+                min_times=counted(int(counts.min()), 'time'),
                 top_over_min=counts[top] / counts.min(),
                 n_pairs=int(n_pairs), n_pairs_rule=window_pair_count(corpus, config.window),
                 steps=int(config.steps), top_pairs=as_centre,

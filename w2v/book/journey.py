@@ -16,6 +16,7 @@ from ..counts import loss_floor
 from ..evidence import EvidenceIndex, sharing_rates
 from ..seeds import spread_summary, spread_table
 from ..train import Run
+from ..wording import counted
 from .figures import sorted_by
 from .kit import context_cosines, last_mean, signed
 
@@ -216,7 +217,7 @@ def convergence_facts(run: Run, conv: np.ndarray) -> dict:
                       f"pick_{role}_conv": int(conv[i])})
     n_rarest = int((counts == counts.min()).sum())
     facts.update(n_rarest=n_rarest, rarest_count=int(counts.min()),
-                 rarest_occurrences=f"{int(counts.min()):,} occurrence" + ("s" if counts.min() != 1 else ""))
+                 rarest_occurrences=counted(int(counts.min()), 'occurrence'))
     return facts
 
 
