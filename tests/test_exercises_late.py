@@ -304,6 +304,9 @@ def test_weights_exercises(tiny):
     assert ex["ex_pair_cos"] == pytest.approx(cosine(*run.W[list(best)]))
     assert ex["ex_dot"] / (ex["ex_norm_a"] * ex["ex_norm_b"]) == pytest.approx(ex["ex_pair_cos"])
     assert ex["ex_unit_distance"] == pytest.approx(np.sqrt(2 - 2 * ex["ex_pair_cos"]), abs=1e-6)
+    # the distance of the raw vectors, by the law of cosines from the lengths and the dot product
+    assert ex["ex_distance"] == pytest.approx(np.sqrt(ex["ex_norm_a"] ** 2 + ex["ex_norm_b"] ** 2 - 2 * ex["ex_dot"]),
+                                              abs=1e-6)
 
     G = len(corpus.groups)
     assert ex["ex_random_share"] == pytest.approx(100 * (G - 1) / (V - 1))

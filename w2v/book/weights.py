@@ -98,6 +98,7 @@ def weights_exercises(run: Run, seed_runs: list[Run], word: str) -> dict:
         ex_norm_a=float(np.linalg.norm(va)), ex_norm_b=float(np.linalg.norm(vb)),
         ex_pair_cos=float(va @ vb / (np.linalg.norm(va) * np.linalg.norm(vb))),
         ex_unit_distance=float(np.linalg.norm(va / np.linalg.norm(va) - vb / np.linalg.norm(vb))),
+        ex_distance=float(np.linalg.norm(va - vb)),
         ex_G=int(G), ex_V=int(V), ex_random_share=100 * (G - 1) / (V - 1),
         ex_share_0=100 * group_share(run.W_checkpoints[0], groups),
         ex_share_end=100 * group_share(W, groups),
