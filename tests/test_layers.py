@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "w2v"
 # The engine: the corpus, the model, a step by hand, training and its record, every run the book
 # trains, the analysis, the counts maths, the evidence, other word2vecs (gensim), the command line.
 ENGINE = ["__init__", "__main__", "corpus", "model", "step", "sgns", "hs", "train", "runs", "seeds", "analysis",
-          "counts", "evidence", "peers", "cli", "prepare", "prune", "questions", "vectors_io"]
+          "counts", "evidence", "peers", "cli", "prepare", "prune", "questions", "vectors_io", "wording"]
 # The book layer: one package, a module per chapter (its facts, exercise answers and page data) and a
 # figures module per chapter beside it, with a kit of each's shared parts.
 BOOK_LAYER = {"book"}

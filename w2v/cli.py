@@ -20,6 +20,7 @@ import numpy as np
 from .corpus import CorpusError
 from .train import default_cache_dir, option_name, run_path, train_or_load
 from .vectors_io import STDOUT, check_output_path, word2vec_binary, word2vec_text, write_output
+from .wording import counted
 
 VERSION = "1.0.0"  # pyproject.toml's version
 
@@ -129,10 +130,6 @@ class ProgressBar:
             self.drawn = False
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
-
 def _analogies_line(s: dict, folder: Path) -> str:
     if s["analogies"]:
         n = s["analogies"]
@@ -151,8 +148,8 @@ def _summary_lines(run, cache_file: Path, seconds: float, dropped) -> list[str]:
     loop = (f"the cached run's training loop took {s['seconds']:.2f}" if run.from_cache
             else f"training loop {s['seconds']:.2f}")
     lines = [
-        f"corpus          {c.folder}: {_count(len(c.sentences), 'sentence')}, {_count(c.n_tokens, 'token')}, "
-        f"{_count(c.vocab_size, 'word')}",
+        f"corpus          {c.folder}: {counted(len(c.sentences), 'sentence')}, {counted(c.n_tokens, 'token')}, "
+        f"{counted(c.vocab_size, 'word')}",
         f"run             {origin}",
         f"steps           {s['steps']}",
         f"seconds         {seconds:.2f} for the whole command ({loop})",
@@ -162,8 +159,8 @@ def _summary_lines(run, cache_file: Path, seconds: float, dropped) -> list[str]:
         f"block contrast  {contrast}",
     ]
     if run.config.min_count > 1:
-        lines.insert(1, f"min count       {run.config.min_count}: dropped {_count(dropped.words, 'rarer word')} "
-                        f"({_count(dropped.tokens, 'token')}, {_count(dropped.analogies, 'analogy test')})")
+        lines.insert(1, f"min count       {run.config.min_count}: dropped {counted(dropped.words, 'rarer word')} "
+                        f"({counted(dropped.tokens, 'token')}, {counted(dropped.analogies, 'analogy test')})")
     return lines
 
 
@@ -206,7 +203,7 @@ def _check_before_training(args: argparse.Namespace, folder: Path):
     if variants:
         shown = "; ".join("/".join(group) for group in variants[:5])
         more = f" and {len(variants) - 5} more" if len(variants) > 5 else ""
-        print(f"w2v {args.command}: warning: {folder / 'sentences.txt'} has {_count(len(variants), 'word')} written "
+        print(f"w2v {args.command}: warning: {folder / 'sentences.txt'} has {counted(len(variants), 'word')} written "
               f"more than one way, trained as different words: {shown}{more} (python -m w2v prepare normalises a "
               f"text)", file=sys.stderr)
     if args.command == "neighbors":

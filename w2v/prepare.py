@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import CorpusError, read_file_bytes
+from .wording import counted
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
 INNER = "'’-"  # kept between two letters or digits: don't, well-known
@@ -65,12 +66,13 @@ class Report:
                              for w, forms in merged[:5])
         vocab = len(self.merged)
         return [
-            f"read {self.lines:,} lines; wrote {self.sentences:,} sentences, {self.tokens:,} tokens, {vocab:,} words",
+            f"read {counted(self.lines, 'line')}; wrote {counted(self.sentences, 'sentence')}, "
+            f"{counted(self.tokens, 'token')}, {counted(vocab, 'word')}",
             f"Unicode NFC changed {self.nfc_changed_lines:,} lines",
             f"removed {self.invisible:,} invisible characters (zero-width, direction marks, soft hyphens)",
             f"lower-cased {self.lowered:,} characters; removed {self.punctuation:,} punctuation and symbol characters",
-            (f"{len(merged):,} words were written more than one way and are now one" if len(merged) != 1 else
-             "1 word was written more than one way and is now one") + (f" ({examples})" if merged else ""),
+            f"{counted(len(merged), 'word', verbs=('was', 'were'))} written more than one way and "
+            f"{'is' if len(merged) == 1 else 'are'} now one" + (f" ({examples})" if merged else ""),
         ]
 
 

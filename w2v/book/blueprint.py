@@ -23,6 +23,7 @@ import numpy as np
 from .. import peers
 from ..step import training_step
 from ..train import Run, TrainConfig
+from ..wording import counted
 from .kit import final_purity, html_table
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "model.py"  # the engine's w2v/model.py
@@ -128,7 +129,7 @@ def recipe_facts(run: Run) -> dict:
     """The book's recipe as "The training recipe" glues it, with the number of checkpoints saved."""
     config = run.config
     return dict(steps=int(config.steps), window=int(config.window),
-                window_words=f"{config.window} word" + ("s" if config.window != 1 else ""),
+                window_words=counted(int(config.window), 'word'),
                 lr=float(config.lr), lr_final=float(config.lr_final), optimizer=str(config.optimizer),
                 checkpoint_every=int(config.checkpoint_every), n_checkpoints=int(len(run.checkpoint_steps)))
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..corpus import is_bare_list, pairs
-from ..counts import loss_floor
 from ..train import Run
-from .kit import last_mean
+from ..wording import counted
 
 
 def size_facts(corpus) -> dict:
@@ -37,7 +36,7 @@ def frequency_facts(corpus, n_top: int = 10) -> dict:
                 n_top=n_top, top_share=100 * top_share, min_count=int(corpus.counts.min()), rarest=", ".join(rarest),
                 n_rarest=len(rarest), rarest_share=100 * len(rarest) / corpus.vocab_size,
                 rarest_examples=", ".join(rarest[:5]) + (", …" if len(rarest) > 5 else ""),
-                rarest_words=f"{len(rarest)} word{'s' if len(rarest) > 1 else ''}",
+                rarest_words=counted(len(rarest), 'word'),
                 big_group=corpus.groups[biggest], big_group_share=float(100 * shares[biggest]))
 
 
@@ -173,13 +172,11 @@ def window_pair_count(corpus, window: int) -> int:
     return 2 * sum(max(len(s) - k, 0) for s in corpus.sentences for k in range(1, window + 1))
 
 
-def corpus_exercises(run: Run, wide: Run) -> dict:
+def corpus_exercises(run: Run) -> dict:
     """For the exercises of "The corpus": the most frequent word against all tokens and the
     rarest words; the pair count by hand; how often the most frequent word is the centre of a
-    step, expected and actual; and the recipe retrained with a wider window (`wide`, only
-    `window` changed): its pairs, its loss floor and its final loss."""
+    step, expected and actual."""
     corpus, config = run.corpus, run.config
-    assert wide.corpus.vocab == corpus.vocab and wide.config.window > config.window
     counts = corpus.counts
     top = int(np.argmax(counts))
     n_pairs = len(run.pairs)
@@ -187,13 +184,9 @@ def corpus_exercises(run: Run, wide: Run) -> dict:
     return dict(window=int(config.window), n_sentences=len(corpus.sentences), n_tokens=int(corpus.n_tokens),
                 top_word=corpus.vocab[top], top_count=int(counts[top]),
                 top_share=100 * counts[top] / corpus.n_tokens, min_count=int(counts.min()),
+                min_times=counted(int(counts.min()), 'time'),
                 top_over_min=counts[top] / counts.min(),
                 n_pairs=int(n_pairs), n_pairs_rule=window_pair_count(corpus, config.window),
                 steps=int(config.steps), top_pairs=as_centre,
                 top_expected=config.steps * as_centre / n_pairs,
-                top_actual=int((run.centers == top).sum()),
-                window_wide=int(wide.config.window), n_pairs_wide=int(len(wide.pairs)),
-                n_pairs_wide_rule=window_pair_count(corpus, wide.config.window),
-                floor=loss_floor(run), floor_wide=loss_floor(wide),
-                last_mean=last_mean(run), last_mean_wide=last_mean(wide),
-                loss_window=int(config.checkpoint_every))
+                top_actual=int((run.centers == top).sum()))

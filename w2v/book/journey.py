@@ -16,6 +16,7 @@ from ..counts import loss_floor
 from ..evidence import EvidenceIndex, sharing_rates
 from ..seeds import spread_summary, spread_table
 from ..train import Run
+from ..wording import counted
 from .figures import sorted_by
 from .kit import context_cosines, last_mean, signed
 
@@ -216,7 +217,7 @@ def convergence_facts(run: Run, conv: np.ndarray) -> dict:
                       f"pick_{role}_conv": int(conv[i])})
     n_rarest = int((counts == counts.min()).sum())
     facts.update(n_rarest=n_rarest, rarest_count=int(counts.min()),
-                 rarest_occurrences=f"{int(counts.min()):,} occurrence" + ("s" if counts.min() != 1 else ""))
+                 rarest_occurrences=counted(int(counts.min()), 'occurrence'))
     return facts
 
 
@@ -244,13 +245,12 @@ def map_text_facts(run: Run) -> dict:
     return dict(shown, map_D=D, map_D_rest=D - 2)
 
 
-def journey_exercises(run: Run, small: Run, constant: Run) -> dict:
+def journey_exercises(run: Run, constant: Run) -> dict:
     """For the exercises of "Training journey": the loss floor and its number of words; the
-    analogy test right at the fewest checkpoints; the recipe retrained at dimension 2 (`small`,
-    only `dim` changed), where the map holds all of W; and with a constant learning rate
-    (`constant`, only `lr_final` changed, to `lr`): when words settle, how noisy the loss stays."""
+    analogy test right at the fewest checkpoints; and the recipe retrained with a constant learning
+    rate (`constant`, only `lr_final` changed, to `lr`): when words settle, how noisy the loss stays."""
     corpus, config = run.corpus, run.config
-    assert small.config.dim == 2 and constant.config.lr_final == constant.config.lr == config.lr
+    assert constant.config.lr_final == constant.config.lr == config.lr
     floor = loss_floor(run)
     right = run.analogy_ranks == 1                            # (C, A)
     per_test = right.sum(axis=0)
@@ -258,7 +258,6 @@ def journey_exercises(run: Run, small: Run, constant: Run) -> dict:
         per_test, right = np.zeros(1, int), np.zeros((1, 1), bool)
     weakest = int(np.argmin(per_test))                        # the first of the least often right
     a, b, c, d = corpus.analogies[weakest] if corpus.analogies else ("—",) * 4
-    small_map = analysis.map_facts(small)
     conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
     conv_constant = analysis.convergence_step(constant.W_checkpoints, constant.checkpoint_steps)
     window = config.checkpoint_every
@@ -269,11 +268,6 @@ def journey_exercises(run: Run, small: Run, constant: Run) -> dict:
                 weakest_d=d, weakest_answer=corpus.vocab[int(run.analogy_answers[-1, weakest])] if corpus.analogies else "—",
                 weakest_rank=int(run.analogy_ranks[-1, weakest]) if corpus.analogies else 0,
                 weakest_right_end=bool(right[-1, weakest]),
-                D=int(config.dim), small_share=float(small_map["map_share_end"]),
-                # one group (no groups.tsv) holds every word: every neighbour is in it
-                small_map_purity=float(small_map.get("map_purity_end", 100.0)),
-                small_W_purity=float(small_map.get("map_purity_W_end", 100.0)),
-                own_share=float(100 * analysis.embedding_map(run.W_checkpoints)["share"][-1]),
                 conv_median=float(np.median(conv)), conv_median_constant=float(np.median(conv_constant)),
                 last_std=float(run.losses[-window:].std()), last_std_constant=float(constant.losses[-window:].std()),
                 last_mean_constant=last_mean(constant), lr=float(config.lr), lr_final=float(config.lr_final))

@@ -21,6 +21,7 @@ from ..peers import GOOGLE_NEWS_DIM, GOOGLE_NEWS_WORDS
 from ..seeds import seed_runs
 from ..sgns import NOISE_POWER, multiply_adds, noise_distribution, sgns_step
 from ..train import Run, TrainConfig
+from ..wording import counted
 from .figures.negative_sampling import figure_step
 from .kit import signed
 
@@ -308,5 +309,5 @@ def path_exercises(corpus: Corpus, tree) -> dict:
     return dict(ex_depth_top=int(depth[top]), ex_depth_rare=int(depth[rare]),
                 ex_bits_top=float(-np.log2(share[top])), ex_bits_rare=float(-np.log2(share[rare])),
                 ex_count_top=int(counts_[top]),
-                ex_rare_times=f"{int(counts_[rare]):,} time" + ("s" if counts_[rare] != 1 else ""),
+                ex_rare_times=counted(int(counts_[rare]), 'time'),
                 ex_rare_company=f"as do {n_rare} words in all" if n_rare > 1 else "no other word is as rare")

@@ -74,15 +74,12 @@ def tightest_group(W: np.ndarray, word_group: np.ndarray) -> int:
     return best
 
 
-def weights_exercises(run: Run, seed_runs: list[Run], word: str) -> dict:
-    """The exercises of "Inside the weights": the largest entry of `word`'s centre vector and
-    the same dimension of its context vector, the cosine of the most similar pair by hand, the
+def weights_exercises(run: Run, seed_runs: list[Run]) -> dict:
+    """The exercises of "Inside the weights": the most similar pair's dot product and distances, the
     share of the spread between group means at step 0 against the (G − 1) / (V − 1) expected of
     random rows, and how many of `seed_runs` (w2v.seeds.seed_runs) have the book's tightest group."""
-    corpus, W, W_out = run.corpus, run.W, run.W_out
+    corpus, W = run.corpus, run.W
     V = corpus.vocab_size
-    w = corpus.index[word]
-    d = int(np.argmax(np.abs(W[w])))
     cos = analysis.cosine_matrix(W)
     np.fill_diagonal(cos, -np.inf)
     a, b = np.unravel_index(int(np.argmax(cos)), cos.shape)
@@ -92,12 +89,11 @@ def weights_exercises(run: Run, seed_runs: list[Run], word: str) -> dict:
     tight = tightest_group(W, groups)
     same = sum(tightest_group(r.W, groups) == tight for r in seed_runs)
     return dict(
-        ex_word=word, ex_dim=d, ex_w=float(W[w, d]), ex_w_out=float(W_out[d, w]),
-        ex_same_sign=bool(np.sign(W[w, d]) == np.sign(W_out[d, w])),
         ex_pair_a=corpus.vocab[a], ex_pair_b=corpus.vocab[b], ex_dot=float(va @ vb),
         ex_norm_a=float(np.linalg.norm(va)), ex_norm_b=float(np.linalg.norm(vb)),
         ex_pair_cos=float(va @ vb / (np.linalg.norm(va) * np.linalg.norm(vb))),
         ex_unit_distance=float(np.linalg.norm(va / np.linalg.norm(va) - vb / np.linalg.norm(vb))),
+        ex_distance=float(np.linalg.norm(va - vb)),
         ex_G=int(G), ex_V=int(V), ex_random_share=100 * (G - 1) / (V - 1),
         ex_share_0=100 * group_share(run.W_checkpoints[0], groups),
         ex_share_end=100 * group_share(W, groups),
