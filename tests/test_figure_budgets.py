@@ -268,10 +268,12 @@ def test_tree_figure_keeps_to_its_budget(tmp_path, V):
     plot = next(m for m in layout.references() if getattr(m, "name", None) == "hs-tree")
     summary = ns.tree_summary(tree, corpus.counts)
     rows = ns.tree_view_rows(tree, summary)
-    assert plot.height <= ns.TREE_MAX_PX and plot.height >= min(ns.TREE_ROW_PX * rows, ns.TREE_MAX_PX - 60)
     assert rows == max(ns.tree_view(tree, summary, w)["rows"] for w in range(V))
     data = tree_sources(layout)
     view = ns.tree_view(tree, summary, o)
+    # as tall as the view's rows (no blank under a short one), a row as tall in every view
+    pitch = min(ns.TREE_ROW_PX, (ns.TREE_MAX_PX - 60) / rows)
+    assert plot.height == int(pitch * view["rows"]) + 60 <= ns.TREE_MAX_PX
     drawn = len(view["id"])
     assert len(data["hs-tree-leaves"]["word"]) + len(data["hs-tree-branches"]["n"]) == view["rows"] <= rows
     assert len(data["hs-tree-edges"]["xs"]) == drawn < 2 * rows
