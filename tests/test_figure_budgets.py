@@ -227,6 +227,32 @@ def test_journey_neighbour_figure_keeps_to_its_budget(big):
     assert len(json.dumps(evidence)) + C * V * k * 8 > 2 * len(html)               # what the budget saves
     rule = journey.neighbour_rule(big, shown, start)
     assert f"most frequent of the {V} words and “{start}”" in rule
+    # the page's script, as it is on every corpus (no edited copy), reads a word's row through the
+    # row map: run in Node.js on the figure's own arguments, it draws the neighbours of the word picked
+    import shutil
+    import subprocess
+
+    from bokeh.models import CustomJS
+
+    update = next(m for m in layout.references() if isinstance(m, CustomJS) and "rows" in m.args)
+    assert update.args["rows"] == shown.tolist() and update.code.count("rows.indexOf(w)") == 1  # one map, read once
+    args = {key: value for key, value in update.args.items() if isinstance(value, (list, int, dict))}
+    args["data"] = {"data": data.data | {"ids": list(data.data["ids"]), "cos": list(data.data["cos"])}}
+    picks = [big.vocab[i] for i in (shown[0], shown[-1], big.index[start])]
+    script = f"""
+const args = {json.dumps(args, default=float)}, got = []
+for (const word of {json.dumps(picks)}) {{
+  const bars = {{data: {{rank: [0, 1, 2, 3, 4]}}, selected: {{indices: [0]}}}}
+  const env = Object.assign({{}}, args, {{picker: {{value: word}}, slider: {{value: {C - 1}}}, radio: {{active: 0}},
+    bars, barPlot: {{title: {{}}}}, purity: {{data: {{}}}}, purityLine: {{glyph: {{}}}}, purityItem: {{}}, now: {{}},
+    out: {{}}, cb_obj: {{}}}})
+  new Function(...Object.keys(env), {json.dumps(update.code)})(...Object.values(env))
+  got.push(bars.data.word)
+}}
+console.log(JSON.stringify(got))"""
+    done = subprocess.run([shutil.which("node") or "node"], input=script, capture_output=True, text=True, check=True)
+    for word, drawn in zip(picks, json.loads(done.stdout)):
+        assert drawn == [big.vocab[i] for i in neighbors[C - 1, big.index[word]]], word
 
 
 # ------------------------------------------------------------------ the hierarchical softmax's tree
