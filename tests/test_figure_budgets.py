@@ -4,6 +4,8 @@ synthetic 400-word corpus, without building the book."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -142,6 +144,20 @@ def test_walkthrough_page_data_keeps_to_its_budget(large_run):
     script = wt.data_script(run, early, late)._repr_html_()
     assert len(script) < 1_700_000, len(script)
     assert "page carries" in script and f"{len(kept)} of the run's 30 checkpoints" in script
+
+
+def test_walkthrough_data_script_chooses_the_checkpoints_once(large_run, monkeypatch):
+    """data_script chose the page's checkpoints twice, once for the data and once for the rule that
+    names them; once now, and the two agree."""
+    from w2v.book.figures import walkthrough as wt
+
+    calls, choose = [], wt.page_checkpoints
+    monkeypatch.setattr(wt, "page_checkpoints", lambda *a, **k: calls.append(a) or choose(*a, **k))
+    script = wt.data_script(large_run, 7, 14_321)._repr_html_()
+    assert len(calls) == 1
+    kept = choose(large_run, (7, 14_321))
+    assert wt.checkpoint_rule(large_run, kept) in script
+    assert f'"checkpoint_steps":{json.dumps([int(s) for s in large_run.checkpoint_steps[kept]], separators=(",", ":"))}' in script
 
 
 def test_walkthrough_update_heatmaps_keep_to_their_budget(large_run):
