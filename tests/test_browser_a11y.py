@@ -194,9 +194,9 @@ def test_nothing_scrolls_sideways_unmarked_on_a_laptop_and_a_phone(loaded_page, 
         assert log.problems() == []
 
 
-# The code of a chapter with its folded cells opened (a hidden input, a solution's code): the lines
-# that are wider than their box, each as the longest line of its block.
-WIDE_CODE_JS = """() => Array.from(document.querySelectorAll('main pre'))
+# The code cells of a chapter with the folded ones opened (a hidden input, a solution's code): the
+# lines that are wider than their box, each as the longest line of its block.
+WIDE_CODE_JS = """() => Array.from(document.querySelectorAll('main .cell_input pre'))
   .filter(p => p.getClientRects().length > 0 && p.scrollWidth > p.clientWidth + 1)
   .map(p => p.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))"""
 
@@ -209,17 +209,17 @@ CODE_PAGES = [f"book/{name}.html" for name in ("blueprint", "corpus", "journey",
 @pytest.mark.corpus_free  # the code is the same on every corpus
 @pytest.mark.parametrize("path", CODE_PAGES)
 def test_code_fits_its_box_on_a_laptop_and_shows_it_scrolls_on_a_phone(open_page, path):
-    """Every code line of a chapter, folded cells opened, fits its box at laptop width: the code
-    wraps its lines (cells and the engine's functions a chapter includes), as the journey's did
-    first; at phone width a box that is wider shows that it scrolls (w2v.js marks it when the
-    opened cell changes the layout)."""
+    """Every line of a chapter's code cells, folded cells opened, fits its box at laptop width: the
+    cells wrap their lines, as the journey's did first; at phone width, and for the engine's
+    functions a chapter includes (written for an editor, not this box), a box that is wider shows
+    that it scrolls (w2v.js marks it when the opened cell changes the layout)."""
     name = path.removeprefix("book/").removesuffix(".html")
     for width in (1280, 390):
         page, log = open_page(path, width=width)
         _settle(page)
         page.evaluate("() => document.querySelectorAll('main details').forEach(d => d.open = true)")
         page.wait_for_timeout(400)  # w2v.js marks the boxes 100 ms after the layout changes
-        assert page.evaluate("() => document.querySelectorAll('main pre').length") > 0
+        assert page.evaluate("() => document.querySelectorAll('main .cell_input pre').length") > 0
         if width == 1280:
             wide = page.evaluate(WIDE_CODE_JS)
             assert wide == [], f"{name}: code lines wider than their box at 1280 px: {wide}"

@@ -258,20 +258,16 @@ def summary(run) -> dict:
 # ---------------------------------------------------------------- the map
 
 def map_axes(X: np.ndarray, n: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """The first `n` principal axes of the rows of X (N, D): axes (D, n),
-    orthonormal, and the share of X's variance each holds (n,), largest
-    first.
+    """The first `n` principal axes of the rows of X (N, D): axes (D, n), orthonormal, and the
+    share of X's variance each holds (n,), largest first.
 
-    Each axis is signed so that the row reaching furthest along it lands
-    on its positive side: an SVD may return either sign, and this makes
-    the picture the same on every machine. (Shown in "The journey": its
-    lines fit the page's code box.)
+    Each axis is signed so that the row reaching furthest along it lands on its positive side: an
+    SVD may return either sign, and this makes the picture the same on every machine.
     """
     centred = np.asarray(X, dtype=np.float64) - np.mean(X, axis=0)
-    # vt: (D, D), its rows are the axes
-    _, sing, vt = np.linalg.svd(centred, full_matrices=False)
-    axes = vt[:n].T                                   # (D, n)
-    scores = centred @ axes                           # (N, n)
+    _, sing, vt = np.linalg.svd(centred, full_matrices=False)       # vt: (D, D), rows are the axes
+    axes = vt[:n].T                                                 # (D, n)
+    scores = centred @ axes                                         # (N, n)
     far = np.argmax(np.abs(scores), axis=0)
     axes = axes * np.sign(scores[far, np.arange(n)])
     total = float(np.sum(sing ** 2))

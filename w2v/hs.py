@@ -91,33 +91,24 @@ def huffman_tree(counts) -> HuffmanTree:
 
 
 class SkipGramHS(SkipGram):
-    """model.py's SkipGram with the same W and the same start; W_out
-    holds the V − 1 inner nodes' vectors instead of the V words'. Words
-    sit at the leaves of `tree`. (Shown in "Negative sampling": its
-    lines fit the page's code box.)"""
+    """model.py's SkipGram with the same W and the same start; W_out holds the V − 1 inner
+    nodes' vectors instead of the V words'. Words sit at the leaves of `tree`."""
 
     def __init__(self, vocab_size: int, dim: int, tree: HuffmanTree):
         super().__init__(vocab_size, dim)
-        # (D, V − 1) zero, as W′ is
-        self.W_out = nn.Parameter(torch.zeros(dim, vocab_size - 1))
+        self.W_out = nn.Parameter(torch.zeros(dim, vocab_size - 1))  # (D, V − 1) zero, as W′ is
         depth = torch.from_numpy(tree.depth)
         steps = torch.arange(tree.path_nodes.shape[1])
-        nodes = torch.from_numpy(tree.path_nodes)       # (V, L)
-        self.register_buffer("nodes", nodes)
-        # (V, L) +1 where the path takes branch 0, −1 for branch 1,
-        # 0 past the word's depth
-        branch = 1 - 2 * torch.from_numpy(tree.path_codes)
-        sign = branch * (steps[None] < depth[:, None])
+        self.register_buffer("nodes", torch.from_numpy(tree.path_nodes))  # (V, L)
+        # (V, L) +1 where the path takes branch 0, −1 for branch 1, 0 past the word's depth
+        sign = (1 - 2 * torch.from_numpy(tree.path_codes)) * (steps[None] < depth[:, None])
         self.register_buffer("sign", sign.float())
 
     def forward(self, center, context):
         h = self.W[center]  # (B, D) the hidden layer, as in model.py
-        # (B, L) the context word's path
-        nodes, sign = self.nodes[context], self.sign[context]
-        # (B, L) one score per node
-        u = torch.einsum("bd,dbl->bl", h, self.W_out[:, nodes])
-        # (B,) −log p(o | c) = −Σ log σ(±u) along the path;
-        # padding (sign 0) adds nothing
+        nodes, sign = self.nodes[context], self.sign[context]  # (B, L) the context word's path
+        u = torch.einsum("bd,dbl->bl", h, self.W_out[:, nodes])  # (B, L) one score per node
+        # (B,) −log p(o | c) = −Σ log σ(±u) along the path; padding (sign 0) adds nothing
         loss = -(F.logsigmoid(sign * u) * sign.abs()).sum(-1)
         return loss.mean()  # () averaged over the batch
 
@@ -153,11 +144,9 @@ class HSStepRecord:
     W_out_next: np.ndarray   # (D, V − 1) the node vectors after the step: only the path's move
 
 
-def hs_step(W, W_out, tree: HuffmanTree, center: int, context: int,
-            lr: float) -> HSStepRecord:
-    """One SGD step of the hierarchical softmax on one (center, context)
-    pair, in float32 like torch: a yes-or-no question at each node on the
-    context word's path. (Shown in "Negative sampling".)"""
+def hs_step(W, W_out, tree: HuffmanTree, center: int, context: int, lr: float) -> HSStepRecord:
+    """One SGD step of the hierarchical softmax on one (center, context) pair, in float32 like
+    torch: a yes-or-no question at each node on the context word's path."""
     W = W.astype(np.float32, copy=False)
     W_out = W_out.astype(np.float32, copy=False)
     lr32 = np.float32(lr)
