@@ -410,3 +410,24 @@ console.log(JSON.stringify(got))"""
             assert got[name] == columns, (corpus.vocab[o], name)
         p = probabilities[o]
         assert f"= <b>{ns.probability_text(p)}</b>" in got["out"] and f"{len(nodes)} nodes on the path" in got["out"]
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_two_faces_mean_has_a_row_of_its_own(tmp_path, sign):
+    """The bars' "mean" label sat in the last bar's row: on a text whose mean cosine is negative the
+    most negative bars, drawn from 0 leftwards past the mean, ran under it ("mean −0.29"). Now it
+    is written under the last bar, at either sign of the mean."""
+    from bokeh.models import Label
+
+    from w2v.book.figures import two_faces
+
+    corpus = zipf_corpus(tmp_path, 40)
+    V = corpus.vocab_size
+    cosines = sign * np.linspace(0.9, -0.1, V)                            # mean 0.4 or −0.4
+    p = two_faces.two_face_bars(corpus, cosines)
+    label = next(m for m in p.references() if isinstance(m, Label) and "mean" in m.text)
+    bar_bottom = V - 1 + 0.4                                              # the last bar (height 0.8) ends here
+    text_rows = 1.2 * float(label.text_font_size.removesuffix("px")) / two_faces.ROW_PX   # its height in rows
+    assert label.text_baseline == "bottom" and label.y - text_rows >= bar_bottom, (label.y, text_rows)
+    assert p.y_range.start >= label.y                                     # inside the plot
+    assert label.text.strip() == f"mean {np.mean(cosines):.2f}".replace("-", "\u2212")
