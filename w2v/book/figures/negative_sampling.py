@@ -64,6 +64,14 @@ function pathProbabilities(nodes, codes, c) {
     ` &nbsp;(${nodes.length} nodes on the path)`
   return {labels, text}
 }
+// The room the page reserved for the first picture (w2v.book.figures.Figure.space) would keep its
+// height under a shorter one (a view of fewer rows, a shorter line p(o | c)): released once redrawn.
+function releaseRoom(plot) {
+  const view = typeof Bokeh === 'undefined' || typeof plot === 'undefined' ? null : Bokeh.index.find_one(plot)
+  for (let el = view && view.el; el; el = el.parentElement || el.getRootNode().host) {
+    if (el.classList && el.classList.contains('w2v-bokeh-room')) { el.style.minHeight = ''; break }
+  }
+}
 """
 
 _TREE_JS = r"""
@@ -88,6 +96,7 @@ labels.data = Object.assign({}, labels.data, {text})
 const size = leaves.data.size.map((_, i) => i === o ? 12 : 6)
 leaves.data = Object.assign({}, leaves.data, {size})
 out.text = path.text(words[o], words[c])
+releaseRoom(plot)
 """
 
 
@@ -227,7 +236,7 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
                                 pathCodes=[tree.path(w)[1].tolist() for w in range(V)], parents=parents,
                                 # the vectors, not every score: V·D + (V − 1)·D numbers, not V·(V − 1)
                                 W=W.round(5).ravel().tolist(), nodeVectors=W_nodes.T.round(5).ravel().tolist(),
-                                center=center_pick, context=context_pick,
+                                center=center_pick, context=context_pick, plot=p,
                                 edges=edges, labels=labels, leaves=leaves, out=out), code=_PATH_JS + _TREE_JS)
     center_pick.js_on_change("value", update)
     context_pick.js_on_change("value", update)
@@ -477,12 +486,7 @@ out.text = path.text(words[o], words[c])
 if (typeof plot === 'undefined') return
 plot.height = Math.floor(pitch * row) + 60
 plot.y_range.start = row
-// the room the page reserved for the first view (w2v.book.figures.Figure.space) would keep a taller
-// one's height: released, the figure is drawn
-const drawn = plotView()
-for (let el = drawn && drawn.el; el; el = el.parentElement || el.getRootNode().host) {
-  if (el.classList && el.classList.contains('w2v-bokeh-room')) { el.style.minHeight = ''; break }
-}
+releaseRoom(plot)
 """
 
 
