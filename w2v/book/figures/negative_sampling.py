@@ -66,6 +66,19 @@ function pathProbabilities(nodes, codes, c) {
 }
 // The room the page reserved for the first picture (w2v.book.figures.Figure.space) would keep its
 // height under a shorter one (a view of fewer rows, a shorter line p(o | c)): released once redrawn.
+// A tap picks a word and the figure is redrawn (another view, a line p(o | c) of another length
+// above the plot): the page then scrolls so that the picked word is where the finger was.
+function screenY(plot, y) {    // a data height's place on the screen (null outside a page)
+  const view = typeof Bokeh === 'undefined' || typeof plot === 'undefined' ? null : Bokeh.index.find_one(plot)
+  return view ? view.canvas_view.el.getBoundingClientRect().top + view.frame.y_scale.compute(y) : null
+}
+function keepUnderFinger(plot, finger, heightNow) {   // heightNow(): the picked word's y, redrawn
+  if (finger === null) return
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const now = screenY(plot, heightNow())
+    if (now !== null) window.scrollBy({top: now - finger, behavior: 'instant'})
+  }))
+}
 function releaseRoom(plot) {
   const view = typeof Bokeh === 'undefined' || typeof plot === 'undefined' ? null : Bokeh.index.find_one(plot)
   for (let el = view && view.el; el; el = el.parentElement || el.getRootNode().host) {
@@ -80,7 +93,12 @@ const c = words.indexOf(center.value), o = words.indexOf(context.value)
 if (c < 0 || o < 0) return
 if (cb_obj === leaves.selected) {           // a tapped word becomes the context word
   const i = leaves.selected.indices
-  if (i.length === 1 && i[0] !== o) { context.value = words[i[0]]; return }
+  if (i.length === 1 && i[0] !== o) {
+    const tapped = i[0], finger = screenY(plot, leaves.data.y[tapped])
+    context.value = words[tapped]             // this script again, for the new word
+    keepUnderFinger(plot, finger, () => leaves.data.y[tapped])
+    return
+  }
 }
 const nodes = paths[o], codes = pathCodes[o]
 const onPath = new Set(nodes.map(n => V + n)); onPath.add(o)
@@ -405,12 +423,6 @@ def tree_alt(corpus, tree) -> str:
 
 _TREE_VIEW_JS = r"""
 const V = words.length, D = W.length / V
-// the plot's view on the page (none when the script runs outside one) and a row's height on the screen
-const plotView = () => typeof Bokeh === 'undefined' || typeof plot === 'undefined' ? null : Bokeh.index.find_one(plot)
-const screenY = (y) => {
-  const view = plotView()
-  return view ? view.canvas_view.el.getBoundingClientRect().top + view.frame.y_scale.compute(y) : null
-}
 const c = words.indexOf(center.value), o = words.indexOf(context.value)
 if (c < 0 || o < 0) return
 // a tapped word becomes the context word; a tapped folded branch, its most frequent word
@@ -419,15 +431,11 @@ for (const [source, pick] of [[leaves, i => leaves.data.id[i]], [branches, i => 
     const i = source.selected.indices
     if (i.length !== 1) return
     const tapped = pick(i[0])
-    const finger = screenY(source.data.y[i[0]])  // where the tap was, on the screen
+    const finger = screenY(plot, source.data.y[i[0]])   // where the tap was, on the screen
     source.selected.indices = []                // the rows are redrawn: no row stays selected
     if (tapped === o) return
     context.value = words[tapped]               // this script again, for the new word: a new view
-    // the new view drawn, the page scrolls so that the word it follows is under the finger
-    if (finger !== null) requestAnimationFrame(() => requestAnimationFrame(() => {
-      const j = leaves.data.id.indexOf(tapped), now = j < 0 ? null : screenY(leaves.data.y[j])
-      if (now !== null) window.scrollBy({top: now - finger, behavior: 'instant'})
-    }))
+    keepUnderFinger(plot, finger, () => leaves.data.y[leaves.data.id.indexOf(tapped)])
     return
   }
 }
