@@ -10,6 +10,7 @@ ways for a person to look at.)"""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import AXE_COLOUR_RULES, CHAPTERS, THEMES, run_axe, wait_for_bokeh
 
@@ -217,8 +218,12 @@ def test_code_fits_its_box_on_a_laptop_and_shows_it_scrolls_on_a_phone(open_page
     for width in (1280, 390):
         page, log = open_page(path, width=width)
         _settle(page)
-        page.evaluate("() => document.querySelectorAll('main details').forEach(d => d.open = true)")
-        page.wait_for_timeout(400)  # w2v.js marks the boxes 100 ms after the layout changes
+        page.evaluate("() => document.querySelectorAll('main details').forEach(d => { if (d.querySelector('pre')) d.open = true })")
+        page.wait_for_timeout(400)  # w2v.js marks the boxes 100 ms after the layout changes (longer on a busy machine)
+        try:  # on a busy machine w2v.js may take longer to get through the page's elements
+            page.wait_for_function(f"() => ({UNMARKED_SCROLLERS_JS})().length === 0", timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # reported below
         assert page.evaluate("() => document.querySelectorAll('main .cell_input pre').length") > 0
         if width == 1280:
             wide = page.evaluate(WIDE_CODE_JS)
