@@ -10,6 +10,7 @@ ways for a person to look at.)"""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import AXE_COLOUR_RULES, CHAPTERS, THEMES, run_axe, wait_for_bokeh
 
@@ -191,4 +192,44 @@ def test_nothing_scrolls_sideways_unmarked_on_a_laptop_and_a_phone(loaded_page, 
             f"{name} scrolls sideways at {width} px"
         unmarked = page.evaluate(UNMARKED_SCROLLERS_JS)
         assert unmarked == [], f"{name} at {width} px: boxes that scroll sideways with no visible mark: {unmarked}"
+        assert log.problems() == []
+
+
+# The code cells of a chapter with the folded ones opened (a hidden input, a solution's code): the
+# lines that are wider than their box, each as the longest line of its block.
+WIDE_CODE_JS = """() => Array.from(document.querySelectorAll('main .cell_input pre'))
+  .filter(p => p.getClientRects().length > 0 && p.scrollWidth > p.clientWidth + 1)
+  .map(p => p.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))"""
+
+
+# The chapters with code (the walkthrough and the playground show none).
+CODE_PAGES = [f"book/{name}.html" for name in ("blueprint", "corpus", "journey", "counts", "negative-sampling",
+                                               "weights", "two-faces")]
+
+
+@pytest.mark.corpus_free  # the code is the same on every corpus
+@pytest.mark.parametrize("path", CODE_PAGES)
+def test_code_fits_its_box_on_a_laptop_and_shows_it_scrolls_on_a_phone(open_page, path):
+    """Every line of a chapter's code cells, folded cells opened, fits its box at laptop width: the
+    cells wrap their lines, as the journey's did first; at phone width, and for the engine's
+    functions a chapter includes (written for an editor, not this box), a box that is wider shows
+    that it scrolls (w2v.js marks it when the opened cell changes the layout)."""
+    name = path.removeprefix("book/").removesuffix(".html")
+    for width in (1280, 390):
+        page, log = open_page(path, width=width)
+        _settle(page)
+        page.evaluate("() => document.querySelectorAll('main details').forEach(d => { if (d.querySelector('pre')) d.open = true })")
+        page.wait_for_timeout(400)  # w2v.js marks the boxes 100 ms after the layout changes (longer on a busy machine)
+        try:  # on a busy machine w2v.js may take longer to get through the page's elements
+            page.wait_for_function(f"() => ({UNMARKED_SCROLLERS_JS})().length === 0", timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # reported below
+        assert page.evaluate("() => document.querySelectorAll('main .cell_input pre').length") > 0
+        if width == 1280:
+            wide = page.evaluate(WIDE_CODE_JS)
+            assert wide == [], f"{name}: code lines wider than their box at 1280 px: {wide}"
+        unmarked = page.evaluate(UNMARKED_SCROLLERS_JS)
+        assert unmarked == [], f"{name} at {width} px, folded cells opened: boxes that scroll with no mark: {unmarked}"
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"), \
+            f"{name} scrolls sideways at {width} px with its folded cells opened"
         assert log.problems() == []

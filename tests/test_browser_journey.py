@@ -169,20 +169,6 @@ def test_play_advances_the_animation(journey):
     assert state(journey)["snapshot"] == paused, "pause did not stop the animation"
 
 
-def test_visible_code_fits_its_box(open_page):
-    """No code line of the chapter scrolls sideways at laptop width, hidden inputs opened too."""
-    page, log = open_page(PAGE, width=1280)
-    wait_for_bokeh(page)
-    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-    page.wait_for_timeout(200)
-    wide = page.evaluate("""() => Array.from(document.querySelectorAll('.cell_input pre'))
-      .filter(p => p.scrollWidth > p.clientWidth + 1)
-      .map(p => p.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))""")
-    assert page.evaluate("() => document.querySelectorAll('.cell_input pre').length") > 0
-    assert wide == [], f"code lines overflow their box: {wide}"
-    assert log.problems() == []
-
-
 def test_analogy_tooltip_names_the_expected_word_and_separates_thousands(journey, book_run):
     """The grid's tooltip once read "rank of @expected: 4" (a placeholder Bokeh does not fill in a
     label) and "step: 15000"."""

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from conftest import POINT_JS, assert_figures_render, wait_for_bokeh
+from test_browser_touch import phone  # noqa: F401  (a fixture: 390 px, a touch screen)
 from test_browser_weights import hover_text
 from w2v import BOOK_CORPUS, hs, peers
 from w2v.train import train_or_load
@@ -237,3 +238,123 @@ def test_tree_draws_every_word_or_the_view_around_the_picked_one(open_page, hs_m
         assert corpus.index[state["context"]] in ns.tree_view(tree, summary, corpus.index[state["context"]])["id"]
         assert page.evaluate(DRAWN_JS)["words"].count(state["context"]) == 1
     assert log.problems() == []
+
+
+# The tree plot as drawn, in its canvas's pixels: the box of every text it draws (the branch
+# probabilities of its LabelSet, the words and folded branches of its text glyphs), measured with
+# the font Bokeh draws it in and placed by the renderer's own offsets, alignment and baseline; the
+# path's segments (its edges drawn wider than 1 px), with their line width; the frame; a row's
+# height; the lowest row drawn; and the room the page keeps for the figure, below the canvas.
+TREE_DRAWING_JS = """() => {
+  for (const doc of Bokeh.documents) {
+    const plot = doc.get_model_by_name('hs-tree')
+    if (plot == null) continue
+    const view = Bokeh.index.find_one(plot), canvas = view.canvas_view.el.getBoundingClientRect()
+    const fx = x => view.frame.x_scale.compute(x), fy = y => view.frame.y_scale.compute(y)
+    const ctx = document.createElement('canvas').getContext('2d')
+    const get = (spec, data, i) => spec !== null && typeof spec === 'object'
+      ? ('field' in spec ? data[spec.field][i] : spec.value) : spec
+    const boxes = []
+    const measure = (kind, m, data, down) => {   // down: +1 where y_offset moves text down (glyphs), −1 up (annotations)
+      const n = data[m.x.field].length
+      for (let i = 0; i < n; i++) {
+        const text = get(m.text, data, i)
+        if (!text) continue
+        const size = parseFloat(get(m.text_font_size, data, i))
+        ctx.font = `${get(m.text_font_style, data, i) || 'normal'} ${size}px ${get(m.text_font, data, i) || 'helvetica'}`
+        const w = ctx.measureText(text).width, h = 1.2 * size
+        const sx = fx(data[m.x.field][i]) + (get(m.x_offset, data, i) || 0)
+        const sy = fy(data[m.y.field][i]) + down * (get(m.y_offset, data, i) || 0)
+        const align = get(m.text_align, data, i) || 'left', base = get(m.text_baseline, data, i) || 'bottom'
+        const left = align === 'right' ? sx - w : align === 'center' ? sx - w / 2 : sx
+        const top = base === 'top' ? sy : base === 'middle' ? sy - h / 2 : sy - h
+        boxes.push({kind, text, left, right: left + w, top, bottom: top + h})
+      }
+    }
+    for (const r of plot.center) if (r.type === 'LabelSet' || r.constructor.name === 'LabelSet')
+      measure('probability', r, r.source.data, -1)
+    for (const r of plot.renderers) if (r.glyph && r.glyph.type === 'Text') measure('text', r.glyph, r.data_source.data, 1)
+    const edges = doc.get_model_by_name('hs-tree-edges').data, path = []
+    for (let i = 0; i < edges.xs.length; i++) {
+      if (edges.width[i] <= 1) continue
+      const xs = Array.from(edges.xs[i]), ys = Array.from(edges.ys[i])
+      for (let k = 1; k < xs.length; k++)
+        path.push({x0: fx(xs[k - 1]), y0: fy(ys[k - 1]), x1: fx(xs[k]), y1: fy(ys[k]), half: edges.width[i] / 2})
+    }
+    const rows = [doc.get_model_by_name('hs-tree-leaves'), doc.get_model_by_name('hs-tree-branches')]
+      .filter(s => s != null).flatMap(s => Array.from(s.data.y))
+    let room = view.el
+    while (room && !(room.classList && room.classList.contains('w2v-bokeh-room')))
+      room = room.parentElement || room.getRootNode().host
+    return {boxes, path, width: canvas.width, height: canvas.height, frameBottom: view.frame.bbox.bottom,
+            row: fy(1) - fy(0), lowest: fy(Math.max(...rows)), canvasBottom: canvas.bottom,
+            roomBottom: room ? room.getBoundingClientRect().bottom : null,
+            context: doc.get_model_by_name('hs-context').value}
+  }
+  return null
+}"""
+
+
+def assert_tree_drawn_cleanly(page, label: str) -> dict:
+    """Every text of the tree inside its canvas, no branch probability on the path's line, and no
+    blank under the last row: the plot as tall as the rows it draws, the page's room no taller."""
+    d = page.evaluate(TREE_DRAWING_JS)
+    where = f"{label} ({d['context']})"
+    out = [b for b in d["boxes"] if b["left"] < 0 or b["top"] < 0 or b["right"] > d["width"] or b["bottom"] > d["height"]]
+    assert out == [], f"{where}: text cut at the canvas's edge ({d['width']:.0f} × {d['height']:.0f}): {out}"
+    on_path = [(b["text"], s) for b in d["boxes"] if b["kind"] == "probability" for s in d["path"]
+               if min(s["x0"], s["x1"]) - s["half"] < b["right"] and max(s["x0"], s["x1"]) + s["half"] > b["left"]
+               and min(s["y0"], s["y1"]) - s["half"] < b["bottom"] and max(s["y0"], s["y1"]) + s["half"] > b["top"]]
+    assert on_path == [], f"{where}: branch probabilities drawn on the path's line: {on_path}"
+    assert sum(b["kind"] == "probability" for b in d["boxes"]) > 0
+    blank = d["frameBottom"] - d["lowest"]
+    assert blank <= 2 * d["row"] + 1, f"{where}: {blank:.0f} px blank under the last row (a row is {d['row']:.1f} px)"
+    assert d["roomBottom"] is None or d["roomBottom"] <= d["canvasBottom"] + 2, \
+        f"{where}: the page keeps {d['roomBottom'] - d['canvasBottom']:.0f} px of room under the drawing"
+    return d
+
+
+def test_tree_at_phone_width_keeps_its_labels_in_and_off_the_path_and_follows_a_tap_in_place(phone, hs_model):
+    """At 390 px on a touch screen, for the starting picture, the deepest and the most frequent word
+    and a tapped word: no text cut at the canvas's edge (the root's probability read ".47"), none
+    of the branch probabilities on the red line, no blank under the drawing (a frequent word's view
+    left the height of the tallest), and the word a tap picks drawn under the finger (a tap on a
+    folded branch redrew the view and moved its word 300 px down)."""
+    from w2v.book.figures import HEATMAP_WORDS
+    from w2v.book.figures.negative_sampling import tree_layout
+
+    run, tree = hs_model
+    corpus, V = run.corpus, run.corpus.vocab_size
+    page, log = phone(PAGE)
+    wait_for_bokeh(page)
+    page.locator("#fig-hs-tree").scroll_into_view_if_needed()
+    assert_tree_drawn_cleanly(page, "start")
+    picker = page.locator("#fig-hs-tree select").nth(1)
+    for label, o in (("deepest", int(np.argmax(tree.depth))), ("most frequent", int(np.argmax(corpus.counts)))):
+        picker.select_option(corpus.vocab[o])
+        page.wait_for_timeout(300)
+        d = assert_tree_drawn_cleanly(page, label)
+        assert d["context"] == corpus.vocab[o]
+    # a tap: on a folded branch (a new view around its most frequent word), or on a word of the whole tree
+    if V > HEATMAP_WORDS:
+        drawn = page.evaluate(DRAWN_JS)
+        x, y, word = drawn["bx"][0], drawn["by"][0], drawn["top"][0]
+    else:
+        o = int(np.argmax(tree.depth))
+        x, y, word = tree_layout(tree)["x"][o], tree_layout(tree)["y"][o], corpus.vocab[o]
+    point = page.evaluate(POINT_JS, ["hs-tree", float(x), float(y)])
+    page.touchscreen.tap(*point)
+    page.wait_for_timeout(500)
+    d = assert_tree_drawn_cleanly(page, "tapped")
+    assert d["context"] == word
+    now = page.evaluate(WORD_ON_SCREEN_JS, word)
+    assert abs(now - point[1]) <= d["row"] / 2, f"the tapped {word} moved from y = {point[1]:.0f} to {now:.0f} px"
+    assert log.problems() == []
+
+
+# Where the tree draws a word now: its height on the screen.
+WORD_ON_SCREEN_JS = """(word) => { for (const doc of Bokeh.documents) {
+  const leaves = doc.get_model_by_name('hs-tree-leaves'); if (leaves == null) continue
+  const view = Bokeh.index.find_one(doc.get_model_by_name('hs-tree'))
+  const i = Array.from(leaves.data.word).indexOf(word)
+  return view.canvas_view.el.getBoundingClientRect().top + view.frame.y_scale.compute(leaves.data.y[i]) } }"""

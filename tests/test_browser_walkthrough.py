@@ -397,3 +397,30 @@ def test_prev_and_next_stay_on_one_line(loaded_page, width):
         bar = page.locator("#wt-controls").bounding_box()
         assert slider["height"] >= 24 and slider["x"] + slider["width"] <= bar["x"] + bar["width"], (slider, bar)
     assert log.problems() == []
+
+
+# Where the controls are drawn when the element `id` is scrolled to `at` px from the top of the
+# window: the bar's top and bottom and the element's top, in the window's pixels.
+CONTROLS_AT_JS = """async ([id, at]) => {
+  const target = document.getElementById(id)
+  window.scrollTo(0, window.scrollY + target.getBoundingClientRect().top - at)
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))
+  const bar = document.getElementById('wt-controls').getBoundingClientRect()
+  return {top: bar.top, bottom: bar.bottom, target: target.getBoundingClientRect().top}
+}"""
+
+
+def test_the_controls_stick_over_the_stages_and_leave_with_them(open_walkthrough_page):
+    """At laptop width the 90 px bar stayed stuck under the header down to the exercises, over text
+    it no longer drives; it sticks over the stages and the section after them pushes it away."""
+    page, log = open_walkthrough_page
+    stuck = page.evaluate(CONTROLS_AT_JS, ["wt-loss", 400])            # over a stage: stuck near the top
+    assert 0 <= stuck["top"] < 120 and stuck["bottom"] - stuck["top"] > 40, stuck
+    assert page.evaluate(CONTROLS_AT_JS, ["wt-compare", 400])["top"] == stuck["top"]
+    for after, at in (("wt-early-late", 300), ("wt-early-late", 120), ("wt-replay", 200)):
+        bar = page.evaluate(CONTROLS_AT_JS, [after, at])
+        assert bar["bottom"] <= bar["target"], f"the controls cover the start of #{after}: {bar}"
+    bar = page.evaluate(CONTROLS_AT_JS, ["walkthrough-exercises", 150])
+    assert bar["bottom"] <= 0, f"the controls are still on screen at the exercises: {bar}"
+    assert page.evaluate(CONTROLS_AT_JS, ["wt-update", 400])["top"] == stuck["top"]   # back up: stuck again
+    assert log.problems() == []

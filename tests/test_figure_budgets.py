@@ -4,6 +4,8 @@ synthetic 400-word corpus, without building the book."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -144,6 +146,20 @@ def test_walkthrough_page_data_keeps_to_its_budget(large_run):
     assert "page carries" in script and f"{len(kept)} of the run's 30 checkpoints" in script
 
 
+def test_walkthrough_data_script_chooses_the_checkpoints_once(large_run, monkeypatch):
+    """data_script chose the page's checkpoints twice, once for the data and once for the rule that
+    names them; once now, and the two agree."""
+    from w2v.book.figures import walkthrough as wt
+
+    calls, choose = [], wt.page_checkpoints
+    monkeypatch.setattr(wt, "page_checkpoints", lambda *a, **k: calls.append(a) or choose(*a, **k))
+    script = wt.data_script(large_run, 7, 14_321)._repr_html_()
+    assert len(calls) == 1
+    kept = choose(large_run, (7, 14_321))
+    assert wt.checkpoint_rule(large_run, kept) in script
+    assert f'"checkpoint_steps":{json.dumps([int(s) for s in large_run.checkpoint_steps[kept]], separators=(",", ":"))}' in script
+
+
 def test_walkthrough_update_heatmaps_keep_to_their_budget(large_run):
     """The update heatmaps drew D × V cells (404 kB at V = 1,936); now the UPDATE_WORDS columns the
     step changes most, the centre and the context word among them, and the caption says so."""
@@ -227,6 +243,32 @@ def test_journey_neighbour_figure_keeps_to_its_budget(big):
     assert len(json.dumps(evidence)) + C * V * k * 8 > 2 * len(html)               # what the budget saves
     rule = journey.neighbour_rule(big, shown, start)
     assert f"most frequent of the {V} words and “{start}”" in rule
+    # the page's script, as it is on every corpus (no edited copy), reads a word's row through the
+    # row map: run in Node.js on the figure's own arguments, it draws the neighbours of the word picked
+    import shutil
+    import subprocess
+
+    from bokeh.models import CustomJS
+
+    update = next(m for m in layout.references() if isinstance(m, CustomJS) and "rows" in m.args)
+    assert update.args["rows"] == shown.tolist() and update.code.count("rows.indexOf(w)") == 1  # one map, read once
+    args = {key: value for key, value in update.args.items() if isinstance(value, (list, int, dict))}
+    args["data"] = {"data": data.data | {"ids": list(data.data["ids"]), "cos": list(data.data["cos"])}}
+    picks = [big.vocab[i] for i in (shown[0], shown[-1], big.index[start])]
+    script = f"""
+const args = {json.dumps(args, default=float)}, got = []
+for (const word of {json.dumps(picks)}) {{
+  const bars = {{data: {{rank: [0, 1, 2, 3, 4]}}, selected: {{indices: [0]}}}}
+  const env = Object.assign({{}}, args, {{picker: {{value: word}}, slider: {{value: {C - 1}}}, radio: {{active: 0}},
+    bars, barPlot: {{title: {{}}}}, purity: {{data: {{}}}}, purityLine: {{glyph: {{}}}}, purityItem: {{}}, now: {{}},
+    out: {{}}, cb_obj: {{}}}})
+  new Function(...Object.keys(env), {json.dumps(update.code)})(...Object.values(env))
+  got.push(bars.data.word)
+}}
+console.log(JSON.stringify(got))"""
+    done = subprocess.run([shutil.which("node") or "node"], input=script, capture_output=True, text=True, check=True)
+    for word, drawn in zip(picks, json.loads(done.stdout)):
+        assert drawn == [big.vocab[i] for i in neighbors[C - 1, big.index[word]]], word
 
 
 # ------------------------------------------------------------------ the hierarchical softmax's tree
@@ -268,10 +310,12 @@ def test_tree_figure_keeps_to_its_budget(tmp_path, V):
     plot = next(m for m in layout.references() if getattr(m, "name", None) == "hs-tree")
     summary = ns.tree_summary(tree, corpus.counts)
     rows = ns.tree_view_rows(tree, summary)
-    assert plot.height <= ns.TREE_MAX_PX and plot.height >= min(ns.TREE_ROW_PX * rows, ns.TREE_MAX_PX - 60)
     assert rows == max(ns.tree_view(tree, summary, w)["rows"] for w in range(V))
     data = tree_sources(layout)
     view = ns.tree_view(tree, summary, o)
+    # as tall as the view's rows (no blank under a short one), a row as tall in every view
+    pitch = min(ns.TREE_ROW_PX, (ns.TREE_MAX_PX - 60) / rows)
+    assert plot.height == int(pitch * view["rows"]) + 60 <= ns.TREE_MAX_PX
     drawn = len(view["id"])
     assert len(data["hs-tree-leaves"]["word"]) + len(data["hs-tree-branches"]["n"]) == view["rows"] <= rows
     assert len(data["hs-tree-edges"]["xs"]) == drawn < 2 * rows
@@ -366,3 +410,24 @@ console.log(JSON.stringify(got))"""
             assert got[name] == columns, (corpus.vocab[o], name)
         p = probabilities[o]
         assert f"= <b>{ns.probability_text(p)}</b>" in got["out"] and f"{len(nodes)} nodes on the path" in got["out"]
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_two_faces_mean_has_a_row_of_its_own(tmp_path, sign):
+    """The bars' "mean" label sat in the last bar's row: on a text whose mean cosine is negative the
+    most negative bars, drawn from 0 leftwards past the mean, ran under it ("mean −0.29"). Now it
+    is written under the last bar, at either sign of the mean."""
+    from bokeh.models import Label
+
+    from w2v.book.figures import two_faces
+
+    corpus = zipf_corpus(tmp_path, 40)
+    V = corpus.vocab_size
+    cosines = sign * np.linspace(0.9, -0.1, V)                            # mean 0.4 or −0.4
+    p = two_faces.two_face_bars(corpus, cosines)
+    label = next(m for m in p.references() if isinstance(m, Label) and "mean" in m.text)
+    bar_bottom = V - 1 + 0.4                                              # the last bar (height 0.8) ends here
+    text_rows = 1.2 * float(label.text_font_size.removesuffix("px")) / two_faces.ROW_PX   # its height in rows
+    assert label.text_baseline == "bottom" and label.y - text_rows >= bar_bottom, (label.y, text_rows)
+    assert p.y_range.start >= label.y                                     # inside the plot
+    assert label.text.strip() == f"mean {np.mean(cosines):.2f}".replace("-", "\u2212")

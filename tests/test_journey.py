@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 import pytest
+from bokeh.models import CustomJS
 
 import w2v
 from w2v import analysis
@@ -88,6 +89,9 @@ def test_neighbour_evolution_data(run, evidence):
     assert average["share"][-1] == pytest.approx(analysis.neighbor_purity(run.neighbors[-1], corpus.word_group), abs=1e-4)
     picker = layout.select_one({"name": "journey-picker"})
     assert sorted(w for ws in picker.options.values() for w in ws) == sorted(corpus.vocab)
+    # every word offered: the script reads a word's row of the data through the identity
+    update = next(m for m in layout.references() if isinstance(m, CustomJS) and "rows" in m.args)
+    assert update.args["rows"] == list(range(V))
     slider = layout.select_one({"name": "journey-slider"})
     assert (slider.start, slider.end) == (0, C - 1)
     # every pair that is ever a neighbour has its evidence on the page, and only once

@@ -697,6 +697,27 @@
     if (target) target.scrollIntoView();  // the browser scrolled before the padding was known
   }
 
+  // The controls stick over the stages only (1–11, which they drive): the section after them
+  // pushes them up and off the screen as it arrives, as the end of a sticky box's container would
+  // (they covered 90 px of every screen down to the exercises).
+  function releaseControlsAfterTheStages() {
+    const controls = $("wt-controls"), after = document.getElementById("wt-early-late");
+    if (!controls || !after) return;
+    let pending = false;
+    const place = () => {
+      pending = false;
+      controls.style.top = "";                        // the stylesheet's top: below the header
+      if (getComputedStyle(controls).position !== "sticky") return;
+      const stuck = parseFloat(getComputedStyle(controls).top) || 0;
+      const room = after.getBoundingClientRect().top - controls.offsetHeight - 8;
+      if (room < stuck) controls.style.top = `${Math.floor(room)}px`;
+    };
+    const later = () => { if (!pending) { pending = true; requestAnimationFrame(place); } };
+    window.addEventListener("scroll", later, { passive: true });
+    window.addEventListener("resize", later);
+    place();
+  }
+
   function init() {
     DATA = readData();
     if (!DATA || !$("wt-controls")) return;
@@ -737,6 +758,7 @@
     setStep(DATA.default_step);
     document.documentElement.classList.add("wt-running");  // not "wt-live": that styles the stage boxes
     keepAnchorsClearOfControls();
+    releaseControlsAfterTheStages();
     whenBokehReady();
   }
 

@@ -163,9 +163,11 @@ def _evidence_blocks(corpus, evidence: dict, a: int, b: int) -> list[int]:
 
 
 _NEIGHBOUR_JS = _EVIDENCE_JS + r"""
-const V = words.length, C = steps.length
-const w = words.indexOf(picker.value)
-if (w < 0) return
+// the data holds a row per offered word: rows[r] is row r's word id (every word in order, on a
+// vocabulary the page can carry whole)
+const V = rows.length, C = steps.length
+const w = words.indexOf(picker.value), row = rows.indexOf(w)
+if (w < 0 || row < 0) return
 const c = Math.round(slider.value)
 if (cb_obj === picker && radio.active !== 0) { radio.active = 0; return }   // its own change redraws
 if (cb_obj === bars.selected) {
@@ -173,7 +175,7 @@ if (cb_obj === bars.selected) {
   if (i.length === 1 && i[0] !== radio.active) { radio.active = i[0]; return }
 }
 const ids = data.data.ids, cos = data.data.cos
-const base = (c * V + w) * k
+const base = (c * V + row) * k
 const nb = Array.from(ids.slice(base, base + k)), nc = Array.from(cos.slice(base, base + k))
 bars.data = {
   rank: bars.data.rank, cos: nc, word: nb.map(i => words[i]), group: nb.map(i => groupNames[groups[i]]),
@@ -187,7 +189,7 @@ barPlot.title.text = `“${words[w]}”${inGroup[groups[w]]}, step ${steps[c].to
 const share = []
 for (let cc = 0; cc < C; cc++) {
   let same = 0
-  for (let r = 0; r < top; r++) same += groups[ids[(cc * V + w) * k + r]] === groups[w] ? 1 : 0
+  for (let r = 0; r < top; r++) same += groups[ids[(cc * V + row) * k + r]] === groups[w] ? 1 : 0
   share.push(same / top)
 }
 purity.data = {step: purity.data.step, share}
@@ -252,22 +254,18 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
     C, V, k = neighbors.shape
     words, groups = list(corpus.vocab), [int(g) for g in corpus.word_group]
     colors = list(GROUP_COLORS[:len(corpus.groups)])
-    code, rows, all_neighbors = _NEIGHBOUR_JS, {}, neighbors
+    all_neighbors = neighbors
+    rows = list(range(V)) if shown is None else [int(i) for i in shown]   # row r of the page's data is word rows[r]
     if shown is not None:
-        rows = dict(rows=[int(i) for i in shown])      # row r of the page's data is word rows[r]
         pairs = {f"{min(a, b)},{max(a, b)}" for a, b in zip(np.repeat(shown, k).tolist() * C,
                                                             neighbors[:, shown].ravel().tolist())}
         evidence = {key: value for key, value in evidence.items() if key in pairs}
         neighbors, cosines = neighbors[:, shown], cosines[:, shown]
-        code = (code.replace("const V = words.length, C = steps.length", "const V = rows.length, C = steps.length")
-                .replace("const base = (c * V + w) * k", "const base = (c * V + rows.indexOf(w)) * k")
-                .replace("ids[(cc * V + w) * k + r]", "ids[(cc * V + rows.indexOf(w)) * k + r]"))
-        assert code.count("rows.") == 3
     data = ColumnDataSource(dict(ids=neighbors.ravel().astype(np.int16),
                                  cos=cosines.ravel().round(4).astype(np.float32)), name="journey-neighbour-data")
     steps = [int(s) for s in checkpoint_steps]
     c0, w0 = C - 1, corpus.index[start_word]
-    r0 = w0 if shown is None else int(np.flatnonzero(np.asarray(shown) == w0)[0])   # its row of the data
+    r0 = rows.index(w0)                                  # its row of the data
     nb, nc = neighbors[c0, r0].tolist(), cosines[c0, r0].round(4).tolist()
     bars = ColumnDataSource(dict(rank=list(range(k)), cos=nc, word=[words[i] for i in nb],
                                  group=[corpus.groups[groups[i]] for i in nb], color=[colors[groups[i]] for i in nb],
@@ -331,8 +329,8 @@ def neighbour_evolution(corpus, checkpoint_steps, neighbors: np.ndarray, cosines
     args = dict(words=words, groups=groups, groupNames=list(corpus.groups), inGroup=[in_group(g) for g in corpus.groups], colors=colors, steps=steps, k=k, top=top,
                 data=data, bars=bars, barPlot=bar_plot, purity=purity, purityLine=lw, purityItem=item, now=now,
                 picker=picker, slider=slider, radio=radio, out=out, evidence=evidence, window=window,
-                sentences=[" ".join(s) for s in corpus.sentences], **rows)
-    update = CustomJS(args=args, code=code)
+                sentences=[" ".join(s) for s in corpus.sentences], rows=rows)
+    update = CustomJS(args=args, code=_NEIGHBOUR_JS)
     picker.js_on_change("value", update)
     slider.js_on_change("value", update)
     radio.js_on_change("active", update)

@@ -64,6 +64,27 @@ function pathProbabilities(nodes, codes, c) {
     ` &nbsp;(${nodes.length} nodes on the path)`
   return {labels, text}
 }
+// The room the page reserved for the first picture (w2v.book.figures.Figure.space) would keep its
+// height under a shorter one (a view of fewer rows, a shorter line p(o | c)): released once redrawn.
+// A tap picks a word and the figure is redrawn (another view, a line p(o | c) of another length
+// above the plot): the page then scrolls so that the picked word is where the finger was.
+function screenY(plot, y) {    // a data height's place on the screen (null outside a page)
+  const view = typeof Bokeh === 'undefined' || typeof plot === 'undefined' ? null : Bokeh.index.find_one(plot)
+  return view ? view.canvas_view.el.getBoundingClientRect().top + view.frame.y_scale.compute(y) : null
+}
+function keepUnderFinger(plot, finger, heightNow) {   // heightNow(): the picked word's y, redrawn
+  if (finger === null) return
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const now = screenY(plot, heightNow())
+    if (now !== null) window.scrollBy({top: now - finger, behavior: 'instant'})
+  }))
+}
+function releaseRoom(plot) {
+  const view = typeof Bokeh === 'undefined' || typeof plot === 'undefined' ? null : Bokeh.index.find_one(plot)
+  for (let el = view && view.el; el; el = el.parentElement || el.getRootNode().host) {
+    if (el.classList && el.classList.contains('w2v-bokeh-room')) { el.style.minHeight = ''; break }
+  }
+}
 """
 
 _TREE_JS = r"""
@@ -72,7 +93,12 @@ const c = words.indexOf(center.value), o = words.indexOf(context.value)
 if (c < 0 || o < 0) return
 if (cb_obj === leaves.selected) {           // a tapped word becomes the context word
   const i = leaves.selected.indices
-  if (i.length === 1 && i[0] !== o) { context.value = words[i[0]]; return }
+  if (i.length === 1 && i[0] !== o) {
+    const tapped = i[0], finger = screenY(plot, leaves.data.y[tapped])
+    context.value = words[tapped]             // this script again, for the new word
+    keepUnderFinger(plot, finger, () => leaves.data.y[tapped])
+    return
+  }
 }
 const nodes = paths[o], codes = pathCodes[o]
 const onPath = new Set(nodes.map(n => V + n)); onPath.add(o)
@@ -88,6 +114,7 @@ labels.data = Object.assign({}, labels.data, {text})
 const size = leaves.data.size.map((_, i) => i === o ? 12 : 6)
 leaves.data = Object.assign({}, leaves.data, {size})
 out.text = path.text(words[o], words[c])
+releaseRoom(plot)
 """
 
 
@@ -188,16 +215,22 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
     leaves = ColumnDataSource(dict(x=x[:V], y=y[:V], word=words, count=[int(c) for c in corpus.counts],
                                    depth=[int(d) for d in tree.depth], code=codes, color=word_colors(corpus),
                                    size=[6] * V), name="hs-tree-leaves")
-    labels = ColumnDataSource(dict(x=x[V:], y=y[V:], text=[""] * (V - 1)), name="hs-tree-labels")
+    # each node's probability beside the line into it, on the side away from its parent
+    place = [probability_placement(0 if parents[V + n] < 0 else 1 if y[parents[V + n]] < y[V + n] else -1)
+             for n in range(V - 1)]
+    labels = ColumnDataSource(dict(x=x[V:], y=y[V:], text=[""] * (V - 1),
+                                   **{key: [spot[k] for spot in place] for k, key in enumerate(("align", "baseline", "dx", "dy"))}),
+                              name="hs-tree-labels")
 
     depth = int(tree.depth.max())
     p = figure(height=12 * V + 60, sizing_mode="stretch_width", min_width=300, max_width=760,
-               toolbar_location=None, x_range=(-1.0, depth + 3.2), y_range=(V, -1.5), tools="", name="hs-tree")
+               toolbar_location=None, x_range=tree_x_range(corpus, tree), y_range=(V, -1.5), tools="", name="hs-tree")
     p.multi_line("xs", "ys", source=edges, line_width="width", line_color="color")
     dots = p.scatter("x", "y", source=leaves, size="size", color="color", line_color="#333333")
-    p.text("x", "y", text="word", source=leaves, x_offset=8, text_font_size="11px", text_baseline="middle")
-    p.add_layout(LabelSet(x="x", y="y", text="text", source=labels, x_offset=-2, y_offset=-3,
-                          text_font_size="10px", text_align="right", text_baseline="bottom",
+    p.text("x", "y", text="word", source=leaves, x_offset=TREE_WORD_DX[0], text_font_size=f"{TREE_LABEL_FONT[1]}px",
+           text_baseline="middle")
+    p.add_layout(LabelSet(x="x", y="y", text="text", source=labels, x_offset="dx", y_offset="dy",
+                          text_font_size=f"{TREE_LABEL_FONT[0]}px", text_align="align", text_baseline="baseline",
                           text_color="#8B1A10"))
     p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word"), ("count", "@count"),
                                                       ("path", "@depth nodes"), ("code", "@code")]),
@@ -221,7 +254,7 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
                                 pathCodes=[tree.path(w)[1].tolist() for w in range(V)], parents=parents,
                                 # the vectors, not every score: V·D + (V − 1)·D numbers, not V·(V − 1)
                                 W=W.round(5).ravel().tolist(), nodeVectors=W_nodes.T.round(5).ravel().tolist(),
-                                center=center_pick, context=context_pick,
+                                center=center_pick, context=context_pick, plot=p,
                                 edges=edges, labels=labels, leaves=leaves, out=out), code=_PATH_JS + _TREE_JS)
     center_pick.js_on_change("value", update)
     context_pick.js_on_change("value", update)
@@ -236,6 +269,11 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
 TREE_FULL_WORDS = 16  # the subtree drawn whole around the context word: at most this many words (4 levels or more)
 TREE_ROW_PX = 16      # a row of the view: a word or a folded branch (a finger's width on a phone)
 TREE_MAX_PX = 1200    # the view's plot is never taller, whatever the tree's depth
+TREE_LABEL_PX = (5, 4)  # a branch probability's gap from its node (left) and from the path's line (above or below)
+TREE_LABEL_FONT = (10, 11)  # px: a branch probability; a word or a folded branch
+TREE_WORD_DX = (8, 9)       # px: a word's text right of its dot; a folded branch's, of its square
+TREE_NARROWEST_PX = 300  # the narrowest drawing the view's x range leaves room for: a 360 px phone's
+TREE_CHAR_EM = 0.66      # the width of a character of the tree's labels, in ems (at most: DejaVu Sans's digits)
 
 
 def tree_summary(tree, counts) -> dict:
@@ -302,6 +340,41 @@ def tree_view(tree, summary: dict, word: int, full: int = TREE_FULL_WORDS) -> di
     return view
 
 
+def tree_x_range(corpus, tree, summary: dict | None = None) -> tuple[float, float]:
+    """The tree's depth axis: room left of the root for its branch probability, and right of every
+    word (and, given the view's `summary`, every folded branch any view draws) for its text, on a
+    plot TREE_NARROWEST_PX wide, its characters TREE_CHAR_EM wide at most. A text w px wide at
+    depth x fits when x + w·span/width ≤ end, the root's probability when start ≤ −w·span/width
+    (span = end − start)."""
+    V, width = tree.vocab_size, TREE_NARROWEST_PX
+    probability = TREE_LABEL_PX[0] + 4 * TREE_CHAR_EM * TREE_LABEL_FONT[0]   # "0.72"
+    char = TREE_CHAR_EM * TREE_LABEL_FONT[1]
+    node_depth = np.zeros(2 * V - 1)
+    for n in range(2 * V - 3, -1, -1):             # the root is 2V − 2; a parent's id is above its children's
+        node_depth[n] = node_depth[int(tree.parent[n])] + 1
+    vocab = list(corpus.vocab)
+    text_px = [TREE_WORD_DX[0] + char * len(vocab[w]) for w in range(V)] + [0] * (V - 1)
+    if summary is not None:  # an inner node is folded in some view when its parent holds more than TREE_FULL_WORDS words
+        top, size = summary["top"], summary["size"]
+        for n in range(V, 2 * V - 2):
+            if size[int(tree.parent[n])] > TREE_FULL_WORDS:
+                text_px[n] = TREE_WORD_DX[1] + 5 + char * len(f"{int(size[n]):,} words: {vocab[int(top[n])]}, …")
+    text_px = np.minimum(np.array(text_px), 0.8 * width)   # a word too long for any phone is cut, not the tree
+    start = -1.0
+    for _ in range(20):                                     # converges in a few rounds: each side needs little of the other
+        span = max(float(np.max((node_depth - start) / (1 - text_px / width))), 1.0)
+        start = min(-1.0, -probability * span / width)
+    return start, start + span
+
+
+def probability_placement(side: int) -> tuple:
+    """Where a node's branch probability is written (LabelSet's text_align, text_baseline,
+    x_offset, y_offset): left of the node, on the side of the line into it away from its parent,
+    from which the path comes (side 1: the parent is above, −1: below, 0: the root, level with it).
+    _TREE_JS and _TREE_VIEW_JS place it the same way."""
+    return "right", ("middle", "top", "bottom")[side], -TREE_LABEL_PX[0], -side * TREE_LABEL_PX[1]
+
+
 def tree_view_rows(tree, summary: dict, full: int = TREE_FULL_WORDS) -> int:
     """The most rows `tree_view` draws for any context word: the folded branches above the
     subtree drawn whole (one per node above it) and that subtree's words."""
@@ -358,8 +431,11 @@ for (const [source, pick] of [[leaves, i => leaves.data.id[i]], [branches, i => 
     const i = source.selected.indices
     if (i.length !== 1) return
     const tapped = pick(i[0])
+    const finger = screenY(plot, source.data.y[i[0]])   // where the tap was, on the screen
     source.selected.indices = []                // the rows are redrawn: no row stays selected
-    if (tapped !== o) context.value = words[tapped]
+    if (tapped === o) return
+    context.value = words[tapped]               // this script again, for the new word: a new view
+    keepUnderFinger(plot, finger, () => leaves.data.y[leaves.data.id.indexOf(tapped)])
     return
   }
 }
@@ -392,7 +468,7 @@ const at = new Map(view.id.map((id, i) => [id, i]))
 const e = {xs: [], ys: [], width: [], color: []}
 const w = {x: [], y: [], id: [], word: [], count: [], depth: [], code: [], color: [], size: []}
 const f = {x: [], y: [], id: [], n: [], top: [], label: [], depth: []}
-const l = {x: [], y: [], text: []}
+const l = {x: [], y: [], text: [], align: [], baseline: [], dx: [], dy: []}
 view.id.forEach((id, i) => {
   const x = view.x[i], y = view.y[i], up = at.get(view.parent[i])
   e.xs.push(up === undefined ? [] : [view.x[up], view.x[up], x])
@@ -406,12 +482,19 @@ view.id.forEach((id, i) => {
   } else if (view.kind[i] === 'branch') {
     f.x.push(x); f.y.push(y); f.id.push(id); f.n.push(size[id]); f.top.push(words[top[id]]); f.depth.push(x)
     f.label.push(`${size[id].toLocaleString('en')} words: ${words[top[id]]}, …`)
-  } else {
+  } else {  // left of the node, on the side of its incoming line away from the parent (the path comes from there)
+    const side = up === undefined ? 0 : (view.y[up] < y ? 1 : -1)
     l.x.push(x); l.y.push(y); l.text.push(text.get(id) || '')
+    l.align.push('right'); l.baseline.push(['middle', 'top', 'bottom'].at(side)); l.dx.push(-gap[0]); l.dy.push(-side * gap[1] || 0)
   }
 })
 edges.data = e; leaves.data = w; branches.data = f; labels.data = l
 out.text = path.text(words[o], words[c])
+// the plot as tall as this view's rows (a frequent word's view is short)
+if (typeof plot === 'undefined') return
+plot.height = Math.floor(pitch * row) + 60
+plot.y_range.start = row
+releaseRoom(plot)
 """
 
 
@@ -430,7 +513,7 @@ def tree_view_data(corpus, tree, summary: dict, o: int, q) -> dict:
     e = dict(xs=[], ys=[], width=[], color=[])
     w = dict(x=[], y=[], id=[], word=[], count=[], depth=[], code=[], color=[], size=[])
     f = dict(x=[], y=[], id=[], n=[], top=[], label=[], depth=[])
-    lab = dict(x=[], y=[], text=[])
+    lab = dict(x=[], y=[], text=[], align=[], baseline=[], dx=[], dy=[])
     for i, id_ in enumerate(view["id"]):
         x, y, up = view["x"][i], view["y"][i], at.get(view["parent"][i])
         e["xs"].append([] if up is None else [view["x"][up], view["x"][up], x])
@@ -446,8 +529,9 @@ def tree_view_data(corpus, tree, summary: dict, o: int, q) -> dict:
             n, most = int(size[id_]), vocab[int(top[id_])]
             for key, value in zip(f, (x, y, id_, n, most, f"{n:,} words: {most}, …", x)):
                 f[key].append(value)
-        else:
-            for key, value in zip(lab, (x, y, text.get(id_, ""))):
+        else:  # left of the node, on the side of its incoming line away from the parent (the path comes from there)
+            side = 0 if up is None else (1 if view["y"][up] < y else -1)   # 1: the parent is above, the label below
+            for key, value in zip(lab, (x, y, text.get(id_, ""), *probability_placement(side))):
                 lab[key].append(value)
     return dict(edges=e, leaves=w, branches=f, labels=lab)
 
@@ -475,19 +559,23 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
     labels = ColumnDataSource(data["labels"], name="hs-tree-labels")
 
     rows = tree_view_rows(tree, summary)
-    pitch = min(TREE_ROW_PX, (TREE_MAX_PX - 60) / rows)
+    pitch = min(TREE_ROW_PX, (TREE_MAX_PX - 60) / rows)   # a row's height, the same in every view
     depth = int(tree.depth.max())
-    p = figure(height=int(pitch * rows) + 60, sizing_mode="stretch_width", min_width=300, max_width=760,
-               toolbar_location=None, x_range=(-1.6, depth + 5.5), y_range=(rows, -1.5), tools="", name="hs-tree")
+    shown = tree_view(tree, summary, o)["rows"]            # the plot is as tall as the view drawn
+    p = figure(height=int(pitch * shown) + 60, sizing_mode="stretch_width", min_width=300, max_width=760,
+               toolbar_location=None, x_range=tree_x_range(corpus, tree, summary), y_range=(shown, -1.5),
+               tools="", name="hs-tree")
     p.multi_line("xs", "ys", source=edges, line_width="width", line_color="color")
     dots = p.scatter("x", "y", source=leaves, size="size", color="color", line_color="#333333",
                      nonselection_alpha=1.0)
     folded = p.scatter("x", "y", source=branches, marker="square", size=10, fill_color="#D9D9D9",
                        line_color="#333333", nonselection_alpha=1.0)
-    p.text("x", "y", text="word", source=leaves, x_offset=8, text_font_size="11px", text_baseline="middle")
-    p.text("x", "y", text="label", source=branches, x_offset=9, text_font_size="11px", text_baseline="middle")
-    p.add_layout(LabelSet(x="x", y="y", text="text", source=labels, x_offset=-2, y_offset=-3,
-                          text_font_size="10px", text_align="right", text_baseline="bottom",
+    p.text("x", "y", text="word", source=leaves, x_offset=TREE_WORD_DX[0], text_font_size=f"{TREE_LABEL_FONT[1]}px",
+           text_baseline="middle")
+    p.text("x", "y", text="label", source=branches, x_offset=TREE_WORD_DX[1], text_font_size=f"{TREE_LABEL_FONT[1]}px",
+           text_baseline="middle")
+    p.add_layout(LabelSet(x="x", y="y", text="text", source=labels, x_offset="dx", y_offset="dy",
+                          text_font_size=f"{TREE_LABEL_FONT[0]}px", text_align="align", text_baseline="baseline",
                           text_color="#8B1A10"))
     p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word"), ("count", "@count"),
                                                       ("path", "@depth nodes"), ("code", "@code")]),
@@ -501,6 +589,7 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
                                 parent=[int(n) for n in tree.parent], branch=[int(b) for b in tree.branch],
                                 kids=summary["kids"].ravel().tolist(), size=summary["size"].tolist(),
                                 top=summary["top"].tolist(), full=TREE_FULL_WORDS,
+                                plot=p, pitch=pitch, gap=list(TREE_LABEL_PX),
                                 # rounded as float64, so that each is written in at most 8 characters
                                 W=W.astype(np.float64).round(5).ravel().tolist(),
                                 nodeVectors=W_nodes.T.astype(np.float64).round(5).ravel().tolist(),
@@ -516,4 +605,4 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
 
 
 __all__ = ["figure_step", "update_comparison", "tree_figure", "tree_layout", "tree_summary", "tree_view",
-           "tree_view_figure", "tree_rule", "tree_alt", "LOG_DECADES"]
+           "tree_view_figure", "tree_x_range", "probability_placement", "tree_rule", "tree_alt", "LOG_DECADES"]

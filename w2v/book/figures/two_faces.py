@@ -14,6 +14,7 @@ from bokeh.plotting import figure
 from . import GROUP_COLORS, style_plot
 
 ROW_PX = 11  # one word's bar: room for a 9 px label
+MEAN_ROWS = 1.5  # below the last bar, the row of the mean's label (11 px): clear of every bar, whatever the mean's sign
 
 
 def two_face_bars(corpus, cosines: np.ndarray):
@@ -28,8 +29,8 @@ def two_face_bars(corpus, cosines: np.ndarray):
     lo = min(float(cosines.min()), 0.0)
     hi = max(float(cosines.max()), 0.0)
     pad = 0.05 * (hi - lo)
-    p = figure(name="two-faces-bars", height=V * ROW_PX + 120, sizing_mode="stretch_width",
-               x_range=Range1d(lo - pad, hi + pad), y_range=Range1d(V - 0.5, -0.7),
+    p = figure(name="two-faces-bars", height=int((V + MEAN_ROWS) * ROW_PX) + 120, sizing_mode="stretch_width",
+               x_range=Range1d(lo - pad, hi + pad), y_range=Range1d(V - 0.5 + MEAN_ROWS, -0.7),
                tools="", toolbar_location=None, x_axis_location="above",
                x_axis_label="cosine between W[w] and W′[:, w]", y_axis_label="word (sorted by cosine)")
     # One renderer per group, so the legend can name each group with its colour.
@@ -49,8 +50,9 @@ def two_face_bars(corpus, cosines: np.ndarray):
     p.add_layout(Span(location=0, dimension="height", line_color="#444444", line_width=1))
     mean = float(cosines.mean())
     p.add_layout(Span(location=mean, dimension="height", line_color="#444444", line_dash="dashed"))
-    p.add_layout(Label(x=mean, y=V - 0.5, text=f" mean {mean:.2f}".replace("-", "\u2212"), text_font_size="11px",
-                       text_baseline="bottom", text_align="left"))
+    # in a row of its own under the bars: at a negative mean the last bars (the most negative) ran under it
+    p.add_layout(Label(x=mean, y=V - 0.5 + MEAN_ROWS, text=f" mean {mean:.2f}".replace("-", "\u2212"),
+                       text_font_size="11px", text_baseline="bottom", text_align="left"))
     p.yaxis.ticker = FixedTicker(ticks=list(range(V)))
     p.yaxis.major_label_overrides = {i: w for i, w in enumerate(words)}
     p.yaxis.major_label_text_font_size = "9px"

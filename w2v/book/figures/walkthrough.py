@@ -133,15 +133,17 @@ def checkpoint_rule(run, kept: np.ndarray) -> str:
             "the last digits (float32 rounding of the longer replay).")
 
 
-def page_data(run, default_step: int, compare_step: int) -> dict:
+def page_data(run, default_step: int, compare_step: int, kept: np.ndarray | None = None) -> dict:
     """Everything the page script needs, compact: checkpoints as base64 little-endian float32,
     pairs and the step → pair order as base64 unsigned ints of the smallest width that fits.
 
-    Sized by a budget (issue 27): the checkpoints of `page_checkpoints`, only the pairs some step
-    trains (the run may stop before a pass over every pair), and, when V > UPDATE_WORDS, how many
-    words' columns the update heatmaps draw. On the book's corpus every checkpoint and pair is there."""
+    Sized by a budget (issue 27): the checkpoints `kept` (`page_checkpoints`, computed here if not
+    given), only the pairs some step trains (the run may stop before a pass over every pair), and,
+    when V > UPDATE_WORDS, how many words' columns the update heatmaps draw. On the book's corpus
+    every checkpoint and pair is there."""
     config, corpus = run.config, run.corpus
-    kept = page_checkpoints(run, (default_step, compare_step))
+    if kept is None:
+        kept = page_checkpoints(run, (default_step, compare_step))
     used, order = np.unique(run.step_pair, return_inverse=True)        # the pairs trained, in table order
     pairs = run.pairs[used]
     pair_dtype, order_dtype = _int_dtype(pairs), _int_dtype(order)
@@ -170,9 +172,10 @@ def page_data(run, default_step: int, compare_step: int) -> dict:
 def data_script(run, default_step: int, compare_step: int) -> PageHTML:
     """The page's data, embedded once as <script type="application/json">; on a corpus where the
     page carries fewer checkpoints than the run saved, a paragraph before it says so."""
-    text = json.dumps(page_data(run, default_step, compare_step), separators=(",", ":"))
+    kept = page_checkpoints(run, (default_step, compare_step))   # once, for the data and the rule
+    text = json.dumps(page_data(run, default_step, compare_step, kept), separators=(",", ":"))
     text = text.replace("</", "<\\/")  # never close the script element early
-    rule = checkpoint_rule(run, page_checkpoints(run, (default_step, compare_step)))
+    rule = checkpoint_rule(run, kept)
     note = f'<p class="w2v-budget-note">{rule}</p>' if rule else ""
     return PageHTML(f'{note}<script type="application/json" id="{DATA_ID}">{text}</script>')
 
