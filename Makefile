@@ -81,13 +81,16 @@ test: tools venv
 
 # Everything but the built pages (marker `book`), once the book's runs are trained.
 engine-tests: runs
+	@mkdir -p $(TEST_TMP)
 	$(PYTEST) -n $(ENGINE_WORKERS) --dist loadgroup -m "not book and not timing and not webkit" --basetemp=$(TEST_TMP)/engine
 
 book-pages: book tools
 	@echo "make test: the book built at $$(date +%T)"
+	@mkdir -p $(TEST_TMP)
 	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "book and not timing and not webkit" --durations=30 --basetemp=$(TEST_TMP)/book
 
 timing:
+	@mkdir -p $(TEST_TMP)
 	$(PYTEST) -m "timing and not webkit" -s --basetemp=$(TEST_TMP)/timing
 
 # Every test of the built pages (the `book` marker) whose outcome the corpus can change, on the
@@ -95,9 +98,11 @@ timing:
 test-foreign: foreign-pages foreign-timing
 
 foreign-pages: book-foreign tools
+	@mkdir -p $(TEST_TMP)
 	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n $(FOREIGN_WORKERS) --dist loadgroup -m "book and not timing and not corpus_free and not webkit" --basetemp=$(TEST_TMP)/foreign
 
 foreign-timing:
+	@mkdir -p $(TEST_TMP)
 	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing and not webkit" -s --basetemp=$(TEST_TMP)/foreign-timing
 
 # Every page in WebKit (Debian's webkit2gtk-driver and xvfb: apt-get install -y webkit2gtk-driver xvfb),
@@ -127,4 +132,5 @@ clean:
 REAL_PAGE_TESTS := tests/test_book_pages.py tests/test_browser_a11y.py tests/test_page_weight.py \
 	tests/test_browser_teaching.py tests/test_browser_figure_theme.py tests/test_browser_lazy_figures.py
 real-pages: book-real tools
+	@mkdir -p $(TEST_TMP)
 	W2V_CORPUS=$(REAL) W2V_BOOK_HTML=$(REAL_OUT)/_build/html $(BIN)/python -m pytest $(REAL_PAGE_TESTS) -n $(REAL_WORKERS) --dist loadgroup -m "book and not timing and not corpus_free and not webkit" --basetemp=$(TEST_TMP)/real
