@@ -266,9 +266,23 @@ _PAGE_FIXES = (
 )
 
 
-def _fix_page(text: str) -> str:
+# The theme's and the extensions' scripts in <head> that stop the browser from showing the page until
+# each is fetched and run (Lighthouse's "render-blocking resources"): all of them wait for the
+# document to be parsed before they do anything (Sphinx's _ready, DOMContentLoaded), so they are
+# deferred, which keeps their order (searchindex.js calls searchtools.js; copybutton.js uses
+# clipboard.min.js). documentation_options.js stays: the inline scripts after it set its options.
+# On every page but the search page, whose own scripts expect Sphinx's order.
+_DEFERRABLE = re.compile(r'<script( data-sd-tabs-storage-prefix="[^"]*")? src="([^"]*(?:doctools|sphinx_highlight|clipboard\.min|'
+                         r'copybutton|sphinx-book-theme|togglebutton|design-tabs|searchtools|language_data|searchindex)'
+                         r'\.js(?:\?[^"]*)?)"></script>')
+
+
+def _fix_page(text: str, name: str = "") -> str:
     for pattern, replacement in _PAGE_FIXES:
         text = pattern.sub(replacement, text)
+    if name != "search.html":
+        head, sep, body = text.partition("</head>")
+        text = _DEFERRABLE.sub(r'<script\1 defer="defer" src="\2"></script>', head) + sep + body
     return text
 
 
@@ -276,7 +290,7 @@ def _fix_written_pages(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     pages = {page: page.read_text(encoding="utf-8") for page in Path(app.outdir).rglob("*.html")}
-    fixed = {page: _fix_page(text) for page, text in pages.items()}
+    fixed = {page: _fix_page(text, page.name) for page, text in pages.items()}
     fixed = _typeset_maths(app, fixed)
     for page, text in fixed.items():
         if text != pages[page]:
