@@ -1,7 +1,9 @@
 // The book's Bokeh figures: drawn when the reader comes near them, in the page's light or dark mode.
 //
 // Each <figure class="w2v-bokeh"> holds its Bokeh document as JSON (<script class="w2v-bokeh-item">,
-// written by w2v.book.figures.Figure) beside an empty box that already has the figure's size. Nothing of
+// written by w2v.book.figures.Figure) beside an empty box that already has the figure's size; in
+// the built book the JSON is a script of its own (the script's data-src, see book/_ext/w2v_book.py),
+// loaded when the figure comes near. Nothing of
 // BokehJS is on a page's critical path: when the first figure comes within NEAR of the screen,
 // BokehJS (and the bundles the page's figures name in data-bokeh-bundles) is loaded, once, and that
 // figure is drawn; the others are drawn as they come near. A page with no figure near its first
@@ -261,15 +263,30 @@
     return bokeh;
   }
 
+  // A figure's Bokeh document: in the page, or in its own script (data-src), loaded once.
+  const items = new Map();  // figure → the promise of its document's JSON
+  function itemOf(figure) {
+    if (!items.has(figure)) {
+      const data = figure.querySelector("script.w2v-bokeh-item");
+      items.set(figure, !data.dataset.src ? Promise.resolve().then(() => JSON.parse(data.textContent)) : new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = new URL(data.dataset.src, document.baseURI).href;
+        script.onload = () => resolve(window.w2vFigureItems[figure.id]);
+        script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
+        document.head.appendChild(script);
+      }));
+    }
+    return items.get(figure);
+  }
+
   const drawing = new Map();  // figure → the promise of it drawn
   const drawnDocs = [];
   let current = Promise.resolve();  // the draw under way (one at a time)
   function draw(figure) {
     if (!drawing.has(figure)) {
       // after the draw under way: two figures built at once interleave and both finish late
-      drawing.set(figure, Promise.all([loadBokeh(), current]).then(async () => {
+      drawing.set(figure, Promise.all([loadBokeh(), itemOf(figure), current]).then(async ([, item]) => {
         const started = performance.now();
-        const item = JSON.parse(figure.querySelector("script.w2v-bokeh-item").textContent);
         const target = figure.querySelector(".w2v-bokeh-plot");
         await Bokeh.embed.embed_item(item, target);
         // the figure's own document (other figures may be embedding at the same time)
@@ -294,6 +311,7 @@
   let picking = false;
   function want(figure) {
     wanted.add(figure);
+    itemOf(figure);  // its document loads while the one under way is drawn
     if (picking) return;
     picking = true;
     (async () => {
@@ -360,7 +378,9 @@
     window.addEventListener("scroll", () => idle(drawAhead), { once: true, passive: true });
     // BokehJS warm before the reader jumps to a figure: loaded once the page has loaded and the
     // browser is idle, never on the way to the first screen
-    const warm = () => setTimeout(() => idle(loadBokeh), WARM_AFTER_LOAD_MS);
+    // (and then, one by one when idle, the figures' documents)
+    const warm = () => setTimeout(() => idle(() => loadBokeh().then(() => figures.forEach((f) => idle(() => itemOf(f))))),
+      WARM_AFTER_LOAD_MS);
     if (document.readyState === "complete") warm();
     else window.addEventListener("load", warm, { once: true });
   }

@@ -323,9 +323,21 @@
   // All the boxes are measured first and marked after: a class changed between two measures would
   // make the browser lay the page out again for the next one (once per box that scrolls: 0.3 s of a
   // phone's CPU on the journey).
+  // What is inside a code block, a formula or an SVG never scrolls on its own (code's spans, MathJax's
+  // glyphs): not measured (two thirds of the journey's elements).
+  const NEVER_SCROLLS_INSIDE = "pre, mjx-container, svg";
+  function boxesOf(root) {
+    const out = [];
+    if (!root) return out;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT, {
+      acceptNode: (node) => (node.parentElement.matches(NEVER_SCROLLS_INSIDE) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    while (walker.nextNode()) out.push(walker.currentNode);
+    return out;
+  }
   function markScrollers() {
     const boxes = [];
-    for (const box of document.querySelectorAll("main *")) {
+    for (const box of boxesOf(document.querySelector("main"))) {
       // the cheap test first: a box whose content fits needs no style lookup
       const wider = box.scrollWidth > box.clientWidth + 1;
       const overflow = wider ? getComputedStyle(box).overflowX : "";
