@@ -83,7 +83,7 @@ def test_figure_documents_are_scripts_of_their_own_not_in_the_page(book_html):
         assert not re.search(r'class="w2v-bokeh-item">[^<]', text), f"{path}: a figure's document is still in the page"
         for figure_id, src in re.findall(r'<figure class="w2v-bokeh[^"]*" id="([^"]+)".*?class="w2v-bokeh-item" data-src="([^"]+)"',
                                          text, re.S):
-            script = (page.parent / src).resolve().read_text(encoding="utf-8")
+            script = (page.parent / src.split("?")[0]).resolve().read_text(encoding="utf-8")
             prefix = f"(window.w2vFigureItems = window.w2vFigureItems || {{}})[{json.dumps(figure_id)}] = JSON.parse("
             assert script.startswith(prefix), (path, src, script[:120])
             item = json.loads(json.loads(script[len(prefix):].rstrip().removesuffix(");")))

@@ -320,9 +320,12 @@ def _move_figure_items(outdir: Path, page: Path, text: str) -> str:
         head, figure_id, item = match.groups()
         target = outdir / "_static" / "figures" / page.relative_to(outdir).with_suffix("") / f"{figure_id}.js"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"(window.w2vFigureItems = window.w2vFigureItems || {{}})[{json.dumps(figure_id)}] = "
-                          f"JSON.parse({json.dumps(item)});\n", encoding="utf-8")
-        src = os.path.relpath(target, page.parent).replace(os.sep, "/")
+        script = (f"(window.w2vFigureItems = window.w2vFigureItems || {{}})[{json.dumps(figure_id)}] = "
+                  f"JSON.parse({json.dumps(item)});\n")
+        target.write_text(script, encoding="utf-8")
+        # versioned as Sphinx versions the static files, so a browser never draws a cached old figure
+        version = hashlib.sha1(script.encode()).hexdigest()[:8]
+        src = os.path.relpath(target, page.parent).replace(os.sep, "/") + f"?v={version}"
         return f'{head} data-src="{html.escape(src)}"></script>'
 
     return _FIGURE_ITEM.sub(moved, text)
