@@ -376,6 +376,14 @@
     return ahead;
   }
 
+  // the page's first paint (of text or image), or at once where the browser does not report it
+  const painted = new Promise((resolve) => {
+    if (!window.PerformanceObserver || !(PerformanceObserver.supportedEntryTypes || []).includes("paint")) return resolve();
+    new PerformanceObserver((list, observer) => {
+      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); resolve(); }
+    }).observe({ type: "paint", buffered: true });
+  });
+
   function start() {
     updateSheet();
     new MutationObserver(() => {
@@ -396,9 +404,9 @@
     // when the browser is idle. A page nobody scrolls draws only the figures near its first screen.
     window.addEventListener("scroll", () => idle(drawAhead), { once: true, passive: true });
     // BokehJS warm before the reader jumps to a figure: its files fetched once the page has loaded
-    // and the browser is idle, never on the way to the first screen; run at the reader's first
+    // and painted and the browser is idle, never on the way to the first screen; run at the reader's first
     // tap, click or key (a scroll draws ahead, which runs it too)
-    const warm = () => setTimeout(() => idle(prefetch), PREFETCH_AFTER_LOAD_MS);
+    const warm = () => painted.then(() => setTimeout(() => idle(prefetch), PREFETCH_AFTER_LOAD_MS));
     for (const type of ["pointerdown", "touchstart", "keydown"])
       window.addEventListener(type, () => idle(loadBokeh), { once: true, passive: true, capture: true });
     if (document.readyState === "complete") warm();
