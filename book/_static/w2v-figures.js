@@ -247,6 +247,17 @@
 
   // ------------------------------------------------------------------ drawing
 
+  // the page's first paint (of text or image): nothing of BokehJS runs before it (a figure near the
+  // first screen would otherwise hold the paint of the text back by the second BokehJS takes); at
+  // once where the browser does not report it, and after 3 s in any case
+  const painted = new Promise((resolve) => {
+    setTimeout(resolve, 3000);
+    if (!window.PerformanceObserver || !(PerformanceObserver.supportedEntryTypes || []).includes("paint")) return resolve();
+    new PerformanceObserver((list, observer) => {
+      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); resolve(); }
+    }).observe({ type: "paint", buffered: true });
+  });
+
   let bokeh = null;  // the promise of BokehJS loaded
   function bokehFiles() {
     const bundles = new Set(figures.flatMap((f) => (f.dataset.bokehBundles || "").split(/\s+/).filter(Boolean)));
@@ -271,14 +282,14 @@
   function loadBokeh() {
     if (bokeh) return bokeh;
     const started = performance.now();
-    bokeh = Promise.all(bokehFiles().map((url) => new Promise((resolve, reject) => {
+    bokeh = painted.then(() => Promise.all(bokehFiles().map((url) => new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = url;
       script.async = false;  // run in this order: the bundles extend bokeh.min.js
       script.onload = resolve;
       script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
       document.head.appendChild(script);
-    }))).then(() => { performance.measure("w2v:load-bokeh", { start: started }); });
+    })))).then(() => { performance.measure("w2v:load-bokeh", { start: started }); });
     return bokeh;
   }
 
@@ -375,14 +386,6 @@
     }
     return ahead;
   }
-
-  // the page's first paint (of text or image), or at once where the browser does not report it
-  const painted = new Promise((resolve) => {
-    if (!window.PerformanceObserver || !(PerformanceObserver.supportedEntryTypes || []).includes("paint")) return resolve();
-    new PerformanceObserver((list, observer) => {
-      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); resolve(); }
-    }).observe({ type: "paint", buffered: true });
-  });
 
   function start() {
     updateSheet();
