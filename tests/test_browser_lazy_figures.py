@@ -1,8 +1,9 @@
 """Figures are drawn when the reader comes near them (book/_static/w2v-figures.js), in a real browser:
-a page draws only the figures near the screen, BokehJS is loaded once and only when a figure needs
-it, a figure scrolled to is drawn, once the reader scrolls the others are drawn ahead of them one
-at a time, a reader reading down a phone finds each figure drawn when it comes into view, and the
-box kept for a figure before it is drawn is the size it is drawn at, so that nothing below it moves."""
+a page draws only the figures near the screen, BokehJS is loaded once (fetched after the page has
+loaded and run at the reader's first tap when no figure needs it sooner), a figure scrolled to is drawn, once the reader scrolls the others
+are drawn ahead of them one at a time, after a jump the figure at its target is drawn first, a
+reader reading down a phone finds each figure drawn when it comes into view, and the box kept for
+a figure before it is drawn is the size it is drawn at, so that nothing below it moves."""
 
 from __future__ import annotations
 
@@ -65,6 +66,56 @@ def test_figures_are_drawn_ahead_of_a_reader_one_at_a_time(open_page):
     overlapping = [(a[0], b[0]) for a, b in zip(draws, draws[1:]) if b[1] < a[2]]
     assert overlapping == [], f"drawn at the same time: {overlapping}"
     assert [d[0] for d in draws] == order, "not drawn in the order the reader meets them"
+    assert log.problems() == []
+
+
+@pytest.mark.corpus_free  # when BokehJS is loaded, not what it draws
+def test_bokehjs_is_fetched_after_load_and_run_at_the_first_tap(open_page):
+    """A page whose first figure is far below its first screen (the corpus's, at 390 px) fetches
+    BokehJS's files once it has loaded and is idle, never before the load event (the first screen
+    does not wait for them), and runs nothing; at the reader's first key or tap it runs BokehJS,
+    from the cache, so that a figure the reader then jumps to waits only for its own drawing."""
+    page, log = open_page("book/corpus.html", width=390, height=844)
+    fetched = """() => performance.getEntriesByType('resource').filter(e => /bokeh\\.min\\.js/.test(e.name))
+        .map(e => [e.startTime, e.transferSize])"""
+    page.wait_for_function(f"() => ({fetched})().length > 0", timeout=20_000)
+    page.wait_for_timeout(500)
+    load_end = page.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd")
+    loads = page.evaluate(fetched)
+    assert len(loads) == 1 and loads[0][0] >= load_end, (loads, load_end)
+    assert page.evaluate("() => window.Bokeh === undefined"), "BokehJS ran before the reader did anything"
+    page.keyboard.press("Shift")
+    page.wait_for_function("() => window.Bokeh !== undefined", timeout=20_000)
+    assert not any(page.evaluate(DRAWN_JS))
+    assert [size for _, size in page.evaluate(fetched) if size > 0] == [loads[0][1]], "BokehJS fetched twice"
+    assert log.problems() == []
+
+
+@pytest.mark.corpus_free  # which figure is drawn first, not what
+def test_after_a_jump_the_figure_at_its_target_is_drawn_first(open_page):
+    """A reader follows a link to a figure in the middle of "Counting" (its #id): the figure at the
+    target and the ones within reach of the screen around it (600 px) all come near at once; the
+    target is drawn first, alone (two drawn at once would both finish late), then the others."""
+    page, log = open_page("book/counts.html", width=390, height=844)
+    page.wait_for_function("() => window.Bokeh !== undefined", timeout=20_000)  # its first figure is near at load
+    tops = page.evaluate("""() => [...document.querySelectorAll('figure.w2v-bokeh')]
+        .map(f => [f.id, f.getBoundingClientRect().top + scrollY, f.getBoundingClientRect().bottom + scrollY])""")
+    # a figure not drawn, with a neighbour not drawn that comes within 600 px of the screen with it
+    drawn = {fig for (fig, _, _), d in zip(tops, page.evaluate(DRAWN_JS)) if d}
+    near = {fig: [n for n, top, bottom in tops if n != fig and n not in drawn and bottom > at - 600 and top < at + 844 + 600]
+            for fig, at, _ in tops if fig not in drawn}
+    target = next(fig for fig, neighbours in near.items() if neighbours)
+    before = len(page.evaluate(DRAWS_JS))
+    page.evaluate(f"() => {{ location.hash = {'#' + target!r} }}")
+    page.wait_for_function(f"() => document.getElementById({target!r}).dataset.drawn === 'true'", timeout=30_000)
+    page.wait_for_timeout(300)  # the neighbours, queued behind it
+    draws = page.evaluate(DRAWS_JS)[before:]
+    assert len(draws) >= 1 and draws[0][0] == target, f"jumped to {target}, drawn in this order: {[d[0] for d in draws]}"
+    page.wait_for_function(f"() => {near[target]!r}.every(id => document.getElementById(id).dataset.drawn === 'true')",
+                           timeout=30_000)
+    draws = page.evaluate(DRAWS_JS)[before:]
+    overlapping = [(a[0], b[0]) for a, b in zip(draws, draws[1:]) if b[1] < a[2]]
+    assert draws[0][0] == target and overlapping == [], (target, draws)
     assert log.problems() == []
 
 

@@ -67,3 +67,27 @@ def test_no_chapter_uses_a_bokeh_table(book_html):
     """So bokeh-tables.min.js (302 kB) is loaded by no page at all."""
     for path in PAGES:
         assert "bokeh-tables" not in (book_html / path).read_text(encoding="utf-8"), path
+
+
+def test_figure_documents_are_scripts_of_their_own_not_in_the_page(book_html):
+    """Each figure's Bokeh document is out of its page (book/_ext/w2v_book.py), in a script that
+    w2v-figures.js loads when the figure comes near, and that script holds that figure's document:
+    the first screen waits for the text only."""
+    import json
+    import re
+
+    figures = 0
+    for path in PAGES:
+        page = book_html / path
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'class="w2v-bokeh-item">[^<]', text), f"{path}: a figure's document is still in the page"
+        for figure_id, src in re.findall(r'<figure class="w2v-bokeh[^"]*" id="([^"]+)".*?class="w2v-bokeh-item" data-src="([^"]+)"',
+                                         text, re.S):
+            script = (page.parent / src.split("?")[0]).resolve().read_text(encoding="utf-8")
+            prefix = f"(window.w2vFigureItems = window.w2vFigureItems || {{}})[{json.dumps(figure_id)}] = JSON.parse("
+            assert script.startswith(prefix), (path, src, script[:120])
+            item = json.loads(json.loads(script[len(prefix):].rstrip().removesuffix(");")))
+            assert item["target_id"] == f"{figure_id}-plot", (path, figure_id, item["target_id"])
+            figures += 1
+        assert text.count('class="w2v-bokeh"') == text.count('class="w2v-bokeh-item" data-src="'), path
+    assert figures >= 20, figures

@@ -4,7 +4,10 @@
    JS always matches the Python package. Pages that embed a figure load w2v-figures.js, which
    loads BokehJS once, when the first figure comes near the screen, and draws each figure as it
    does; bokeh-widgets and bokeh-tables only where a figure has a widget or a table (each figure
-   names the bundles it needs in data-bokeh-bundles, see w2v.book.figures.Figure).
+   names the bundles it needs in data-bokeh-bundles, see w2v.book.figures.Figure). Each figure's
+   document (its JSON) is moved out of the page into a script of its own (`_move_figure_items`),
+   and the theme's scripts in <head> are deferred (`_DEFERRABLE`): the first screen waits for the
+   text only.
 2. Never stale: myst-nb's jupyter-cache only notices edits to code cells. A stamp per chapter of
    the corpus (corpus/, or the folder W2V_CORPUS names), the engine and the book-layer modules the
    chapter imports is kept beside the cache; a chapter whose stamp changed is executed and re-read,
@@ -394,9 +397,23 @@ _PAGE_FIXES = (
 )
 
 
-def _fix_page(text: str) -> str:
+# The theme's and the extensions' scripts in <head> that stop the browser from showing the page until
+# each is fetched and run (Lighthouse's "render-blocking resources"): all of them wait for the
+# document to be parsed before they do anything (Sphinx's _ready, DOMContentLoaded), so they are
+# deferred, which keeps their order (searchindex.js calls searchtools.js; copybutton.js uses
+# clipboard.min.js). documentation_options.js stays: the inline scripts after it set its options.
+# On every page but the search page, whose own scripts expect Sphinx's order.
+_DEFERRABLE = re.compile(r'<script( data-sd-tabs-storage-prefix="[^"]*")? src="([^"]*(?:doctools|sphinx_highlight|clipboard\.min|'
+                         r'copybutton|sphinx-book-theme|togglebutton|design-tabs|searchtools|language_data|searchindex)'
+                         r'\.js(?:\?[^"]*)?)"></script>')
+
+
+def _fix_page(text: str, name: str = "") -> str:
     for pattern, replacement in _PAGE_FIXES:
         text = pattern.sub(replacement, text)
+    if name != "search.html":
+        head, sep, body = text.partition("</head>")
+        text = _DEFERRABLE.sub(r'<script\1 defer="defer" src="\2"></script>', head) + sep + body
     return text
 
 
@@ -404,11 +421,42 @@ def _fix_written_pages(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     pages = {page: page.read_text(encoding="utf-8") for page in Path(app.outdir).rglob("*.html")}
-    fixed = {page: _fix_page(text) for page, text in pages.items()}
+    fixed = {page: _fix_page(text, page.name) for page, text in pages.items()}
+    fixed = {page: _move_figure_items(Path(app.outdir), page, text) for page, text in fixed.items()}
     fixed = _typeset_maths(app, fixed)
     for page, text in fixed.items():
         if text != pages[page]:
             page.write_text(text, encoding="utf-8")
+
+
+# Each figure's Bokeh document, written into the page as JSON by w2v.book.figures.Figure (5–430 kB
+# a page, 90 % of the journey's HTML), moved into a script of its own, _static/figures/<page>/<figure
+# id>.js, which w2v-figures.js loads when the figure comes near (a script, not a fetch of JSON, so
+# that a book opened from the disk draws its figures too). A phone's first screen then waits for
+# the text only (the journey: 215 kB compressed → 18 kB; the counts 111 → 16), and the browser no
+# longer parses every figure's data before it shows the page.
+_FIGURE_ITEM = re.compile(r'(<figure class="w2v-bokeh[^"]*" id="([^"]+)"(?:(?!</figure>).)*?'
+                          r'<script type="application/json" class="w2v-bokeh-item")>(.+?)</script>', re.S)
+
+
+def _move_figure_items(outdir: Path, page: Path, text: str) -> str:
+    import html
+    import json
+    import os
+
+    def moved(match: re.Match) -> str:
+        head, figure_id, item = match.groups()
+        target = outdir / "_static" / "figures" / page.relative_to(outdir).with_suffix("") / f"{figure_id}.js"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        script = (f"(window.w2vFigureItems = window.w2vFigureItems || {{}})[{json.dumps(figure_id)}] = "
+                  f"JSON.parse({json.dumps(item)});\n")
+        target.write_text(script, encoding="utf-8")
+        # versioned as Sphinx versions the static files, so a browser never draws a cached old figure
+        version = hashlib.sha1(script.encode()).hexdigest()[:8]
+        src = os.path.relpath(target, page.parent).replace(os.sep, "/") + f"?v={version}"
+        return f'{head} data-src="{html.escape(src)}"></script>'
+
+    return _FIGURE_ITEM.sub(moved, text)
 
 
 # Sphinx's maths: <span class="math notranslate nohighlight">\(…\)</span> inline, a <div> for display

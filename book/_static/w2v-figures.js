@@ -1,16 +1,25 @@
 // The book's Bokeh figures: drawn when the reader comes near them, in the page's light or dark mode.
 //
 // Each <figure class="w2v-bokeh"> holds its Bokeh document as JSON (<script class="w2v-bokeh-item">,
-// written by w2v.book.figures.Figure) beside an empty box that already has the figure's size. Nothing of
+// written by w2v.book.figures.Figure) beside an empty box that already has the figure's size; in
+// the built book the JSON is a script of its own (the script's data-src, see book/_ext/w2v_book.py),
+// loaded when the figure comes near. Nothing of
 // BokehJS is on a page's critical path: when the first figure comes within NEAR of the screen,
 // BokehJS (and the bundles the page's figures name in data-bokeh-bundles) is loaded, once, and that
-// figure is drawn; the others are drawn as they come near. Drawing a figure costs BokehJS
-// 0.3–0.8 s of CPU on a laptop, 1–3 s on a phone 4× slower (building its views, laying them out and
+// figure is drawn; the others are drawn as they come near. A page with no figure near its first
+// screen fetches BokehJS's files once it has loaded and the browser is idle (a prefetch: network,
+// no CPU), and runs them at the reader's first tap, key or scroll, when the browser is idle, so
+// that a figure the reader then jumps to (a link, a long swipe) waits only for its
+// own drawing, not for 1.3 MB of JavaScript to be fetched and run first. Drawing a figure costs BokehJS
+// 0.1–0.2 s of CPU on a laptop, 0.4–0.9 s on a phone 4× slower (building its views, laying them out and
 // measuring its text, not parsing its JSON), too long to start only when the figure reaches the
-// screen. So once the reader starts to scroll, BokehJS is loaded and the figures are drawn AHEAD of
-// the reader, in idle time, one at a time (the next one only after the previous one is done, so the
-// page still answers a tap or a scroll between two), nearest below the screen first. A page nobody
-// scrolls builds only what is near its first screen. A drawn figure announces itself with the
+// screen. So once the reader starts to scroll, the figures are drawn AHEAD of the reader, in idle
+// time. Figures are drawn one at a time (the next one only after the previous one is done, so the
+// page still answers a tap or a scroll between two), and whenever one is done the next is the one
+// nearest the screen at that moment: after a jump, the figure at the jump's target is drawn before
+// those that were only near it (two drawn at once would both finish late), and before the
+// figures the reader left behind. A page nobody scrolls builds only what is near its first screen.
+// A drawn figure announces itself with the
 // event "w2v:figure-drawn" on its <figure> (it bubbles), which the page scripts listen for; each
 // draw is a User Timing measure "w2v:draw <figure id>" (and "w2v:load-bokeh"), read by
 // benchmarks/reader_speed.py.
@@ -30,6 +39,7 @@
 
 (function () {
   const NEAR = "600px 0px";  // drawn while still this far below (or above) the screen
+  const PREFETCH_AFTER_LOAD_MS = 1000;  // BokehJS's files fetched this long after the load event, when the browser is idle
   const STATIC = new URL(".", document.currentScript ? document.currentScript.src : location.href);
   const figures = [...document.querySelectorAll("figure.w2v-bokeh")];
   if (figures.length === 0) return;
@@ -237,30 +247,76 @@
 
   // ------------------------------------------------------------------ drawing
 
+  // the page's first paint (of text or image): nothing of BokehJS runs before it (a figure near the
+  // first screen would otherwise hold the paint of the text back by the second BokehJS takes); at
+  // once where the browser does not report it, and after 3 s in any case
+  const painted = new Promise((resolve) => {
+    setTimeout(resolve, 3000);
+    if (!window.PerformanceObserver || !(PerformanceObserver.supportedEntryTypes || []).includes("paint")) return resolve();
+    new PerformanceObserver((list, observer) => {
+      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); resolve(); }
+    }).observe({ type: "paint", buffered: true });
+  });
+
   let bokeh = null;  // the promise of BokehJS loaded
+  function bokehFiles() {
+    const bundles = new Set(figures.flatMap((f) => (f.dataset.bokehBundles || "").split(/\s+/).filter(Boolean)));
+    return ["bokeh.min.js", ...["widgets", "tables"].filter((b) => bundles.has(b)).map((b) => `bokeh-${b}.min.js`)]
+      .map((file) => new URL(`bokeh/${file}`, STATIC).href);
+  }
+  // BokehJS's files, and the figures' documents, in the browser's cache before they are needed;
+  // nothing is run (running BokehJS takes a phone 4× slower 0.6 s, which a reader who only reads
+  // the text should not wait through)
+  function prefetch() {
+    if (bokeh) return;
+    const urls = [...bokehFiles(), ...figures.map((f) => f.querySelector("script.w2v-bokeh-item").dataset.src)
+      .filter(Boolean).map((src) => new URL(src, document.baseURI).href)];
+    for (const href of urls) {
+      const link = document.createElement("link");
+      link.rel = "prefetch";
+      link.as = "script";
+      link.href = href;
+      document.head.appendChild(link);
+    }
+  }
   function loadBokeh() {
     if (bokeh) return bokeh;
-    const bundles = new Set(figures.flatMap((f) => (f.dataset.bokehBundles || "").split(/\s+/).filter(Boolean)));
-    const files = ["bokeh.min.js", ...["widgets", "tables"].filter((b) => bundles.has(b)).map((b) => `bokeh-${b}.min.js`)];
     const started = performance.now();
-    bokeh = Promise.all(files.map((file) => new Promise((resolve, reject) => {
+    bokeh = painted.then(() => Promise.all(bokehFiles().map((url) => new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = new URL(`bokeh/${file}`, STATIC).href;
+      script.src = url;
       script.async = false;  // run in this order: the bundles extend bokeh.min.js
       script.onload = resolve;
       script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
       document.head.appendChild(script);
-    }))).then(() => { performance.measure("w2v:load-bokeh", { start: started }); });
+    })))).then(() => { performance.measure("w2v:load-bokeh", { start: started }); });
     return bokeh;
+  }
+
+  // A figure's Bokeh document: in the page, or in its own script (data-src), loaded once.
+  const items = new Map();  // figure → the promise of its document's JSON
+  function itemOf(figure) {
+    if (!items.has(figure)) {
+      const data = figure.querySelector("script.w2v-bokeh-item");
+      items.set(figure, !data.dataset.src ? Promise.resolve().then(() => JSON.parse(data.textContent)) : new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = new URL(data.dataset.src, document.baseURI).href;
+        script.onload = () => resolve(window.w2vFigureItems[figure.id]);
+        script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
+        document.head.appendChild(script);
+      }));
+    }
+    return items.get(figure);
   }
 
   const drawing = new Map();  // figure → the promise of it drawn
   const drawnDocs = [];
+  let current = Promise.resolve();  // the draw under way (one at a time)
   function draw(figure) {
     if (!drawing.has(figure)) {
-      drawing.set(figure, loadBokeh().then(async () => {
+      // after the draw under way: two figures built at once interleave and both finish late
+      drawing.set(figure, Promise.all([loadBokeh(), itemOf(figure), current]).then(async ([, item]) => {
         const started = performance.now();
-        const item = JSON.parse(figure.querySelector("script.w2v-bokeh-item").textContent);
         const target = figure.querySelector(".w2v-bokeh-plot");
         await Bokeh.embed.embed_item(item, target);
         // the figure's own document (other figures may be embedding at the same time)
@@ -273,10 +329,33 @@
         performance.measure(`w2v:draw ${figure.id}`, { start: started });
         figure.dispatchEvent(new CustomEvent("w2v:figure-drawn", { bubbles: true, detail: { doc } }));
       }).catch((error) => console.error(error)));
+      current = drawing.get(figure);
     }
     return drawing.get(figure);
   }
   const drawAll = () => Promise.all(figures.map(draw));
+
+  // Figures that came near the screen and wait for the draw under way: the nearest is drawn next,
+  // chosen when the draw under way is done (the reader may have jumped meanwhile).
+  const wanted = new Set();
+  let picking = false;
+  function want(figure) {
+    wanted.add(figure);
+    itemOf(figure);  // its document loads while the one under way is drawn
+    if (picking) return;
+    picking = true;
+    (async () => {
+      for (;;) {
+        await loadBokeh();
+        await current;
+        for (const f of wanted) if (drawing.has(f)) wanted.delete(f);
+        if (wanted.size === 0) break;
+        const next = nearest([...wanted]);
+        wanted.delete(next);
+        await draw(next);
+      }
+    })().catch((error) => console.error(error)).finally(() => { picking = false; });
+  }
 
   // The figures not drawn yet, drawn one after the other in idle time, the one nearest the screen
   // first (below it before above it: a reader reads down), chosen again before each, as the reader
@@ -285,9 +364,10 @@
   const idle = (then) => (window.requestIdleCallback ? requestIdleCallback(then, { timeout: 1500 }) : setTimeout(then, 50));
   function distance(figure) {
     const box = figure.getBoundingClientRect();
-    if (box.bottom > 0 && box.top < innerHeight) return 0;
+    if (box.bottom > 0 && box.top < innerHeight) return box.top > 0 ? 0 : -box.top / 1e6;  // on screen: the top one first
     return box.top >= innerHeight ? box.top - innerHeight : 2 * -box.bottom;
   }
+  const nearest = (list) => list.reduce((a, b) => (distance(b) < distance(a) ? b : a));
   function drawAhead() {
     if (!ahead) {
       ahead = (async () => {
@@ -297,10 +377,10 @@
           const started = drawing.size;
           await Promise.all(drawing.values());
           await new Promise(idle);
-          if (drawing.size !== started) continue;
+          if (drawing.size !== started || wanted.size > 0) continue;
           const waiting = figures.filter((f) => !drawing.has(f));
           if (waiting.length === 0) return;
-          draw(waiting.reduce((a, b) => (distance(b) < distance(a) ? b : a)));
+          draw(nearest(waiting));
         }
       })().catch((error) => console.error(error));
     }
@@ -319,14 +399,21 @@
       for (const entry of entries) {
         if (!entry.isIntersecting) continue;
         observer.unobserve(entry.target);
-        draw(entry.target);
+        want(entry.target);
       }
     }, { rootMargin: NEAR });
     figures.forEach((figure) => observer.observe(figure));
-    // A reader who starts to scroll is heading for the figures: BokehJS is loaded then, when the
-    // browser is idle, and the figures are drawn ahead of the reader. A page nobody scrolls (a quick
-    // look, a performance audit) never loads it unless a figure is near.
+    // A reader who starts to scroll is heading for the figures: they are drawn ahead of the reader,
+    // when the browser is idle. A page nobody scrolls draws only the figures near its first screen.
     window.addEventListener("scroll", () => idle(drawAhead), { once: true, passive: true });
+    // BokehJS warm before the reader jumps to a figure: its files fetched once the page has loaded
+    // and painted and the browser is idle, never on the way to the first screen; run at the reader's first
+    // tap, click or key (a scroll draws ahead, which runs it too)
+    const warm = () => painted.then(() => setTimeout(() => idle(prefetch), PREFETCH_AFTER_LOAD_MS));
+    for (const type of ["pointerdown", "touchstart", "keydown"])
+      window.addEventListener(type, () => idle(loadBokeh), { once: true, passive: true, capture: true });
+    if (document.readyState === "complete") warm();
+    else window.addEventListener("load", warm, { once: true });
   }
 
   window.w2vFigures = { draw, drawAll, drawAhead, themeDocument };

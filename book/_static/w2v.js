@@ -320,14 +320,33 @@
   // A box that scrolls sideways inside the page (a display equation, a code cell, a wide table) is
   // marked with class w2v-scrolls: w2v.css draws a shadow at the edge that has more to show and a
   // scrollbar that stays visible, as overlay scrollbars on phones show nothing until touched.
+  // All the boxes are measured first and marked after: a class changed between two measures would
+  // make the browser lay the page out again for the next one (once per box that scrolls: 0.3 s of a
+  // phone's CPU on the journey).
+  // What is inside a code block, a formula or an SVG never scrolls on its own (code's spans, MathJax's
+  // glyphs): not measured (two thirds of the journey's elements).
+  const NEVER_SCROLLS_INSIDE = "pre, mjx-container, svg";
+  function boxesOf(root) {
+    const out = [];
+    if (!root) return out;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT, {
+      acceptNode: (node) => (node.parentElement.matches(NEVER_SCROLLS_INSIDE) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    while (walker.nextNode()) out.push(walker.currentNode);
+    return out;
+  }
   function markScrollers() {
-    for (const box of document.querySelectorAll("main *")) {
+    const boxes = [];
+    for (const box of boxesOf(document.querySelector("main"))) {
       // the cheap test first: a box whose content fits needs no style lookup
       const wider = box.scrollWidth > box.clientWidth + 1;
       const overflow = wider ? getComputedStyle(box).overflowX : "";
       const scrolls = overflow === "auto" || overflow === "scroll";
-      if (scrolls || box.classList.contains("w2v-scrolls")) box.classList.toggle("w2v-scrolls", scrolls);
-      if (scrolls) updateScrollEnds(box);
+      if (scrolls || box.classList.contains("w2v-scrolls")) boxes.push([box, scrolls, scrolls && scrollEnds(box)]);
+    }
+    for (const [box, scrolls, ends] of boxes) {
+      box.classList.toggle("w2v-scrolls", scrolls);
+      if (scrolls) markScrollEnds(box, ends);
       // a keyboard must reach what scrolls: a box with nothing focusable inside becomes a Tab stop
       if (scrolls && !box.hasAttribute("tabindex") && !box.querySelector("a, button, input, select, textarea, [tabindex]")) {
         box.setAttribute("tabindex", "0");
@@ -338,10 +357,12 @@
       }
     }
   }
-  function updateScrollEnds(box) {
-    box.classList.toggle("w2v-scrolls--start", box.scrollLeft <= 1);
-    box.classList.toggle("w2v-scrolls--end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+  const scrollEnds = (box) => [box.scrollLeft <= 1, box.scrollLeft + box.clientWidth >= box.scrollWidth - 1];
+  function markScrollEnds(box, [start, end]) {
+    box.classList.toggle("w2v-scrolls--start", start);
+    box.classList.toggle("w2v-scrolls--end", end);
   }
+  const updateScrollEnds = (box) => markScrollEnds(box, scrollEnds(box));
   document.addEventListener("scroll", (event) => {
     if (event.target.classList && event.target.classList.contains("w2v-scrolls")) updateScrollEnds(event.target);
   }, true);
