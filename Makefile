@@ -1,22 +1,16 @@
 # make book: set up .venv with the pinned versions and build the book into _build/html.
-# make test: the book, the book on the foreign corpus (tests/foreign_corpus) and on real text built
-# side by side; the engine's tests while they build; then every test of the built pages on the
-# first and every page test the corpus can change on the other two, all three at once; last, the
-# speed tests alone. Needs /usr/bin/chromium (Debian's chromium), /usr/bin/firefox-esr and Node.js
-# with npm (the page checkers in tools/package.json).
+# make test: the book and the book on the foreign corpus (tests/foreign_corpus) built side by side, then
+# every test (engine, built HTML, real browser) on the first and every page test the corpus can change
+# on the second. Needs /usr/bin/chromium (Debian's chromium), /usr/bin/firefox-esr and Node.js with npm
+# (the page checkers in tools/package.json).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest tests
 WORKERS ?= 6
-FOREIGN_WORKERS ?= 4
-REAL_WORKERS ?= 3
-ENGINE_WORKERS ?= 2
-# each pytest run of `make test` has its own temporary folder, as they run at once
-TEST_TMP := /tmp/w2v-pytest-$(shell echo $(CURDIR) | sha256sum | cut -c1-8)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: webkit venv tools runs book book-foreign book-real test test-foreign engine-tests book-pages foreign-pages real-pages timing foreign-timing test-engine bench lighthouse clean
+.PHONY: webkit venv tools book book-foreign book-real test test-foreign foreign-pages real-pages test-engine bench lighthouse clean
 # absolute, as the downloaded notebooks run in other folders
 FOREIGN := $(CURDIR)/tests/foreign_corpus
 FOREIGN_OUT := _build/foreign
@@ -40,13 +34,8 @@ $(STAMP):
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-# Every run the book declares (w2v.runs) that the run cache lacks, trained a process per core: the
-# build would train them before its first chapter, and the engine's tests load some of them.
-runs: venv
-	$(BIN)/python -c "import w2v; from w2v import runs; print(f'runs: trained {runs.train_missing(w2v.BOOK_CORPUS)} runs')"
-
 # W2V_CORPUS=DIR make book builds the whole book on the corpus folder DIR (README).
-book: runs
+book: venv
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 # The same book on the foreign corpus, into _build/foreign/_build/html.
@@ -69,41 +58,30 @@ book-real: venv $(REAL)/sentences.txt
 # the cores to another (measured under load: the page-load tests took 161 s on four workers against
 # 236 s on two; the accessibility and lazy-figure tests 162 s on six against 190 s on four). The
 # read-only checks of one page run on one worker (--dist loadgroup, tests/conftest.py), which opens
-# the page once per theme for all of them.
-# The stages overlap (make -j): one after the other, the cores were idle for much of them (the
-# main stage's tests took 263 s of CPU, browsers included, in 390 s on two cores), so the engine's
-# tests run while the books build and the three books' page tests run at once, each printed whole
-# when it ends. The speed tests (marker `timing`) run afterwards, alone, their timings printed.
+# the page once per theme for all of them. The speed tests (marker `timing`) run afterwards on
+# their own, their timings printed.
+# The three books build at once, their logs printed whole when each ends (in CI: 2:48 after a
+# pip install without bytecode, against 2:21 two at a time after one with it; the whole run took
+# 15:49 both ways).
+# The stages one after the other, not overlapped: with the engine's tests run while the books built
+# and the three builds' page tests at once, CI took longer (the book's build, on the critical
+# path, shared the two cores with everything else; the engine's tests on two workers took 13:27,
+# and a training subprocess timed out at 60 s).
 test: tools venv
-	$(MAKE) -j --output-sync=target engine-tests book-pages foreign-pages real-pages
-	@echo "make test: every test but the speed tests passed at $$(date +%T)"
-	$(MAKE) timing foreign-timing
-
-# Everything but the built pages (marker `book`), once the book's runs are trained.
-engine-tests: runs
-	@mkdir -p $(TEST_TMP)
-	$(PYTEST) -n $(ENGINE_WORKERS) --dist loadgroup -m "not book and not timing and not webkit" --basetemp=$(TEST_TMP)/engine
-
-book-pages: book tools
-	@echo "make test: the book built at $$(date +%T)"
-	@mkdir -p $(TEST_TMP)
-	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "book and not timing and not webkit" --durations=30 --basetemp=$(TEST_TMP)/book
-
-timing:
-	@mkdir -p $(TEST_TMP)
-	$(PYTEST) -m "timing and not webkit" -s --basetemp=$(TEST_TMP)/timing
+	$(MAKE) -j3 --output-sync=target book book-foreign book-real
+	@echo "make test: the three books built at $$(date +%T)"
+	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "not timing and not webkit" --durations=30
+	$(PYTEST) -m "timing and not webkit" -s
+	$(MAKE) foreign-pages real-pages
 
 # Every test of the built pages (the `book` marker) whose outcome the corpus can change, on the
 # foreign corpus's build; the mechanisms no corpus changes (`corpus_free`) ran on the book's build.
-test-foreign: foreign-pages foreign-timing
+test-foreign: book-foreign tools
+	$(MAKE) foreign-pages
 
-foreign-pages: book-foreign tools
-	@mkdir -p $(TEST_TMP)
-	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n $(FOREIGN_WORKERS) --dist loadgroup -m "book and not timing and not corpus_free and not webkit" --basetemp=$(TEST_TMP)/foreign
-
-foreign-timing:
-	@mkdir -p $(TEST_TMP)
-	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing and not webkit" -s --basetemp=$(TEST_TMP)/foreign-timing
+foreign-pages:
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n $(WORKERS) --dist loadgroup -m "book and not timing and not corpus_free and not webkit"
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing and not webkit" -s
 
 # Every page in WebKit (Debian's webkit2gtk-driver and xvfb: apt-get install -y webkit2gtk-driver xvfb),
 # on the book's build; not part of `make test` (about two minutes, tests/test_webkit.py).
@@ -123,7 +101,7 @@ lighthouse: venv tools
 	$(BIN)/python benchmarks/lighthouse.py
 
 clean:
-	rm -rf _build $(TEST_TMP)
+	rm -rf _build
 
 # On the real text's build (make book-real): every page clean, offline, its figures drawn in the
 # page's theme, no serious axe violation and every text legible in both themes, nothing scrolling
@@ -131,6 +109,5 @@ clean:
 # tests are not yet run on real text in CI; see the README.)
 REAL_PAGE_TESTS := tests/test_book_pages.py tests/test_browser_a11y.py tests/test_page_weight.py \
 	tests/test_browser_teaching.py tests/test_browser_figure_theme.py tests/test_browser_lazy_figures.py
-real-pages: book-real tools
-	@mkdir -p $(TEST_TMP)
-	W2V_CORPUS=$(REAL) W2V_BOOK_HTML=$(REAL_OUT)/_build/html $(BIN)/python -m pytest $(REAL_PAGE_TESTS) -n $(REAL_WORKERS) --dist loadgroup -m "book and not timing and not corpus_free and not webkit" --basetemp=$(TEST_TMP)/real
+real-pages:
+	W2V_CORPUS=$(REAL) W2V_BOOK_HTML=$(REAL_OUT)/_build/html $(BIN)/python -m pytest $(REAL_PAGE_TESTS) -n $(WORKERS) --dist loadgroup -m "book and not timing and not corpus_free and not webkit"
