@@ -184,6 +184,14 @@ def _bokeh_js_dir() -> Path:
     return Path(bokeh.__file__).parent / "server" / "static" / "js"
 
 
+def _execution_cache_dir(app, configured) -> Path:
+    """myst-nb's jupyter-cache folder: nb_execution_cache_path (relative to the book), else the
+    default myst-nb decides at builder-inited, beside the build's output."""
+    if configured:
+        return Path(configured) if Path(configured).is_absolute() else Path(app.srcdir) / configured
+    return Path(app.outdir).parent / ".jupyter_cache"
+
+
 def _refresh_execution_cache(app, config) -> None:
     """Drop the cached outputs of every chapter whose inputs changed (`chapter_stamps`), so
     myst-nb executes it again; `_outdated` has Sphinx re-read it."""
@@ -191,10 +199,7 @@ def _refresh_execution_cache(app, config) -> None:
     cache = getattr(config, "nb_execution_cache_path", "") or ""
     stamps = chapter_stamps()
     app.w2v_changed_chapters = set()
-    if cache:
-        cache_dir = Path(cache) if Path(cache).is_absolute() else Path(app.srcdir) / cache
-    else:  # myst-nb's own default, decided later at builder-inited
-        cache_dir = Path(app.outdir).parent / ".jupyter_cache"
+    cache_dir = _execution_cache_dir(app, cache)
     stamp_file = cache_dir.parent / ".w2v-chapter-stamps.json"
     previous = json.loads(stamp_file.read_text()) if stamp_file.exists() else None
     if previous is None:  # outputs of unknown inputs (or of an older build): none is kept
@@ -251,7 +256,7 @@ def _execute_chapters_in_parallel(app, env, docnames) -> None:
     from jupyter_cache.executors.utils import single_nb_execution
     from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
 
-    cache = get_cache(config.execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    cache = get_cache(_execution_cache_dir(app, config.execution_cache_path))
     waiting = []
     for docname in sorted(docnames):
         source = Path(env.doc2path(docname))
@@ -441,7 +446,6 @@ _FIGURE_ITEM = re.compile(r'(<figure class="w2v-bokeh[^"]*" id="([^"]+)"(?:(?!</
 
 def _move_figure_items(outdir: Path, page: Path, text: str) -> str:
     import html
-    import json
     import os
 
     def moved(match: re.Match) -> str:

@@ -258,6 +258,18 @@
     }).observe({ type: "paint", buffered: true });
   });
 
+  // A script added to the page, the promise of it run; `ordered` ones run in the order added.
+  function loadScript(url, { ordered = false } = {}) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      if (ordered) script.async = false;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
+      document.head.appendChild(script);
+    });
+  }
+
   let bokeh = null;  // the promise of BokehJS loaded
   function bokehFiles() {
     const bundles = new Set(figures.flatMap((f) => (f.dataset.bokehBundles || "").split(/\s+/).filter(Boolean)));
@@ -282,14 +294,9 @@
   function loadBokeh() {
     if (bokeh) return bokeh;
     const started = performance.now();
-    bokeh = painted.then(() => Promise.all(bokehFiles().map((url) => new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = url;
-      script.async = false;  // run in this order: the bundles extend bokeh.min.js
-      script.onload = resolve;
-      script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
-      document.head.appendChild(script);
-    })))).then(() => { performance.measure("w2v:load-bokeh", { start: started }); });
+    // run in this order: the bundles extend bokeh.min.js
+    bokeh = painted.then(() => Promise.all(bokehFiles().map((url) => loadScript(url, { ordered: true }))))
+      .then(() => { performance.measure("w2v:load-bokeh", { start: started }); });
     return bokeh;
   }
 
@@ -298,13 +305,8 @@
   function itemOf(figure) {
     if (!items.has(figure)) {
       const data = figure.querySelector("script.w2v-bokeh-item");
-      items.set(figure, !data.dataset.src ? Promise.resolve().then(() => JSON.parse(data.textContent)) : new Promise((resolve, reject) => {
-        const script = document.createElement("script");
-        script.src = new URL(data.dataset.src, document.baseURI).href;
-        script.onload = () => resolve(window.w2vFigureItems[figure.id]);
-        script.onerror = () => reject(new Error(`w2v-figures.js: could not load ${script.src}`));
-        document.head.appendChild(script);
-      }));
+      items.set(figure, !data.dataset.src ? Promise.resolve().then(() => JSON.parse(data.textContent))
+        : loadScript(new URL(data.dataset.src, document.baseURI).href).then(() => window.w2vFigureItems[figure.id]));
     }
     return items.get(figure);
   }

@@ -68,8 +68,11 @@ function pathProbabilities(nodes, codes, c) {
 // height under a shorter one (a view of fewer rows, a shorter line p(o | c)): released once redrawn.
 // A tap picks a word and the figure is redrawn (another view, a line p(o | c) of another length
 // above the plot): the page then scrolls so that the picked word is where the finger was.
+function viewOf(plot) {         // the plot's view on the page (null outside a page)
+  return typeof Bokeh === 'undefined' || typeof plot === 'undefined' ? null : Bokeh.index.find_one(plot)
+}
 function screenY(plot, y) {    // a data height's place on the screen (null outside a page)
-  const view = typeof Bokeh === 'undefined' || typeof plot === 'undefined' ? null : Bokeh.index.find_one(plot)
+  const view = viewOf(plot)
   return view ? view.canvas_view.el.getBoundingClientRect().top + view.frame.y_scale.compute(y) : null
 }
 function keepUnderFinger(plot, finger, heightNow) {   // heightNow(): the picked word's y, redrawn
@@ -80,7 +83,7 @@ function keepUnderFinger(plot, finger, heightNow) {   // heightNow(): the picked
   }))
 }
 function releaseRoom(plot) {
-  const view = typeof Bokeh === 'undefined' || typeof plot === 'undefined' ? null : Bokeh.index.find_one(plot)
+  const view = viewOf(plot)
   for (let el = view && view.el; el; el = el.parentElement || el.getRootNode().host) {
     if (el.classList && el.classList.contains('w2v-bokeh-room')) { el.style.minHeight = ''; break }
   }
@@ -146,6 +149,18 @@ def _style_and_pickers(p, depth: int, corpus, center: str, context: str):
     return center_pick, context_pick
 
 
+def _words_and_branch_labels(p, leaves, labels) -> None:
+    """Both tree figures: each word's text right of its dot, and the branch probabilities on the
+    path (placed by `probability_placement`)."""
+    from bokeh.models import LabelSet
+
+    p.text("x", "y", text="word", source=leaves, x_offset=TREE_WORD_DX[0], text_font_size=f"{TREE_LABEL_FONT[1]}px",
+           text_baseline="middle")
+    p.add_layout(LabelSet(x="x", y="y", text="text", source=labels, x_offset="dx", y_offset="dy",
+                          text_font_size=f"{TREE_LABEL_FONT[0]}px", text_align="align", text_baseline="baseline",
+                          text_color="#8B1A10"))
+
+
 def _path_product(center: str, context: str, q: np.ndarray):
     """The line under the pickers: p(o | c) as the product of the path's branch probabilities `q`
     (the page's script rewrites it as _TREE_JS and _TREE_VIEW_JS do)."""
@@ -195,7 +210,7 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
     if corpus.vocab_size > HEATMAP_WORDS:
         return tree_view_figure(corpus, tree, W, W_nodes, center, context)
     from bokeh.layouts import column, row
-    from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LabelSet, TapTool
+    from bokeh.models import ColumnDataSource, CustomJS, HoverTool, TapTool
     from bokeh.plotting import figure
 
     from . import word_colors
@@ -227,11 +242,7 @@ def tree_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: str, c
                toolbar_location=None, x_range=tree_x_range(corpus, tree), y_range=(V, -1.5), tools="", name="hs-tree")
     p.multi_line("xs", "ys", source=edges, line_width="width", line_color="color")
     dots = p.scatter("x", "y", source=leaves, size="size", color="color", line_color="#333333")
-    p.text("x", "y", text="word", source=leaves, x_offset=TREE_WORD_DX[0], text_font_size=f"{TREE_LABEL_FONT[1]}px",
-           text_baseline="middle")
-    p.add_layout(LabelSet(x="x", y="y", text="text", source=labels, x_offset="dx", y_offset="dy",
-                          text_font_size=f"{TREE_LABEL_FONT[0]}px", text_align="align", text_baseline="baseline",
-                          text_color="#8B1A10"))
+    _words_and_branch_labels(p, leaves, labels)
     p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word"), ("count", "@count"),
                                                       ("path", "@depth nodes"), ("code", "@code")]),
                 TapTool(renderers=[dots]))
@@ -542,7 +553,7 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
     which follows the context word. Its height is the most rows any word's view needs, at most
     TREE_MAX_PX; the page carries the tree (O(V) numbers) and the vectors, not every view."""
     from bokeh.layouts import column, row
-    from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LabelSet, TapTool
+    from bokeh.models import ColumnDataSource, CustomJS, HoverTool, TapTool
     from bokeh.plotting import figure
 
     V = corpus.vocab_size
@@ -570,13 +581,9 @@ def tree_view_figure(corpus, tree, W: np.ndarray, W_nodes: np.ndarray, center: s
                      nonselection_alpha=1.0)
     folded = p.scatter("x", "y", source=branches, marker="square", size=10, fill_color="#D9D9D9",
                        line_color="#333333", nonselection_alpha=1.0)
-    p.text("x", "y", text="word", source=leaves, x_offset=TREE_WORD_DX[0], text_font_size=f"{TREE_LABEL_FONT[1]}px",
-           text_baseline="middle")
+    _words_and_branch_labels(p, leaves, labels)
     p.text("x", "y", text="label", source=branches, x_offset=TREE_WORD_DX[1], text_font_size=f"{TREE_LABEL_FONT[1]}px",
            text_baseline="middle")
-    p.add_layout(LabelSet(x="x", y="y", text="text", source=labels, x_offset="dx", y_offset="dy",
-                          text_font_size=f"{TREE_LABEL_FONT[0]}px", text_align="align", text_baseline="baseline",
-                          text_color="#8B1A10"))
     p.add_tools(HoverTool(renderers=[dots], tooltips=[("word", "@word"), ("count", "@count"),
                                                       ("path", "@depth nodes"), ("code", "@code")]),
                 HoverTool(renderers=[folded], tooltips=[("folded branch", "@n words"), ("most frequent", "@top"),
