@@ -117,7 +117,7 @@ def test_similarity_heatmap_hover_shows_two_words(open_page, book_run, order):
 def test_counts_have_thousands_separators(loaded_page, book_run):
     page, log = loaded_page(PAGE)
     prose = " ".join(page.locator("main p").all_inner_texts())
-    assert f"{int(book_run.config.steps):,} training steps" in prose
+    assert f"all {int(book_run.W.size + book_run.W_out.size):,} of them" in prose   # every trained number
     assert not re.search(r"(?<![\w\]])-\d", prose)   # negatives print with U+2212
     assert log.problems() == []
 

@@ -270,7 +270,7 @@ def test_prose_states_what_the_run_shows(run, page_text):
     first = [corpus.vocab[i] for i in np.flatnonzero(conv == conv.min())]
     assert f"step {int(conv.min()):,} ({' and '.join(first) if len(first) <= 2 else ''}" in text
     lowest = int(corpus.counts.min())
-    assert f"a word of the lowest count ({lowest} occurrence{'s' if lowest != 1 else ''})" in text
+    assert f"({lowest} occurrence{'s' if lowest != 1 else ''}, the lowest count)" in text
     frequent = int(np.argmax(corpus.counts))
     assert f"the most frequent word, {corpus.vocab[frequent]} ({int(corpus.counts[frequent]):,} occurrences)" in text
     from scipy.stats import spearmanr
