@@ -146,3 +146,46 @@ def test_similarity_heatmap_group_names_have_room(loaded_page, width):
     assert across >= letters and down >= letters, \
         f"{width} px: group names {across:.1f} px apart across, {down:.1f} px down; their letters are {letters:.1f} px"
     assert log.problems() == []
+
+
+# Every text size the page's Bokeh models draw with (axes' labels, titles, legends, colour bars,
+# text glyphs), in px, with where it is; and the weight heatmap's word rows: their labels, the
+# pixels from one row to the next, and the rows the heatmap draws.
+TEXT_SIZES_JS = """() => {
+  const px = v => { const m = /^([\\d.]+)(px|pt)$/.exec(String(v).trim()); return m ? parseFloat(m[1]) * (m[2] == 'pt' ? 4 / 3 : 1) : null }
+  const sizes = []
+  for (const doc of Bokeh.documents) for (const m of doc.all_models) {
+    if (m.visible === false) continue
+    for (const prop of m) {
+      if (!/font_size$/.test(prop.attr)) continue
+      let v = prop.get_value()
+      if (v && typeof v === 'object') v = v.value
+      if (v == null) continue
+      sizes.push([`${m.type}${m.name ? ' ' + m.name : ''}.${prop.attr}`, px(v), String(v)])
+    }
+  }
+  const p = Bokeh.documents.map(d => d.get_model_by_name('weights-heatmap')).find(m => m)
+  const axis = p.left.find(a => a.type.endsWith('Axis'))
+  return {sizes, label: px(axis.major_label_text_font_size), ticks: Array.from(axis.ticker.ticks).length,
+          pitch: p.inner_height / Math.abs(p.y_range.end - p.y_range.start),
+          rows: p.renderers[0].data_source.data.y.reduce((a, b) => Math.max(a, b), 0) + 1}
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_figure_text_is_at_least_11_px_and_each_words_label_has_its_row(loaded_page, width):
+    """Every text the two heatmaps and the bars draw is at least 11 px, at a laptop's width and a
+    phone's (Bokeh's text does not scale with the plot); the weight heatmap names every row it
+    draws, and its rows are at least 1.2 labels apart, so two words' labels never touch (they were
+    9 px, 11 px apart)."""
+    page, log = loaded_page(PAGE, width=width)
+    wait_for_bokeh(page)
+    found = page.evaluate(TEXT_SIZES_JS)
+    assert found["sizes"], "no text found in the page's figures"
+    small = [(where, text) for where, size, text in found["sizes"] if size is None or size < 11]
+    assert small == [], f"{width} px: text below 11 px (or in a unit other than px/pt): {small}"
+    assert found["label"] >= 11, found["label"]
+    assert found["ticks"] == found["rows"], f"{found['ticks']} word labels for {found['rows']} rows"
+    assert found["pitch"] >= 1.2 * found["label"], \
+        f"{width} px: rows {found['pitch']:.1f} px apart, labels {found['label']} px"
+    assert log.problems() == []
