@@ -211,16 +211,24 @@ def test_play_keeps_keyboard_focus_so_space_pauses(journey):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_weight_animation_word_labels_do_not_overlap(loaded_page, book_run, width):
-    """Every word under the heatmap (96 in the book): every word or every few words labelled, at least 9 px apart (8 px
-    labels 6 px apart on a laptop, 3 px on a phone, ran into an unreadable band)."""
+    """The words under the heatmap (96 in the book): every word or every few words labelled, in
+    11 px type, at least 1.2 labels apart (8 px labels 6 px apart on a laptop, 3 px on a phone, ran
+    into an unreadable band), and as many as fit: the next denser choice would put them closer than
+    1.5 labels (on a text of 325 words a phone names every 12th word; it cannot name a quarter)."""
     page, log = loaded_page(PAGE, width=width)
     wait_for_bokeh(page)
     page.wait_for_timeout(300)
     V = book_run.corpus.vocab_size
-    inner, ticks = page.evaluate("""(V) => { for (const d of Bokeh.documents) { const p = d.get_model_by_name('journey-weights')
-        if (p) return [p.inner_width, Array.from(p.below.concat(p.above, p.left, p.right).find(a => a.major_label_overrides
-            && a.major_label_overrides.size >= V / 2 || a.major_label_overrides && Object.keys(a.major_label_overrides).length >= V / 2).ticker.ticks)] } }""", V)
-    spacing = inner / V * (ticks[1] - ticks[0])
-    assert spacing >= 9, f"{width} px: labels {spacing:.1f} px apart ({len(ticks)} of {V} words, plot {inner} px)"
-    assert len(ticks) >= V // 4, f"{width} px: only {len(ticks)} words labelled"
+    inner, ticks, font = page.evaluate("""(V) => { for (const d of Bokeh.documents) { const p = d.get_model_by_name('journey-weights')
+        if (!p) continue
+        const axis = p.below.concat(p.above, p.left, p.right).find(a => a.major_label_overrides
+            && (a.major_label_overrides.size >= V / 2 || Object.keys(a.major_label_overrides).length >= V / 2))
+        return [p.inner_width, Array.from(axis.ticker.ticks), parseFloat(axis.major_label_text_font_size)] } }""", V)
+    stride = ticks[1] - ticks[0]
+    spacing = inner / V * stride
+    assert font >= 11, f"{font} px labels"
+    assert spacing >= 1.2 * font, f"{width} px: labels {spacing:.1f} px apart ({len(ticks)} of {V} words, plot {inner} px)"
+    assert stride == 1 or inner / V * (stride - 1) < 1.5 * font, \
+        f"{width} px: every {stride}th word labelled, though every {stride - 1}th would be {inner / V * (stride - 1):.1f} px apart"
+    assert len(ticks) == len(range(0, V, stride))
     assert log.problems() == []
