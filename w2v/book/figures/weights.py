@@ -176,7 +176,8 @@ def similarity_heatmap(corpus, cos_sorted: np.ndarray, order: np.ndarray):
     edges = [first - 0.5 for _, first, _ in spans[1:]]
     p.segment(x0=edges, x1=edges, y0=-0.5, y1=V - 0.5, line_color="#222222", line_width=1)
     p.segment(x0=-0.5, x1=V - 0.5, y0=edges, y1=edges, line_color="#222222", line_width=1)
-    centres = {(first + last) / 2: corpus.groups[g] for g, first, last in spans}
+    # each group named at the middle of its block; a text without groups.tsv has none to name
+    centres = {(first + last) / 2: corpus.groups[g] for g, first, last in spans} if corpus.has_groups else {}
     for axis in (p.xaxis, p.yaxis):
         axis.ticker = FixedTicker(ticks=list(centres))
         axis.major_label_overrides = {float(k): v for k, v in centres.items()}
