@@ -21,6 +21,17 @@ PAGE = "book/journey.html"
 FIGURES = ("fig-loss-curve", "fig-neighbour-evolution", "fig-analogy-scorecard", "fig-word-convergence",
            "fig-weight-animation")
 
+
+def figures(corpus) -> tuple[str, ...]:
+    """The figures the page draws: every one, but no grid of analogy answers for a text with no tests."""
+    return tuple(f for f in FIGURES if corpus.analogies or f != "fig-analogy-scorecard")
+
+
+def assert_no_analogy_grid(page) -> None:
+    """A text without analogies.txt: the page draws no empty grid and says why."""
+    assert page.locator("#fig-analogy-scorecard").count() == 0
+    assert "has no analogy tests" in page.locator("main").inner_text()
+
 # Plain copies of the named Bokeh models' state.
 STATE_JS = """() => {
   const get = name => { for (const d of Bokeh.documents) { const m = d.get_model_by_name(name); if (m) return m } }
@@ -63,11 +74,11 @@ def journey(open_page):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_page_loads_without_problems_and_figures_render(loaded_page, book_html, width):
+def test_page_loads_without_problems_and_figures_render(loaded_page, book_html, book_run, width):
     page, log = loaded_page(PAGE, width=width)
     wait_for_bokeh(page)
     assert page.evaluate("() => Bokeh.version") == bokeh.__version__
-    assert_figures_render(page, FIGURES, width)
+    assert_figures_render(page, figures(book_run.corpus), width)
     page.wait_for_timeout(300)
     assert log.problems() == []
     # 1 MB on the book's corpus; 2.5 MB on a reader's (W2V_CORPUS), as tests/test_html.py allows
@@ -134,6 +145,8 @@ def test_picking_a_neighbour_shows_its_evidence(journey, book_run):
 
 
 def test_analogy_grid_hover_shows_the_answer(journey, book_run):
+    if not book_run.corpus.analogies:
+        return assert_no_analogy_grid(journey)
     step = int(book_run.checkpoint_steps[-1])
     point = journey.evaluate(POINT_JS, ["journey-analogies", step, 0])
     assert point is not None
@@ -172,6 +185,8 @@ def test_play_advances_the_animation(journey):
 def test_analogy_tooltip_names_the_expected_word_and_separates_thousands(journey, book_run):
     """The grid's tooltip once read "rank of @expected: 4" (a placeholder Bokeh does not fill in a
     label) and "step: 15000"."""
+    if not book_run.corpus.analogies:
+        return assert_no_analogy_grid(journey)
     step = int(book_run.checkpoint_steps[-1])
     point = journey.evaluate(POINT_JS, ["journey-analogies", step, 0])
     journey.mouse.move(*point)
