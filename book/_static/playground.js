@@ -17,7 +17,7 @@
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  const GREY = "#BBBBBB";
+  const GREY = "#808080";  // a word in no group: w2v.book.figures.playground.GREY
   let DATA = null;
 
   // ------------------------------------------------------------------ 1. data

@@ -16,7 +16,10 @@ from .maps import label_layer, square_ranges
 
 BOOK_INK = "#777777"
 YOURS_INK = "#D55E00"
-GREY = "#BBBBBB"  # a word in no group (book/_static/playground.js: GREY)
+# a word in no group (book/_static/playground.js: GREY): the middle grey, which the dark theme's
+# inversion of neutral colours (w2v-figures.js) leaves as it is, so the key's swatch (page HTML, not
+# rethemed) matches the dots in both modes (#BBBBBB became #444444 on the maps, light in the key)
+GREY = "#808080"
 
 
 def colour_key(entries: list[tuple[str, str]]) -> str:
