@@ -13,7 +13,7 @@ import bokeh
 import numpy as np
 import pytest
 
-from conftest import POINT_JS, assert_figures_render, wait_for_bokeh
+from conftest import POINT_JS, assert_figure_text_at_least, assert_figures_render, wait_for_bokeh
 from w2v import analysis
 from w2v.book.figures import heatmap_words
 
@@ -159,25 +159,12 @@ def test_similarity_heatmap_group_names_have_room(loaded_page, book_run, width):
     assert log.problems() == []
 
 
-# Every text size the page's Bokeh models draw with (axes' labels, titles, legends, colour bars,
-# text glyphs), in px, with where it is; and the weight heatmap's word rows: their labels, the
-# pixels from one row to the next, and the rows the heatmap draws.
-TEXT_SIZES_JS = """() => {
-  const px = v => { const m = /^([\\d.]+)(px|pt)$/.exec(String(v).trim()); return m ? parseFloat(m[1]) * (m[2] == 'pt' ? 4 / 3 : 1) : null }
-  const sizes = []
-  for (const doc of Bokeh.documents) for (const m of doc.all_models) {
-    if (m.visible === false) continue
-    for (const prop of m) {
-      if (!/font_size$/.test(prop.attr)) continue
-      let v = prop.get_value()
-      if (v && typeof v === 'object') v = v.value
-      if (v == null) continue
-      sizes.push([`${m.type}${m.name ? ' ' + m.name : ''}.${prop.attr}`, px(v), String(v)])
-    }
-  }
+# The weight heatmap's word rows: their labels' size, the pixels from one row to the next, how many
+# rows are named and how many the heatmap draws.
+ROWS_JS = """() => {
   const p = Bokeh.documents.map(d => d.get_model_by_name('weights-heatmap')).find(m => m)
   const axis = p.left.find(a => a.type.endsWith('Axis'))
-  return {sizes, label: px(axis.major_label_text_font_size), ticks: Array.from(axis.ticker.ticks).length,
+  return {label: parseFloat(axis.major_label_text_font_size), ticks: Array.from(axis.ticker.ticks).length,
           pitch: p.inner_height / Math.abs(p.y_range.end - p.y_range.start),
           rows: p.renderers[0].data_source.data.y.reduce((a, b) => Math.max(a, b), 0) + 1}
 }"""
@@ -191,10 +178,8 @@ def test_every_figure_text_is_at_least_11_px_and_each_words_label_has_its_row(lo
     9 px, 11 px apart)."""
     page, log = loaded_page(PAGE, width=width)
     wait_for_bokeh(page)
-    found = page.evaluate(TEXT_SIZES_JS)
-    assert found["sizes"], "no text found in the page's figures"
-    small = [(where, text) for where, size, text in found["sizes"] if size is None or size < 11]
-    assert small == [], f"{width} px: text below 11 px (or in a unit other than px/pt): {small}"
+    assert_figure_text_at_least(page, width, 11)
+    found = page.evaluate(ROWS_JS)
     assert found["label"] >= 11, found["label"]
     assert found["ticks"] == found["rows"], f"{found['ticks']} word labels for {found['rows']} rows"
     assert found["pitch"] >= 1.2 * found["label"], \
