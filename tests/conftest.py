@@ -339,6 +339,34 @@ def assert_figures_render(page, figure_ids, width: int) -> None:
         assert box["width"] <= width, f"#{fig_id} is wider ({box['width']}) than the window ({width})"
 
 
+# Every text size the page's Bokeh models draw with (axes' labels, titles, legends, colour bars,
+# text glyphs): [where, size in px (null in another unit), as written], of every model shown.
+FIGURE_TEXT_JS = """() => {
+  const px = v => { const m = /^([\\d.]+)(px|pt)$/.exec(String(v).trim()); return m ? parseFloat(m[1]) * (m[2] == 'pt' ? 4 / 3 : 1) : null }
+  const sizes = []
+  for (const doc of Bokeh.documents) for (const m of doc.all_models) {
+    if (m.visible === false) continue
+    for (const prop of m) {
+      if (!/font_size$/.test(prop.attr)) continue
+      let v = prop.get_value()
+      if (v && typeof v === 'object') v = v.value
+      if (v == null) continue
+      sizes.push([`${m.type}${m.name ? ' ' + m.name : ''}.${prop.attr}`, px(v), String(v)])
+    }
+  }
+  return sizes
+}"""
+
+
+def assert_figure_text_at_least(page, width: int, least: float = 11) -> None:
+    """Every text the page's drawn figures show is at least `least` px (Bokeh's text does not grow
+    with the plot, so it is this size on a phone too)."""
+    sizes = page.evaluate(FIGURE_TEXT_JS)
+    assert sizes, "no text found in the page's figures"
+    small = [(where, text) for where, size, text in sizes if size is None or size < least]
+    assert small == [], f"{width} px: figure text below {least} px (or in a unit other than px/pt): {small}"
+
+
 AXE = ROOT / "tools" / "node_modules" / "axe-core" / "axe.min.js"  # pinned in tools/package-lock.json
 AXE_JS = """async (rules) => {
   const result = await axe.run(document, rules ? {runOnly: rules, resultTypes: ['violations']} : {resultTypes: ['violations']})

@@ -8,7 +8,7 @@ import re
 import bokeh
 import pytest
 
-from conftest import POINT_JS, wait_for_bokeh
+from conftest import POINT_JS, assert_figure_text_at_least, wait_for_bokeh
 from w2v.book.corpus import frequency_order
 
 PAGE = "book/corpus.html"
@@ -30,6 +30,7 @@ def test_page_is_clean_and_the_chart_renders(loaded_page, width):
     assert sizes and all(w > 0 and h > 0 for w, h in sizes), sizes
     box = figure.bounding_box()
     assert box["width"] <= width, f"the chart ({box['width']} px) is wider than the window ({width} px)"
+    assert_figure_text_at_least(page, width, 11)   # its word labels were 9 / 10 px
     assert log.problems() == [], log.problems()
 
 

@@ -12,8 +12,9 @@ import pytest
 
 from conftest import assert_figures_render, assert_side_by_side_or_stacked, wait_for_bokeh
 from test_browser_weights import hover_text
-from w2v import analysis, counts
+from w2v import counts
 from w2v.book import counts as book_counts
+from w2v.book.figures import heatmap_words
 
 PAGE = "book/counts.html"
 FIGURES = ("fig-counts-heatmap", "fig-counts-fit-heatmaps", "fig-counts-fit-scatter", "fig-counts-loss-by-dim",
@@ -42,10 +43,11 @@ def test_count_heatmap_hover_names_the_two_words_and_the_count(open_page, book_r
     page, log = open_page(PAGE)
     wait_for_bokeh(page)
     corpus = book_run.corpus
-    order = analysis.group_order(corpus.word_group)
-    position = np.argsort(order)                      # word id → row/column in the sorted heatmap
-    c, o = np.unravel_index(np.argmax(table), table.shape)
-    text = hover_text(page, "counts-heatmap", int(position[o]), int(position[c]))
+    order = heatmap_words(corpus)                     # the rows drawn: every word, or the 150 most frequent
+    shown = table[np.ix_(order, order)]
+    row, col = np.unravel_index(np.argmax(shown), shown.shape)
+    c, o = order[row], order[col]
+    text = hover_text(page, "counts-heatmap", int(col), int(row))
     p = table[c, o] / table[c].sum()
     assert corpus.vocab[c] in text and corpus.vocab[o] in text, text
     assert str(int(table[c, o])) in text and f"{p:.4f}" in text, (table[c, o], p, text)
@@ -56,8 +58,8 @@ def test_fit_heatmaps_hover_shows_the_learned_value(open_page, book_run, table):
     page, log = open_page(PAGE)
     wait_for_bokeh(page)
     corpus = book_run.corpus
-    V = corpus.vocab_size
-    order = analysis.group_order(corpus.word_group)
+    order = heatmap_words(corpus)                     # the rows drawn: every word, or the 150 most frequent
+    V = len(order)
     learned = counts.learned_conditional(book_run.W, book_run.W_out)
     row, col = V // 3, V // 2
     c, o = order[row], order[col]

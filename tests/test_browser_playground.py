@@ -57,7 +57,10 @@ def test_the_books_recipe_trains_the_books_run(open_page, book_run):
                           ".find(m => m).data.x.length")
     assert n_map == V
     assert page.locator("#pg-analogy-rows tr").count() == len(book_run.corpus.analogies)
-    assert page.locator("#pg-you-analogies").inner_text() == f"{got['right']} / {got['tests']}"
+    # a text without analogies.txt: "no test", not "0 / 0"
+    assert page.locator("#pg-you-analogies").inner_text() == (f"{got['right']} / {got['tests']}" if got["tests"]
+                                                              else "no test")
+    assert got["tests"] == len(book_run.corpus.analogies)
     assert page.locator("#pg-nb-yours li").count() == pg.NEIGHBORS_K
     assert_figures_render(page, ["fig-playground-loss", "fig-playground-map"], 1280)
     assert log.problems() == []
@@ -77,7 +80,10 @@ def test_scores_and_map_are_w2v_analysis(open_page, book_run):
     answers, ranks = analysis.analogy_results(W, corpus.ids_of_analogies())
     assert got["answers"] == answers and got["right"] == sum(r == 1 for r in ranks)
     purity = analysis.neighbor_purity(ids, corpus.word_group, min(pg.PURITY_K, k))
-    assert abs(got["purity"] - purity) <= 1e-6
+    if corpus.has_groups:
+        assert abs(got["purity"] - purity) <= 1e-6
+    else:  # no groups.tsv: no purity to measure (every word would be in its neighbours' group)
+        assert got["purity"] is None and page.locator("#pg-book-purity").inner_text() == "no groups"
     coords = analysis.embedding_map(W[None])["coords"][0]
     mine = np.c_[got["x"], got["y"]]
     # the same plane, and (the same sign rule) the same axes
@@ -103,6 +109,75 @@ def test_speed(open_page, book_run):
     assert log.problems() == []
 
 
+# What the colour key under the maps says and what the page colours: each swatch of the key (an
+# inline-block with a background) with the text beside it, read from the maps' document (the key is
+# the HTML Div in the same layout as the two maps); every word drawn on either map and in either
+# neighbour list with its colour. Colours as #rrggbb.
+KEY_JS = """() => {
+  const probe = document.createElement('canvas').getContext('2d')
+  const hex = c => { probe.fillStyle = '#000'; probe.fillStyle = c; return probe.fillStyle.toLowerCase() }
+  const doc = Bokeh.documents.find(d => d.get_model_by_name('pg-map-book'))
+  const key = []
+  for (const m of doc.all_models) {
+    if (m.type !== 'Div' || typeof m.text !== 'string') continue
+    const html = new DOMParser().parseFromString(m.text, 'text/html')
+    for (const s of html.querySelectorAll('span')) {
+      if (!/inline-block/.test(s.getAttribute('style') || '') || !s.style.background) continue
+      key.push([hex(s.style.backgroundColor), s.parentElement.textContent.trim()])
+    }
+  }
+  const shown = []
+  for (const name of ['pg-map-book', 'pg-map-yours']) {
+    const d = doc.get_model_by_name(name).data
+    Array.from(d.word).forEach((w, i) => shown.push([name, w, hex(d.color[i])]))
+  }
+  for (const id of ['pg-nb-book', 'pg-nb-yours'])
+    for (const li of document.querySelectorAll(`#${id} li`))
+      shown.push([id, li.textContent.trim(), hex(getComputedStyle(li.querySelector('.w2v-swatch')).backgroundColor)])
+  return {key, shown}
+}"""
+
+
+def assert_key_is_true(page, group_of) -> None:
+    """The key names each colour shown once, by the group its words are in (`group_of`: word →
+    group name, or None for a word in no group, called "in no group"), and names no colour that
+    is not shown."""
+    found = page.evaluate(KEY_JS)
+    key = dict(found["key"])
+    assert len(key) == len(found["key"]), f"a colour named twice: {found['key']}"
+    shown = {colour for _, _, colour in found["shown"]}
+    assert shown, found
+    for where, word, colour in found["shown"]:
+        assert colour in key, f"{word} ({where}) is drawn in {colour}, which the key {found['key']} does not name"
+        assert key[colour] == (group_of(word) or "in no group"), \
+            f"{word} ({where}) is in {group_of(word) or 'no group'}, but its colour {colour} is {key[colour]!r} in the key"
+    assert set(key) <= shown, f"the key names colours nothing is drawn in: {sorted(set(key) - shown)}"
+
+
+def test_the_colour_key_names_what_is_shown_before_and_after_the_readers_groups(open_page, book_run):
+    """Before training, the book's map and its neighbour list are coloured by the book's groups (or
+    grey, with no groups.tsv) and the key says so; with the reader's own groups, both maps and both
+    lists take the reader's groups, and the key names them (it kept the book's names before, the
+    colours borrowed by position)."""
+    corpus = book_run.corpus
+    page, log = open_playground(open_page)
+    page.locator("#fig-playground-map").scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('#fig-playground-map').dataset.drawn === 'true'")
+    book_group = (lambda w: corpus.group_of(w)) if corpus.has_groups else (lambda w: None)
+    assert page.locator("#pg-nb-book li").count() > 0
+    assert_key_is_true(page, book_group)
+    # the reader's groups: two of their own, over four frequent words; the rest in no group
+    frequent = [corpus.vocab[i] for i in np.argsort(-corpus.counts, kind="stable")[:4]]
+    mine = {frequent[0]: "first pair", frequent[1]: "first pair", frequent[2]: "second pair", frequent[3]: "second pair"}
+    page.fill("#pg-groups", f"first pair: {frequent[0]} {frequent[1]}\nsecond pair: {frequent[2]} {frequent[3]}")
+    page.fill("#pg-steps", "1000")
+    train(page)
+    page.select_option("#pg-word", frequent[0])
+    assert page.locator("#pg-nb-yours li").count() > 0
+    assert_key_is_true(page, mine.get)
+    assert log.problems() == []
+
+
 BAD = [  # (control, value, the box whose message must appear, a word the message has)
     ("#pg-text", "", "text", "empty"),
     ("#pg-text", "   \n\n  ", "text", "empty"),
@@ -120,6 +195,7 @@ BAD = [  # (control, value, the box whose message must appear, a word the messag
     ("#pg-dim", "17", "dim", "dim must be"),
     ("#pg-seed", "-1", "seed", "seed must be"),
     ("#pg-analogies", "a b c", "analogies", "four words"),
+    ("#pg-groups", "\n".join(f"g{i}: w{i}" for i in range(12)), "groups", "at most"),  # more groups than colours
 ]
 
 
@@ -238,7 +314,10 @@ def test_the_exercise_of_fewer_steps_is_the_engines_answer(open_page, book_run):
     page.fill("#pg-steps", str(facts["ex_steps_setting"]))
     got = train(page)
     assert got["faithful"] and got["right"] == facts["ex_steps_right"]
-    assert abs(got["purity"] - facts["ex_steps_purity"]) <= 1e-6
+    if book_run.corpus.has_groups:
+        assert abs(got["purity"] - facts["ex_steps_purity"]) <= 1e-6
+    else:  # no groups.tsv: the page measures no purity and says so
+        assert got["purity"] is None and page.locator("#pg-you-purity").inner_text() == "no groups"
     # the final loss the page shows is the one the solution prints (float32 steps: to 1e-4)
     assert abs(got["loss"] - facts["ex_steps_loss"]) <= 1e-4
     for cell, value in (("#pg-you-loss", facts["ex_steps_loss"]), ("#pg-book-loss", facts["ex_book_loss"])):

@@ -12,7 +12,7 @@ import bokeh
 import numpy as np
 import pytest
 
-from conftest import wait_for_bokeh
+from conftest import assert_figure_text_at_least, wait_for_bokeh
 from test_browser_weights import hover_text
 from w2v import analysis
 
@@ -31,6 +31,7 @@ def test_page_loads_without_problems_and_chart_renders(loaded_page, width):
         "cs => cs.map(c => [c.getBoundingClientRect().width, c.getBoundingClientRect().height])")
     assert sizes and all(w > 0 and h > 0 for w, h in sizes), sizes
     assert figure.bounding_box()["width"] <= width
+    assert_figure_text_at_least(page, width, 11)   # its word labels were 9 / 10 px
     # the equations of the updates are typeset
     page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0")
     assert log.problems() == []

@@ -13,8 +13,9 @@ import bokeh
 import numpy as np
 import pytest
 
-from conftest import POINT_JS, assert_figures_render, wait_for_bokeh
+from conftest import POINT_JS, assert_figure_text_at_least, assert_figures_render, wait_for_bokeh
 from w2v import analysis
+from w2v.book.figures import heatmap_words
 
 PAGE = "book/weights.html"
 FIGURES = ("fig-weight-explorer", "fig-similarity-heatmap")
@@ -47,7 +48,9 @@ def hover_text(page, plot: str, x: float, y: float) -> str:
 
 @pytest.fixture(scope="module")
 def order(book_run):
-    return analysis.group_order(book_run.corpus.word_group)
+    """The rows the heatmaps draw, in order: every word by group, or on a large vocabulary the 150
+    most frequent (the page says so)."""
+    return heatmap_words(book_run.corpus)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -63,7 +66,7 @@ def test_page_loads_without_problems_and_figures_render(loaded_page, width):
 def test_weight_heatmap_hover_shows_word_and_value(open_page, book_run, order):
     page, log = open_page(PAGE)
     wait_for_bokeh(page)
-    V, D = book_run.W.shape
+    V, D = len(order), book_run.W.shape[1]
     corpus = book_run.corpus
     for row, d, in_W in ((V // 3, D // 2, True), (V - 1, D - 1, False)):
         word = corpus.vocab[order[row]]
@@ -103,14 +106,17 @@ def test_similarity_heatmap_hover_shows_two_words(open_page, book_run, order):
     page, log = open_page(PAGE)
     wait_for_bokeh(page)
     corpus = book_run.corpus
-    V = corpus.vocab_size
+    V = len(order)
     row, col = V // 4, (3 * V) // 4
     a, b = order[row], order[col]
     text = hover_text(page, "similarity-heatmap", col, row)
     cosine = analysis.cosine_matrix(book_run.W)[a, b]
     assert corpus.vocab[a] in text and corpus.vocab[b] in text, text
     assert f"{cosine:.4f}" in text, (cosine, text)
-    assert corpus.group_of(corpus.vocab[a]) in text and corpus.group_of(corpus.vocab[b]) in text
+    if corpus.has_groups:
+        assert corpus.group_of(corpus.vocab[a]) in text and corpus.group_of(corpus.vocab[b]) in text
+    else:  # no groups.tsv: no group is named after a word
+        assert "(" not in text, text
     assert log.problems() == []
 
 
@@ -124,11 +130,12 @@ def test_counts_have_thousands_separators(loaded_page, book_run):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_similarity_heatmap_group_names_have_room(loaded_page, width):
+def test_similarity_heatmap_group_names_have_room(loaded_page, book_run, width):
     """Each group's name sits in its own stretch of the axes: upright under the heatmap, level at
     its left, as far from the next as its letters are tall (0.9 em: capitals and descenders), so
     that no two run into each other (on a phone, "capitals", "countries" and "languages", four
-    words each, once overprinted at 60°)."""
+    words each, once overprinted at 60°). A text without groups.tsv has no group to name: the
+    axes then name none (not one "(no group)" under the whole matrix)."""
     page, log = loaded_page(PAGE, width=width)
     wait_for_bokeh(page)
     found = page.evaluate("""() => { for (const d of Bokeh.documents) { const p = d.get_model_by_name('similarity-heatmap')
@@ -138,6 +145,10 @@ def test_similarity_heatmap_group_names_have_room(loaded_page, width):
         return {width: p.inner_width, height: p.inner_height, xs: p.x_range.end - p.x_range.start,
                 ys: Math.abs(p.y_range.end - p.y_range.start), ticks, names: ticks.length,
                 orientation: axis.major_label_orientation, font: parseFloat(axis.major_label_text_font_size)} } }""")
+    if not book_run.corpus.has_groups:
+        assert found and found["names"] == 0, found
+        assert log.problems() == []
+        return
     assert found and found["names"] >= 2, found
     assert found["orientation"] == pytest.approx(np.pi / 2) or found["orientation"] == "vertical", found
     gaps = np.diff(found["ticks"])
@@ -145,4 +156,32 @@ def test_similarity_heatmap_group_names_have_room(loaded_page, width):
     letters = 0.9 * found["font"]
     assert across >= letters and down >= letters, \
         f"{width} px: group names {across:.1f} px apart across, {down:.1f} px down; their letters are {letters:.1f} px"
+    assert log.problems() == []
+
+
+# The weight heatmap's word rows: their labels' size, the pixels from one row to the next, how many
+# rows are named and how many the heatmap draws.
+ROWS_JS = """() => {
+  const p = Bokeh.documents.map(d => d.get_model_by_name('weights-heatmap')).find(m => m)
+  const axis = p.left.find(a => a.type.endsWith('Axis'))
+  return {label: parseFloat(axis.major_label_text_font_size), ticks: Array.from(axis.ticker.ticks).length,
+          pitch: p.inner_height / Math.abs(p.y_range.end - p.y_range.start),
+          rows: p.renderers[0].data_source.data.y.reduce((a, b) => Math.max(a, b), 0) + 1}
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_figure_text_is_at_least_11_px_and_each_words_label_has_its_row(loaded_page, width):
+    """Every text the two heatmaps and the bars draw is at least 11 px, at a laptop's width and a
+    phone's (Bokeh's text does not scale with the plot); the weight heatmap names every row it
+    draws, and its rows are at least 1.2 labels apart, so two words' labels never touch (they were
+    9 px, 11 px apart)."""
+    page, log = loaded_page(PAGE, width=width)
+    wait_for_bokeh(page)
+    assert_figure_text_at_least(page, width, 11)
+    found = page.evaluate(ROWS_JS)
+    assert found["label"] >= 11, found["label"]
+    assert found["ticks"] == found["rows"], f"{found['ticks']} word labels for {found['rows']} rows"
+    assert found["pitch"] >= 1.2 * found["label"], \
+        f"{width} px: rows {found['pitch']:.1f} px apart, labels {found['label']} px"
     assert log.problems() == []

@@ -14,6 +14,7 @@ from bokeh.models import CustomJS
 
 import w2v
 from w2v import analysis
+from w2v.book import journey as chapter
 from w2v.evidence import EvidenceIndex, evidence_table, neighbor_pairs, sharing_rates
 from w2v.book.figures.journey import (analogy_scorecard, loss_curve, neighbour_evolution, running_mean, spread_ties,
                                weight_animation, word_convergence)
@@ -204,11 +205,15 @@ def test_weight_animation_data(run):
 
 # ------------------------------------------------------------------ the built page
 
-def test_page_has_every_figure_and_anchor(book_html):
+def test_page_has_every_figure_and_anchor(book_html, run):
+    """Every figure, and its anchor; on a text without analogies.txt, no empty grid of analogy
+    answers but a sentence that says there is none to draw."""
     raw = (book_html / PAGE).read_text(encoding="utf-8")
     for name in FIGURES:
-        assert raw.count(f'id="fig-{name}"') == 1, name
         assert f'id="{name}"' in raw, f"no MyST target ({name})="
+        drawn = bool(run.corpus.analogies) or name != "analogy-scorecard"
+        assert raw.count(f'id="fig-{name}"') == drawn, name
+    assert ("has no analogy tests (no <code" in raw) == (not run.corpus.analogies)
     # 1 MB on the book's corpus; 2.5 MB on a reader's (W2V_CORPUS), as tests/test_html.py allows
     assert len(raw.encode()) <= (1_000_000 if w2v.ON_BOOK_CORPUS else 2_500_000), f"{PAGE} is {len(raw.encode())} bytes"
 
@@ -227,7 +232,9 @@ def test_glued_numbers_come_from_the_run(run, page_text):
     score = run.analogy_correct.sum(axis=1)
     expect += [f"{int(score[0])} of {len(corpus.analogies)} right", f"best score during training is {int(score.max())}"]
     contrast = [analysis.block_contrast(W, corpus.word_group) for W in run.W_snapshots]
-    expect += [f"{contrast[0]:.2f}".replace("-", "\u2212"), f"{contrast[-1]:.2f}", f"{np.abs(run.W_snapshots[-1]).max():.2f}"]
+    # no groups.tsv: nothing to contrast (NaN), which the page prints as "—"
+    shown = ["\u2014" if np.isnan(x) else f"{x:.2f}".replace("-", "\u2212") for x in (contrast[0], contrast[-1])]
+    expect += shown + [f"{np.abs(run.W_snapshots[-1]).max():.2f}"]
     text = page_text
     for value in expect:
         assert value in text, f"{value!r} is not on the page"
@@ -261,10 +268,13 @@ def test_prose_states_what_the_run_shows(run, page_text):
     assert f"{100 * rates['all_any']:.0f}% of all pairs of words in the vocabulary do" in text
     assert (f"{100 * rates['pairs_specific']:.0f}% still share a context word, against "
             f"{100 * rates['all_specific']:.0f}% of all pairs of words") in text
-    # the analogy in a : b :: c : d notation
+    # the analogy in a : b :: c : d notation; a text without analogies.txt names none
     right = (run.analogy_ranks == 1).sum(axis=0)
-    a, b, c, _ = corpus.analogies[int(np.argmax(right))]
-    assert f"{a} : {b} :: {c} : ?" in text
+    if corpus.analogies:
+        a, b, c, _ = corpus.analogies[int(np.argmax(right))]
+        assert f"{a} : {b} :: {c} : ?" in text
+    else:
+        assert "the most stable, \u2014 : \u2014 :: \u2014 : ?" in text
     # convergence: every word tied at the first step, the picked words, the verdict
     conv = analysis.convergence_step(run.W_checkpoints, run.checkpoint_steps)
     first = [corpus.vocab[i] for i in np.flatnonzero(conv == conv.min())]
@@ -306,19 +316,24 @@ def test_sharing_rates_base_rate(tmp_path):
 
 def test_what_answers_each_test_table_is_the_diagnostics_of_the_seed_runs(book_html, page_text):
     """The scorecard's verdict per test (the offset or neither) is w2v.analysis.analogy_diagnostics over
-    the seed runs, and the prose names the tests the offset answers."""
+    the seed runs, and the prose names the tests the offset answers; a text without analogies.txt
+    gets one stand-in test of its four most frequent words (its note says so)."""
     import w2v
     from w2v import seeds
 
     runs = seeds.seed_runs(w2v.BOOK_CORPUS)
     corpus = runs[0].corpus
-    found = analysis.analogy_diagnostics(np.stack([r.W for r in runs]), corpus.ids_of_analogies())
+    analogies = chapter.offset_tests(corpus)
+    tests = np.array([corpus.ids(test) for test in analogies])
+    found = analysis.analogy_diagnostics(np.stack([r.W for r in runs]), tests)
     raw = (book_html / PAGE).read_text(encoding="utf-8")
     table = raw[raw.index('id="what-answers-table"'):]
     table = table[:table.index("</table>")]
     rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]]
-    assert len(rows) == len(corpus.analogies)
-    for t, (row, test) in enumerate(zip(rows, corpus.analogies)):
+    assert len(rows) == len(analogies)
+    if not corpus.analogies:
+        assert "a stand-in test of its four most frequent words" in page_text
+    for t, (row, test) in enumerate(zip(rows, analogies)):
         cells = [html.unescape(c).strip() for c in row.split("|") if c.strip()]
         assert cells == ["{} : {} :: {} : {}".format(*test), str(found["right_count"][t]),
                          str(found["nearest_of_c_count"][t]), str(found["nearest_of_b_count"][t]),
@@ -335,21 +350,28 @@ def test_what_it_takes_table_is_the_diagnostics_of_the_bigger_runs(book_html, pa
     from w2v import seeds
 
     corpus = w2v.book_run().corpus
-    tests = corpus.ids_of_analogies()
-    small = analysis.analogy_diagnostics(np.stack([r.W for r in seeds.seed_runs(w2v.BOOK_CORPUS)]), tests)
-    big_runs = seeds.bigger_runs(w2v.BOOK_CORPUS)
-    big = analysis.analogy_diagnostics(np.stack([r.W for r in big_runs]), tests)
-    t = int(np.flatnonzero(~small["by_offset"])[0])
+    analogies = chapter.offset_tests(corpus)   # a stand-in test without analogies.txt
+    tests = np.array([corpus.ids(test) for test in analogies])
+    seed_list = seeds.seed_runs(w2v.BOOK_CORPUS)
+    small = analysis.analogy_diagnostics(np.stack([r.W for r in seed_list]), tests)
+    # no bigger runs for a text without analogy tests: the table has the recipe's row only, and the note says why
+    big_runs = seeds.bigger_runs(w2v.BOOK_CORPUS) if corpus.analogies else []
+    big = analysis.analogy_diagnostics(np.stack([r.W for r in big_runs]), tests) if big_runs else None
+    t = chapter.weakest_test(small)
     raw = (book_html / PAGE).read_text(encoding="utf-8")
     table = raw[raw.index('id="what-it-takes-table"'):]
     table = table[:table.index("</table>")]
     rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]]
-    n = len(big_runs)
-    for row, found, config in zip(rows, (small, big), (w2v.book_run().config, big_runs[0].config), strict=True):
+    n = len(seed_list)
+    shown = [(small, w2v.book_run().config)] + ([(big, big_runs[0].config)] if big_runs else [])
+    for row, (found, config) in zip(rows, shown, strict=True):
         cells = [html.unescape(c).strip() for c in row.split("|") if c.strip()]
         assert cells == [f"{config.dim} dimensions × {config.steps:,} steps", f"{found['right_count'][t]} of {n}",
                          str(found["nearest_of_c_count"][t]), str(found["nearest_of_b_count"][t]),
                          f"{found['offset_cos_median'][t]:.2f}", f"{found['cos_ac_median'][t]:.2f}",
                          "the offset" if found["by_offset"][t] else "neither"], cells
+    if not big_runs:
+        assert "no bigger runs are trained" in page_text
+        return
     assert (f"With the bigger model 3CosAdd is right in {big['right_count'][t]} of {n} runs" in page_text)
     assert f"is already {corpus.analogies[t][3]} in {big['nearest_of_c_count'][t]} of those runs" in page_text

@@ -17,7 +17,7 @@
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  const GREY = "#BBBBBB";
+  const GREY = "#808080";  // a word in no group: w2v.book.figures.playground.GREY
   let DATA = null;
 
   // ------------------------------------------------------------------ 1. data
@@ -122,6 +122,8 @@
       if (colon <= 0) return { error: `Groups, line ${n + 1}: write "group: word word …".` };
       const name = line.slice(0, colon).trim();
       if (!names.includes(name)) names.push(name);
+      // one colour per group, none shared (w2v.book.figures.group_colors refuses more too)
+      if (names.length > DATA.colors.length) return { error: `Groups, line ${n + 1}: at most ${DATA.colors.length} groups, one colour each.` };
       for (const w of line.slice(colon + 1).trim().split(/\s+/)) if (w && !groupOf.has(w)) groupOf.set(w, names.indexOf(name));
     }
     return { names, groupOf };
@@ -515,8 +517,62 @@
   }
 
   function colorOf(group) {
-    return group < 0 ? GREY : DATA.colors[group % DATA.colors.length];
+    return group < 0 ? GREY : DATA.colors[group];
   }
+
+  // The groups the page colours by, everywhere at once (both maps, both neighbour lists, the key):
+  // those of the reader's last run, or the book's before the reader trains.
+  function shownGroups() {
+    return lastResult ? lastResult.settings.groups : DATA.book_groups;
+  }
+
+  function groupOf(w) {
+    const groups = shownGroups();
+    return groups.groupOf.has(w) ? groups.groupOf.get(w) : -1;
+  }
+
+  // The key's markup: w2v.book.figures.playground.colour_key, the same.
+  function keyHTML(entries) {
+    const escape = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const items = entries.map(([colour, name]) =>
+      '<span class="pg-key-item" style="white-space:nowrap;margin-right:0.9em"><span class="pg-key-swatch" '
+      + `style="display:inline-block;width:0.8em;height:0.8em;border-radius:50%;background:${colour};`
+      + `border:1px solid #333;vertical-align:-0.05em;margin-right:0.3em"></span>${escape(name)}</span> `).join("");
+    return `<div style="font-size:12px;line-height:1.6;color:#222">${items}</div>`;
+  }
+
+  // A source's data with a new column of colours (light values), themed for the page's mode by
+  // w2v-figures.js, which keeps a source's light colours to put back when the reader switches to light.
+  function setData(model, data) {
+    model.data = data;
+    if (window.w2vFigures) window.w2vFigures.newColours(model);
+  }
+
+  // The book's map coloured by the groups shown, and the key naming exactly the colours shown: a
+  // group with a word on either map, and grey when a word there is in no group.
+  function showKey() {
+    const words = new Set(DATA.vocab);
+    if (lastResult) for (const w of lastResult.vocab) words.add(w);
+    const used = new Set();
+    for (const w of words) used.add(groupOf(w));
+    const entries = shownGroups().names.map((name, g) => [colorOf(g), name]).filter((_, g) => used.has(g));
+    if (used.has(-1)) entries.push([GREY, "in no group"]);
+    const key = bokehModel("pg-map-key");
+    if (key) {
+      const text = keyHTML(entries);
+      if (key.text !== text) key.text = text;
+    }
+    const bookMap = bokehModel("pg-map-book");
+    if (bookMap) {
+      const color = DATA.vocab.map((w) => colorOf(groupOf(w)));
+      if (keyed.get(bookMap.data) !== color.join()) {
+        const data = { x: bookMap.data.x, y: bookMap.data.y, word: bookMap.data.word, color };
+        setData(bookMap, data);
+        keyed.set(bookMap.data, color.join());
+      }
+    }
+  }
+  const keyed = new WeakMap();  // the book map's data → the colours it was given (as one string)
 
   function fmt(x, digits) {
     return x === null || x === undefined ? "–" : x.toFixed(digits);
@@ -556,8 +612,9 @@
         limit = 1.08 * (limit || 1);
         view.data_source.data = { x: [-limit, limit, -limit, limit], y: [-limit, -limit, limit, limit] };
       }
-      mapYours.data = { x: sc.map.x, y: sc.map.y, word: result.vocab.slice(), color: sc.group.map(colorOf) };
+      setData(mapYours, { x: sc.map.x, y: sc.map.y, word: result.vocab.slice(), color: sc.group.map(colorOf) });
     }
+    showKey();
     fillWordPicker(result);
     showNeighbors();
     showAnalogies(result);
@@ -586,10 +643,6 @@
   function showNeighbors() {
     const word = $("pg-word").value;
     const book = DATA.book, bookIndex = DATA.vocab.indexOf(word);
-    const groupOf = (w) => {
-      const g = lastResult ? lastResult.settings.groups.groupOf : null;
-      return g && g.has(w) ? g.get(w) : -1;
-    };
     setText("pg-nb-word", word);
     if (lastResult) {
       const i = lastResult.vocab.indexOf(word);
@@ -635,6 +688,7 @@
     if (!DATA) return;
     DATA.worker_url = new URL("playground-worker.js", document.querySelector('script[src$="playground.js"]').src).href;
     DATA.book_tests = DATA.analogies.split("\n").filter((l) => l.trim()).map((l) => l.trim().split(/\s+/));
+    DATA.book_groups = readGroups(DATA.groups);
     fillControls();
     const book = DATA.book;
     setText("pg-book-loss", fmt(book.final_loss, 3));
@@ -652,7 +706,7 @@
     showNeighbors();
     // a figure drawn after the reader trained (figures are drawn as the reader comes near them)
     // shows the reader's run too
-    document.addEventListener("w2v:figure-drawn", () => { if (lastResult) showResults(lastResult); });
+    document.addEventListener("w2v:figure-drawn", () => { if (lastResult) showResults(lastResult); else showKey(); });
     $("pg-controls").hidden = false;
     document.documentElement.classList.add("pg-ready");
   }

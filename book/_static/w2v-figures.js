@@ -418,7 +418,14 @@
     else window.addEventListener("load", warm, { once: true });
   }
 
-  window.w2vFigures = { draw, drawAll, drawAhead, themeDocument };
+  // A page script that gives a source new colours in light values (the playground's, for the
+  // reader's groups) says so: its light colours are those now, lightened again in the dark.
+  function newColours(source) {
+    lightColumns.delete(source);
+    if (isDark() && source.document) { themeDocument(source.document, true); updateSheet(); }
+  }
+
+  window.w2vFigures = { draw, drawAll, drawAhead, themeDocument, newColours };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

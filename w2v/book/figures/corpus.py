@@ -19,7 +19,7 @@ from . import group_colors, style_plot
 from ..corpus import analogy_word_pairs, frequency_order, separating_contexts
 from ..kit import html_table
 
-ROW_PX = 12  # height of one word's bar: room for a 10 px label
+ROW_PX = 15  # height of one word's bar: an 11 px label and 4 px between two
 
 
 def frequency_chart(corpus):
@@ -54,7 +54,7 @@ def frequency_chart(corpus):
     short = max(int(corpus.counts[i]) for i in order[-rows_under_legend:]) <= 0.3 * int(corpus.counts.max())
     p.add_layout(legend) if short else p.add_layout(legend, "right")
     p.x_range.start = 0
-    p.yaxis.major_label_text_font_size = "10px"
+    p.yaxis.major_label_text_font_size = "11px"
     style_plot(p)
     p.ygrid.grid_line_color = None
     return p

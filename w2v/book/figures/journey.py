@@ -572,17 +572,17 @@ def weight_animation(corpus, snapshot_steps, W_snapshots: np.ndarray, order: np.
                           tooltips=[("group", "$index{group}"), ("word", "$index{word}")]))
     word_ticker = FixedTicker(ticks=list(range(V)))
     p.xaxis.ticker = word_ticker
-    p.js_on_change("inner_width", CustomJS(args=dict(ticker=word_ticker, V=V, px=10), code=_WORD_TICKS_JS))
+    # every word's label, or every few words', at least 14 px apart (11 px labels, upright)
+    p.js_on_change("inner_width", CustomJS(args=dict(ticker=word_ticker, V=V, px=14), code=_WORD_TICKS_JS))
     p.xaxis.major_label_overrides = dict(enumerate(words))
     p.xaxis.major_label_orientation = np.pi / 2
-    p.xaxis.major_label_text_font_size = "8px"
     p.yaxis.ticker = FixedTicker(ticks=list(range(D)))
     p.grid.grid_line_color = None
     p.add_layout(ColorBar(color_mapper=mapper, title="weight value (same scale for every step)",
                           orientation="horizontal", height=10, padding=4, title_text_font_size="12px",
                           title_text_font_style="normal"), "below")
     _style(p)
-    p.xaxis.major_label_text_font_size = "8px"
+    p.xaxis.major_label_text_font_size = "11px"
 
     slider = Slider(name="journey-weight-slider", title="Snapshot", start=0, end=S - 1, step=1, value=0,
                     format=step_formatter(steps), sizing_mode="stretch_width", min_width=160)

@@ -113,7 +113,7 @@ wrong.data = bad
 extra.tags = toggle.active ? [Array.from(named)] : []
 // the view: the whole map, or zoomed to the words of the tests shown
 let lo = [-limit, -limit], hi = [limit, limit]
-if (toggle.active) {
+if (toggle.active && named.size) {   // a text with no analogy tests keeps the whole map
   const shown = Array.from(named)
   const ex = shown.map(w => xs[w]), ey = shown.map(w => ys[w])
   const mid = [(Math.min(...ex) + Math.max(...ex)) / 2, (Math.min(...ey) + Math.max(...ey)) / 2]
@@ -217,7 +217,9 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
                     format=step_formatter(steps), sizing_mode="stretch_width", min_width=140)
     play = Toggle(name="map-play", label="▶ Play", active=False, width=90, button_type="primary",
                   stylesheets=[PLAY_CSS])
-    toggle = Toggle(name="map-analogies", label="Show analogies", active=False, width=130)
+    # a text with no analogies.txt: the button says so and does nothing
+    toggle = Toggle(name="map-analogies", label="Show analogies" if len(tests) else "No analogy tests", active=False,
+                    width=130, disabled=not len(tests))
     options = [("all", "all tests")] + [(str(t), "{} : {} :: {} : {}".format(*corpus.analogies[t]))
                                        for t in range(len(tests))]
     pick = Select(name="map-analogy-pick", value="all", options=options, visible=False,

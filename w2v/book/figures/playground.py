@@ -4,16 +4,42 @@ run drawn at build time and an empty layer for the reader's run, which the page 
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from bokeh.layouts import column
-from bokeh.models import ColumnDataSource, HoverTool
+from bokeh.models import ColumnDataSource, Div, HoverTool
 from bokeh.plotting import figure
 
 from . import GROUP_COLORS, coloured_by, embed, side_by_side, style_plot
-from .maps import group_legend, label_layer, square_ranges
+from .maps import label_layer, square_ranges
 
 BOOK_INK = "#777777"
 YOURS_INK = "#D55E00"
+# a word in no group (book/_static/playground.js: GREY): the middle grey, which the dark theme's
+# inversion of neutral colours (w2v-figures.js) leaves as it is, so the key's swatch (page HTML, not
+# rethemed) matches the dots in both modes (#BBBBBB became #444444 on the maps, light in the key)
+GREY = "#808080"
+
+
+def colour_key(entries: list[tuple[str, str]]) -> str:
+    """The key under the maps: a swatch and a name per (colour, name). The page rewrites it
+    (keyHTML() in book/_static/playground.js, the same markup) whenever the groups it colours by
+    change, so that it names exactly the colours the maps and the neighbour lists show."""
+    items = "".join(
+        f'<span class="pg-key-item" style="white-space:nowrap;margin-right:0.9em"><span class="pg-key-swatch" '
+        f'style="display:inline-block;width:0.8em;height:0.8em;border-radius:50%;background:{colour};'
+        f'border:1px solid #333;vertical-align:-0.05em;margin-right:0.3em"></span>{html.escape(name)}</span> '
+        for colour, name in entries)
+    return f'<div style="font-size:12px;line-height:1.6;color:#222">{items}</div>'
+
+
+def book_key(corpus) -> list[tuple[str, str]]:
+    """The key before the reader trains: the book's groups, or grey "in no group" for a text
+    without groups.tsv (every word is in a group when there is one)."""
+    if not corpus.has_groups:
+        return [(GREY, "in no group")]
+    return [(GROUP_COLORS[g], name) for g, name in enumerate(corpus.groups)]
 
 
 def loss_figure(data: dict):
@@ -52,9 +78,11 @@ def _map_plot(name: str, title: str, source: ColumnDataSource, priority, limit: 
 def map_figure(data: dict, corpus):
     """Two square maps, side by side where there is room and one under the other on a phone (each at
     least 300 px wide; the row wraps): the book's final W and the reader's, each the PCA of its unit
-    rows (w2v.analysis.embedding_map); group colours, words in no group grey."""
+    rows (w2v.analysis.embedding_map); group colours, words in no group grey. Both maps (and the
+    page's neighbour lists) are coloured by the same groups, the book's until the reader trains,
+    then those of the reader's run, and the key under them names them (`colour_key`)."""
     book = data["book"]
-    colors = [GROUP_COLORS[g] for g in corpus.word_group] if corpus.has_groups else ["#BBBBBB"] * corpus.vocab_size
+    colors = [GROUP_COLORS[g] for g in corpus.word_group] if corpus.has_groups else [GREY] * corpus.vocab_size
     book_src = ColumnDataSource(dict(x=book["map_x"], y=book["map_y"], word=list(corpus.vocab), color=colors),
                                 name="pg-map-book")
     yours_src = ColumnDataSource(dict(x=[], y=[], word=[], color=[]), name="pg-map-yours")
@@ -63,11 +91,11 @@ def map_figure(data: dict, corpus):
     limit = 1.08 * float(max(np.abs(book["map_x"]).max(), np.abs(book["map_y"]).max()))
     left = _map_plot("pg-map-book-plot", "The book's run", book_src, by_count, limit)
     right = _map_plot("pg-map-yours-plot", "Your run", yours_src, [], limit, yours_order)
-    legend = group_legend(corpus, ' <span style="white-space:nowrap">grey: in no group</span>') if corpus.has_groups \
-        else None
-    maps = side_by_side(left, right)
-    layout = column(*(x for x in (maps, legend) if x is not None), sizing_mode="stretch_width", spacing=6)
+    key = Div(text=colour_key(book_key(corpus)), sizing_mode="stretch_width", name="pg-map-key")
+    layout = column(side_by_side(left, right), key, sizing_mode="stretch_width", spacing=6)
     return embed(layout, caption="The map of the book's run and of yours: each word's unit vector in W, on the "
-                                 "plane of the two directions in which the words spread most (a PCA).",
+                                 "plane of the two directions in which the words spread most (a PCA). Both maps "
+                                 "and both lists of neighbours below are coloured by the groups of your last run "
+                                 "(before you train, the book's), named in the key under the maps.",
                  alt=f"Two scatter plots of the words, {coloured_by(corpus)}: the book's final vectors "
                      "first, then the reader's once trained.", name="playground-map")

@@ -13,7 +13,7 @@ from bokeh.plotting import figure
 
 from . import GROUP_COLORS, style_plot
 
-ROW_PX = 11  # one word's bar: room for a 9 px label
+ROW_PX = 15  # one word's bar: an 11 px label and 4 px between two
 MEAN_ROWS = 1.5  # below the last bar, the row of the mean's label (11 px): clear of every bar, whatever the mean's sign
 
 
@@ -55,7 +55,7 @@ def two_face_bars(corpus, cosines: np.ndarray):
                        text_font_size="11px", text_baseline="bottom", text_align="left"))
     p.yaxis.ticker = FixedTicker(ticks=list(range(V)))
     p.yaxis.major_label_overrides = {i: w for i, w in enumerate(words)}
-    p.yaxis.major_label_text_font_size = "9px"
+    p.yaxis.major_label_text_font_size = "11px"
     p.yaxis.minor_tick_line_color = None
     p.add_layout(Legend(items=[LegendItem(label=n, renderers=[r]) for n, r in items], ncols=3,
                         label_text_font_size="12px", glyph_height=12, glyph_width=14, padding=4, margin=4,

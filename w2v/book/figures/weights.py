@@ -19,7 +19,8 @@ from bokeh.plotting import figure
 
 from . import DIVERGING, GROUP_COLORS, WORD_OF, group_spans, in_group, sorted_by, style_plot, symmetric_range
 
-ROW_PX = 11  # height of one word's row in the tall heatmaps: room for a 9 px label
+LABEL_PX = 11  # every text of the chapter's figures is at least this size, at any width
+ROW_PX = 15   # height of one word's row in the weight heatmap: an 11 px label and 4 px between two
 
 # Hover formatter: a row or column number → the word there, or its group (lists in display order).
 # Hover formatter for the weight explorer's x: which matrix, or which dimension.
@@ -33,7 +34,7 @@ return String(x < D ? x : x - D - 1)
 def _word_axis(axis, words: list[str]) -> None:
     axis.ticker = FixedTicker(ticks=list(range(len(words))))
     axis.major_label_overrides = {i: w for i, w in enumerate(words)}
-    axis.major_label_text_font_size = "9px"
+    axis.major_label_text_font_size = f"{LABEL_PX}px"
     axis.major_tick_out = 2
     axis.minor_tick_line_color = None
 
@@ -162,7 +163,9 @@ def similarity_heatmap(corpus, cos_sorted: np.ndarray, order: np.ndarray):
                                    v=cos_sorted.ravel().round(4).astype(np.float32)))
     half = symmetric_range(cos_sorted)
     mapper = LinearColorMapper(palette=list(DIVERGING), low=-half, high=half)
-    p = figure(name="similarity-heatmap", width=720, height=800, sizing_mode="scale_width",
+    # taller than wide by the upright names below it: at 390 px the 11 px names of the narrowest
+    # groups (four words each) stay as far apart as their letters are tall, down as across
+    p = figure(name="similarity-heatmap", width=720, height=840, sizing_mode="scale_width",
                x_range=Range1d(-2.2, V - 0.5), y_range=Range1d(V - 0.5, -2.2), tools="",
                toolbar_location=None, x_axis_label=f"second word ({sorted_by(corpus)})",
                y_axis_label=f"first word ({sorted_by(corpus)})")
@@ -173,11 +176,12 @@ def similarity_heatmap(corpus, cos_sorted: np.ndarray, order: np.ndarray):
     edges = [first - 0.5 for _, first, _ in spans[1:]]
     p.segment(x0=edges, x1=edges, y0=-0.5, y1=V - 0.5, line_color="#222222", line_width=1)
     p.segment(x0=-0.5, x1=V - 0.5, y0=edges, y1=edges, line_color="#222222", line_width=1)
-    centres = {(first + last) / 2: corpus.groups[g] for g, first, last in spans}
+    # each group named at the middle of its block; a text without groups.tsv has none to name
+    centres = {(first + last) / 2: corpus.groups[g] for g, first, last in spans} if corpus.has_groups else {}
     for axis in (p.xaxis, p.yaxis):
         axis.ticker = FixedTicker(ticks=list(centres))
         axis.major_label_overrides = {float(k): v for k, v in centres.items()}
-        axis.major_label_text_font_size = "10px"  # the narrowest groups (four words) are 10 px apart on a phone
+        axis.major_label_text_font_size = f"{LABEL_PX}px"
         axis.major_tick_line_color = None
         axis.minor_tick_line_color = None
     # upright, so that names of neighbouring narrow groups do not run into each other
