@@ -138,8 +138,7 @@ def _pasted(page_html: str) -> list[str]:
 def test_glued_numbers_come_from_the_step(book_run, book_html):
     """The numbers the chapter's text quotes are those of w2v.step for its default steps."""
     page = (book_html / PAGE).read_text()
-    m = re.search(r'<script type="application/json" id="w2v-walkthrough-data">(.*?)</script>', page, re.S)
-    data = json.loads(m.group(1))
+    data = _page_data(book_html)
     early, late = default_steps(book_run)
     assert (data["default_step"], data["compare_step"]) == (early, late)
     pasted = set(_pasted(page))
@@ -155,12 +154,29 @@ def test_glued_numbers_come_from_the_step(book_run, book_html):
     assert f"{book_run.losses[0]:.4f}" in pasted
 
 
+# The page's data is a script of its own (book/_ext/w2v_book.py), named by the page in data-src.
+DATA_PREFIX = '(window.w2vPageData = window.w2vPageData || {})["w2v-walkthrough-data"] = JSON.parse('
+
+
+def _data_script(book_html) -> str:
+    page = (book_html / PAGE).read_text()
+    m = re.search(r'<script type="application/json" id="w2v-walkthrough-data" data-src="([^"?]+)[^"]*"></script>', page)
+    assert m, "the walkthrough's data is not a script of its own"
+    script = ((book_html / PAGE).parent / html.unescape(m.group(1))).resolve().read_text(encoding="utf-8")
+    assert script.startswith(DATA_PREFIX), script[:120]
+    return script
+
+
+def _page_data(book_html) -> dict:
+    return json.loads(json.loads(_data_script(book_html)[len(DATA_PREFIX):].rstrip().removesuffix(");")))
+
+
 def test_page_weight(book_html):
     """The chapter with all its data stays under 1 MB (the shared BokehJS files not counted); on a
     reader's corpus (W2V_CORPUS) under 2.5 MB, as test_html allows every page there."""
     import w2v
 
     page = book_html / PAGE
-    size = page.stat().st_size + sum((book_html / "_static" / name).stat().st_size
-                                     for name in ("w2v-step.js", "walkthrough.js", "walkthrough.css"))
+    size = page.stat().st_size + len(_data_script(book_html).encode()) + sum(
+        (book_html / "_static" / name).stat().st_size for name in ("w2v-step.js", "walkthrough.js", "walkthrough.css"))
     assert size <= (MAX_PAGE_BYTES if w2v.ON_BOOK_CORPUS else READER_PAGE_BYTES), size

@@ -27,11 +27,23 @@
 
   const INT_ARRAYS = { uint8: Uint8Array, uint16: Uint16Array, int32: Int32Array };
 
-  // The JSON written by w2v.book.figures.walkthrough.page_data, decoded into typed arrays.
-  function readData() {
+  // The JSON written by w2v.book.figures.walkthrough.page_data, decoded into typed arrays. In the
+  // built book it is a script of its own, which the page names in data-src (book/_ext/w2v_book.py:
+  // 246 kB compressed, which a phone's first paint no longer waits for), loaded as the page starts.
+  function loadData() {
     const element = document.getElementById("w2v-walkthrough-data");
-    if (!element) return null;
-    const data = JSON.parse(element.textContent);
+    if (!element) return Promise.resolve(null);
+    if (!element.dataset.src) return Promise.resolve(readData(JSON.parse(element.textContent)));
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(element.dataset.src, document.baseURI).href;
+      script.onload = () => resolve(readData(window.w2vPageData[element.id]));
+      script.onerror = () => reject(new Error(`walkthrough.js: could not load ${script.src}`));
+      document.head.appendChild(script);
+    });
+  }
+
+  function readData(data) {
     data.Wc = new Float32Array(base64Bytes(data.W));          // (C, V, D) little-endian float32
     data.W_outc = new Float32Array(base64Bytes(data.W_out));  // (C, D, V)
     data.pairTable = new INT_ARRAYS[data.pairs_dtype](base64Bytes(data.pairs));  // (n_pairs, 4)
@@ -718,8 +730,8 @@
     place();
   }
 
-  function init() {
-    DATA = readData();
+  async function init() {
+    DATA = await loadData();
     if (!DATA || !$("wt-controls")) return;
     const last = DATA.steps - 1;
     const slider = $("wt-slider");
@@ -766,6 +778,7 @@
   window.w2vWalkthrough = { stepOfRun: (step) => stepOfRun(DATA, step), setStep, fmt, parseStep,
                             lrAt: (step) => lrAt(DATA, step), data: () => DATA };
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  const start = () => init().catch((error) => console.error(error));
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
