@@ -67,11 +67,15 @@ book-real: venv $(REAL)/sentences.txt
 # and the three builds' page tests at once, CI took longer (the book's build, on the critical
 # path, shared the two cores with everything else; the engine's tests on two workers took 13:27,
 # and a training subprocess timed out at 60 s).
+# The files with speed tests (marker `timing`; tests/test_repository.py checks the list): the timing
+# stages collect only these, not every test module (each collection imports torch, Bokeh and gensim).
+TIMING_TESTS := tests/test_browser_lazy_figures.py tests/test_browser_playground.py
+
 test: tools venv
 	$(MAKE) -j3 --output-sync=target book book-foreign book-real
 	@echo "make test: the three books built at $$(date +%T)"
 	$(PYTEST) -n $(WORKERS) --dist loadgroup -m "not timing and not webkit" --durations=30
-	$(PYTEST) -m "timing and not webkit" -s
+	$(BIN)/python -m pytest $(TIMING_TESTS) -m "timing and not webkit" -s
 	$(MAKE) foreign-pages real-pages
 
 # Every test of the built pages (the `book` marker) whose outcome the corpus can change, on the
@@ -81,7 +85,7 @@ test-foreign: book-foreign tools
 
 foreign-pages:
 	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -n $(WORKERS) --dist loadgroup -m "book and not timing and not corpus_free and not webkit"
-	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(PYTEST) -m "book and timing and not webkit" -s
+	W2V_CORPUS=$(FOREIGN) W2V_BOOK_HTML=$(FOREIGN_OUT)/_build/html $(BIN)/python -m pytest $(TIMING_TESTS) -m "book and timing and not webkit" -s
 
 # Every page in WebKit (Debian's webkit2gtk-driver and xvfb: apt-get install -y webkit2gtk-driver xvfb),
 # on the book's build; not part of `make test` (about two minutes, tests/test_webkit.py).

@@ -239,3 +239,28 @@ def test_chapters_missing_from_the_cache_are_executed_side_by_side_and_cached_fo
         spans.append([float(t) for t in code.outputs[0]["text"].split()])
     (start1, end1), (start2, end2) = spans
     assert start1 < end2 and start2 < end1, f"executed one after the other: {spans}"
+
+
+def test_a_chapter_executed_ahead_waits_for_all_its_outputs(ext, tmp_path, monkeypatch):
+    """nbclient drops a cell's outputs that arrive more than `iopub_timeout` (4 s by default) after the
+    kernel's reply, with only a warning: under load a chapter's glue lost its last keys. The
+    chapters executed ahead of myst-nb (one alone too) wait as long as a cell may run and fail
+    instead of dropping anything."""
+    import jupyter_cache.executors.utils as executors
+
+    calls = []
+
+    def record(notebook, **kwargs):
+        calls.append(kwargs)
+        return SimpleNamespace(err=ValueError("not run"), time=0.0)
+
+    monkeypatch.setattr(executors, "single_nb_execution", lambda notebook, **kwargs: record(notebook, **kwargs))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "one.md").write_text(NOTEBOOK.format(name="one", last="x = 1"))
+    env = SimpleNamespace(mystnb_config=SimpleNamespace(execution_mode="cache", execution_cache_path=str(tmp_path / "cache"),
+                                                         execution_timeout=300),
+                          doc2path=lambda doc: str(docs / f"{doc}.md"))
+    ext._execute_chapters_in_parallel(_app(tmp_path), env, ["one"])
+    assert len(calls) == 1
+    assert calls[0]["iopub_timeout"] >= 300 and calls[0]["raise_on_iopub_timeout"] is True

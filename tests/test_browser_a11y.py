@@ -216,8 +216,7 @@ def test_code_fits_its_box_on_a_laptop_and_shows_it_scrolls_on_a_phone(open_page
     that it scrolls (w2v.js marks it when the opened cell changes the layout)."""
     name = path.removeprefix("book/").removesuffix(".html")
     for width in (1280, 390):
-        page, log = open_page(path, width=width)
-        _settle(page)
+        page, log = open_page(path, width=width)  # the figures not drawn: they hold no code, and take their room either way
         page.evaluate("() => document.querySelectorAll('main details').forEach(d => { if (d.querySelector('pre')) d.open = true })")
         page.wait_for_timeout(400)  # w2v.js marks the boxes 100 ms after the layout changes (longer on a busy machine)
         try:  # on a busy machine w2v.js may take longer to get through the page's elements

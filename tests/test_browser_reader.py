@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import CHAPTERS, ROOT, wait_for_bokeh
+from conftest import CHAPTERS, ROOT
 from w2v.book.figures import walkthrough as wt
 from w2v.book.walkthrough import default_steps
 from w2v.step import step_of_run
@@ -191,46 +191,3 @@ def test_a_refused_compare_step_is_explained_beside_the_box_on_a_phone(open_page
     page.press("#wt-compare-input", "Enter")
     assert not message.is_visible()
     assert log.problems() == []
-
-
-# Layout shifts while the page loads, as the browser reports them (Lighthouse's CLS): the value of
-# each shift not caused by the reader, and what moved.
-SHIFTS_INIT = """window.__w2vShifts = []
-new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput)
-  window.__w2vShifts.push([e.value, (e.sources || []).map(s => s.node ? s.node.nodeName + '#' + (s.node.id || '')
-                                                                   + '.' + String(s.node.className || '').slice(0, 30) : '?')])
-}).observe({type: 'layout-shift', buffered: true})"""
-
-
-@pytest.mark.corpus_free  # the rooms' fit to any corpus's figures: test_browser_lazy_figures, without timing
-@pytest.mark.parametrize("width", [1350, 390])
-@pytest.mark.parametrize("path", PAGES)
-def test_the_page_does_not_jump_while_it_loads(browser, server, path, width):
-    """Nothing moves under the reader's eyes, on a laptop or a phone, while the page loads and
-    while the reader scrolls through it: the figures have their room before they are drawn (as the
-    reader comes near them), the maths arrive typeset (book/_ext/mathjax_prerender.cjs), and the
-    walkthrough's script styles nothing outside its own boxes (it once gave the whole page a border
-    and a margin). The cumulative layout shift stays ≤ 0.05 (issue 28; Lighthouse's "good" is 0.1)."""
-    context = browser.new_context(viewport={"width": width, "height": 940 if width > 500 else 844})
-    try:
-        context.add_init_script(SHIFTS_INIT)
-        page = context.new_page()
-        page.goto(f"{server}/{path}")
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(300)
-        height = page.evaluate("document.documentElement.scrollHeight")
-        screen = page.viewport_size["height"] * 3 // 4
-        for y in range(0, height, screen):  # most of a screen at a time, the figures drawn as they come near
-            page.evaluate(f"window.scrollTo(0, {y})")
-            page.wait_for_timeout(150)
-        if page.locator("figure.w2v-bokeh").count():
-            wait_for_bokeh(page)
-        page.wait_for_timeout(500)
-        shifts = page.evaluate("window.__w2vShifts")
-        total = sum(value for value, _ in shifts)
-        print(f"\nlayout shift {path} at {width} px: {total:.3f}")
-        assert total <= 0.05, [s for s in shifts if s[0] > 0.005]
-        assert page.evaluate("""() => { const s = getComputedStyle(document.documentElement)
-            return [s.marginTop, s.borderLeftWidth, s.paddingTop] }""") == ["0px", "0px", "0px"]
-    finally:
-        context.close()

@@ -3,6 +3,7 @@ download menu, and a downloaded notebook runs as it is, offline, in the project'
 
 from __future__ import annotations
 
+import re
 import urllib.request
 from urllib.parse import urljoin
 
@@ -26,22 +27,43 @@ def _download_links(page) -> dict[str, str]:
     return links
 
 
+# The download menu's entries as the page's HTML has them: (its text, its link).
+MENU_ENTRIES = re.compile(r'<a href="([^"]+)"[^>]*class="[^"]*dropdown-item[^"]*"[^>]*>.*?<span class="btn__text-container">([^<]+)</span>', re.S)
+
+
 @pytest.mark.corpus_free
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_menu_offers_the_notebook_and_the_source(open_page, name):
-    page, log = open_page(f"book/{name}.html")
-    links = _download_links(page)
+def test_menu_offers_the_notebook_and_the_source(book_html, name):
+    """Every chapter's download menu links its notebook and its MyST source: the notebook valid, its
+    code the source's, with no outputs. (The menu is read from the page's HTML; that it opens with
+    its entries visible, the theme's script, is test_the_download_menu_opens_and_shows_its_entries.)"""
+    page = book_html / "book" / f"{name}.html"
+    html = page.read_text(encoding="utf-8")
+    menu = html[html.index("dropdown-download-buttons"):]
+    menu = menu[:menu.index("</ul>")]
+    links = {text.strip(): (page.parent / href).resolve() for href, text in MENU_ENTRIES.findall(menu)}
     assert {".ipynb", ".md"} <= set(links), f"download menu of {name}: {sorted(links)}"
-    with urllib.request.urlopen(links[".ipynb"]) as response:
-        notebook = nbformat.reads(response.read().decode("utf-8"), as_version=4)
+    notebook = nbformat.reads(links[".ipynb"].read_text(encoding="utf-8"), as_version=4)
     nbformat.validate(notebook)
-    with urllib.request.urlopen(links[".md"]) as response:
-        source = response.read().decode("utf-8")
+    source = links[".md"].read_text(encoding="utf-8")
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     assert code, f"{name}.ipynb has no code cells"
     assert all(c in source for c in code), f"{name}.ipynb's code differs from its .md"
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), \
         "the notebook is for running: it carries no outputs"
+
+
+@pytest.mark.corpus_free
+@pytest.mark.parametrize("name", ["index", "journey"])
+def test_the_download_menu_opens_and_shows_its_entries(open_page, name):
+    """The menu opens as a reader clicks it, on a page with no figure and on the one with the most,
+    its entries visible and the files they link served."""
+    page, log = open_page(f"book/{name}.html")
+    links = _download_links(page)
+    assert {".ipynb", ".md"} <= set(links), f"download menu of {name}: {sorted(links)}"
+    for link in links.values():
+        with urllib.request.urlopen(link) as response:
+            assert response.status == 200 and response.read(), link
     assert not log.problems(), log.problems()
 
 

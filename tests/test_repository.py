@@ -28,3 +28,14 @@ def checkout():
 def test_generated_files_are_ignored_and_untracked(checkout, path):
     assert git("check-ignore", "-q", "--no-index", path).returncode == 0, f"{path} is not in .gitignore"
     assert git("ls-files", "--error-unmatch", path).returncode != 0, f"{path} is tracked"
+
+
+def test_the_timing_stages_collect_every_file_with_a_speed_test():
+    """`make test` runs the speed tests from the files TIMING_TESTS lists (Makefile), not from every
+    module: a speed test in another file would never run."""
+    import re
+
+    listed = re.search(r"^TIMING_TESTS := (.+)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
+    with_timing = sorted(f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py")
+                         if re.search(r"^(@pytest\.mark\.timing\b|pytestmark\b.*\btiming\b)", p.read_text(encoding="utf-8"), re.M))
+    assert with_timing and sorted(listed) == with_timing

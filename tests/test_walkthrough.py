@@ -180,3 +180,19 @@ def test_page_weight(book_html):
     size = page.stat().st_size + len(_data_script(book_html).encode()) + sum(
         (book_html / "_static" / name).stat().st_size for name in ("w2v-step.js", "walkthrough.js", "walkthrough.css"))
     assert size <= (MAX_PAGE_BYTES if w2v.ON_BOOK_CORPUS else READER_PAGE_BYTES), size
+
+
+def test_the_late_pairs_target_is_its_share_of_the_centre_words_pairs(book_run):
+    """The share the chapter glues is counted from the pairs the run trained on, one by one, and it
+    is where the mean loss over the centre word's pairs is lowest: any other p(o | c) loses more."""
+    from w2v.book.walkthrough import share_target
+
+    _, late = default_steps(book_run)
+    c, o = int(book_run.centers[late]), int(book_run.contexts[late])
+    mine = [(int(a), int(b)) for a, b, *_ in book_run.pairs if int(a) == c]   # (centre, context, …) rows
+    target = share_target(book_run, late)
+    assert target["wt_centre_pairs"] == len(mine) and target["wt_pair_count"] == mine.count((c, o)) > 0
+    share = mine.count((c, o)) / len(mine)
+    assert target["share"] == pytest.approx(share)
+    mean_loss = lambda p: -(share * math.log(p) + (1 - share) * math.log(1 - p))  # noqa: E731 (o against the rest)
+    assert all(mean_loss(share) < mean_loss(p) for p in (share * 0.9, min(0.999, share * 1.1), 0.99))

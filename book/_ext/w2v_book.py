@@ -268,13 +268,18 @@ def _execute_chapters_in_parallel(app, env, docnames) -> None:
             cache.match_cache_notebook(notebook)
         except KeyError:
             waiting.append((source, notebook))
-    if len(waiting) < 2:
+    if not waiting:
         return
 
     def execute(job):
         source, notebook = job
+        # nbclient waits only 4 s (iopub_timeout) for a cell's last outputs after the kernel's reply
+        # and then drops them with a warning: on a busy machine (three books building on two cores)
+        # a chapter's glue lost its last keys. Wait as long as a cell may run, and fail rather than drop.
         return source, notebook, single_nb_execution(notebook, cwd=str(source.parent), allow_errors=False,
-                                                     timeout=config.execution_timeout, meta_override=True)
+                                                     timeout=config.execution_timeout, meta_override=True,
+                                                     iopub_timeout=config.execution_timeout,
+                                                     raise_on_iopub_timeout=True)
 
     with ThreadPoolExecutor(max_workers=min(len(waiting), os.cpu_count() or 1)) as pool:
         for source, notebook, result in pool.map(execute, waiting):

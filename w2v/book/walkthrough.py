@@ -10,6 +10,7 @@ import math
 import numpy as np
 import torch
 
+from ..counts import cooccurrence
 from ..model import SkipGram
 from ..step import step_of_run, training_step
 from ..train import Run
@@ -94,6 +95,17 @@ def page_facts(run: Run, early: int, late: int) -> dict[str, str]:
                       f"wt_{tag}_enorm": fmt(float(norm(r.e))), f"wt_{tag}_hnorm": fmt(float(norm(r.h)))})
     facts.update(wt_lr_fall=f"{e_rec.lr / l_rec.lr:.0f}", wt_n_ckpt_all=len(run.checkpoint_steps))
     return {name: str(value) for name, value in facts.items()}   # a str is pasted without its quotes
+
+
+def share_target(run: Run, step: int) -> dict:
+    """The bridge to "What the model is fitting": of the pairs in the table whose centre is the
+    step's centre word c, how many have its context word o. The mean loss over c's pairs is lowest
+    when p(o | c) is that share, so it, not 1, is what the step's probability is pushed towards."""
+    record = step_of_run(run, step)
+    row = cooccurrence(run.pairs, run.corpus.vocab_size)[record.center]
+    share, p = row[record.context] / row.sum(), float(record.p[record.context])
+    return dict(wt_pair_count=int(row[record.context]), wt_centre_pairs=int(row.sum()), wt_share=fmt(share),
+                share=float(share), p=p)
 
 
 def _move(run: Run, step: int) -> float:
