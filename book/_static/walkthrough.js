@@ -1,7 +1,7 @@
 // "One training step, forward and backward" (book/walkthrough.md): any training step of the
 // book's run, computed in the page, with no server.
 //
-// The page embeds the run's checkpoints (W and W′ before every 500th step; on a large vocabulary only
+// The page carries the run's checkpoints (W and W′ before every 500th step; on a large vocabulary only
 // every k-th of them, by a budget: w2v.book.figures.walkthrough.page_checkpoints) and the order in which
 // training took its (centre, context) pairs. To show step t, we take the nearest checkpoint at or
 // before t, replay the recorded steps up to t, then run step t itself and display every
