@@ -60,6 +60,20 @@ LABEL_BOXES_JS = """([plotName, labelsName, pointsName]) => {
 }"""
 
 
+def wait_for_labels(page, words: set, timeout_s: float = 10.0) -> set:
+    """The map's labels once they name every one of `words`, or as they are after `timeout_s`: the
+    page relabels the map after the Bokeh change event, which on a busy machine comes later than a
+    fixed wait (a 200 ms wait failed once in CI)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        named = set(data(page, "map-labels", "text"))
+        if words <= named or time.monotonic() > deadline:
+            return named
+        page.wait_for_timeout(100)
+
+
 def data(page, name, column):
     found = page.evaluate(DATA_JS, [name, column])
     assert found is not None, f"no model named {name!r}"
@@ -226,10 +240,10 @@ def test_analogy_toggle_draws_two_arrows_per_test(journey, book_run):
         set_prop(journey, "map-slider", "value", c)
         for t, test in enumerate(corpus.analogies):
             journey.locator("#fig-word-map select").select_option(label="{} : {} :: {} : {}".format(*test))
-            journey.wait_for_timeout(200)
-            assert len(data(journey, "map-arrows", "x0")) == 2
             answer = corpus.vocab[int(book_run.analogy_answers[c, t])]
-            assert set(test) | {answer} <= set(data(journey, "map-labels", "text")), (c, test)
+            named = wait_for_labels(journey, set(test) | {answer})  # relabelled after the change reaches the page
+            assert len(data(journey, "map-arrows", "x0")) == 2
+            assert set(test) | {answer} <= named, (c, test, sorted(named))
     # off again: no arrows drawn
     journey.locator("#fig-word-map .bk-btn").filter(has_text=re.compile("Hide analogies")).click()
     journey.wait_for_timeout(300)
