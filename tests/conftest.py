@@ -186,15 +186,21 @@ class PageLog:
             + [f"outside request: {u}" for u in self.outside_requests] + self.failed_responses
 
 
+def console_log(page, server) -> PageLog:
+    """A PageLog recording the page's console messages and uncaught errors from now on."""
+    log = PageLog(server)
+    page.on("console", lambda m: log.console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: log.errors.append(f"page error: {e}"))
+    return log
+
+
 def _open(browser, server, path: str, width: int, height: int, theme: str | None):
     """A new browser context at `width` × `height` with `path` loaded and its log recording."""
     context = browser.new_context(viewport={"width": width, "height": height})
     if theme is not None:  # the theme's own switch stores the reader's choice here
         context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}')")
     page = context.new_page()
-    log = PageLog(server)
-    page.on("console", lambda m: log.console.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: log.errors.append(f"page error: {e}"))
+    log = console_log(page, server)
 
     def on_request(request):
         if not request.url.startswith((server + "/", "data:", "blob:", "about:")):

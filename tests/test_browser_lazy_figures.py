@@ -12,7 +12,7 @@ import sys
 import pytest
 
 import w2v
-from conftest import CHAPTERS, ROOT, PageLog, wait_for_bokeh
+from conftest import CHAPTERS, ROOT, console_log, wait_for_bokeh
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from reader_speed import measure_reading  # noqa: E402
@@ -187,9 +187,7 @@ def test_nothing_moves_while_the_page_loads_and_each_figure_fills_its_room(brows
     try:
         context.add_init_script(SHIFTS_INIT)
         page = context.new_page()
-        log = PageLog(server)
-        page.on("console", lambda m: log.console.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: log.errors.append(f"page error: {e}"))
+        log = console_log(page, server)
         page.goto(f"{server}/{path}")
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(300)

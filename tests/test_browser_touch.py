@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pytest
 
-from conftest import POINT_JS, PageLog, wait_for_bokeh
+from conftest import POINT_JS, console_log, wait_for_bokeh
 from w2v.book.blueprint import NOTES, code_lines
 
 PHONE = dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2)
@@ -37,9 +37,7 @@ def phone(browser, server):
         context = browser.new_context(**PHONE)
         contexts.append(context)
         page = context.new_page()
-        log = PageLog(server)
-        page.on("console", lambda m: log.console.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: log.errors.append(f"page error: {e}"))
+        log = console_log(page, server)
         page.goto(f"{server}/{path}")
         page.wait_for_load_state("networkidle")
         return page, log
