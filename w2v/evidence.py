@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from .corpus import Corpus, pairs
 
@@ -42,8 +43,10 @@ class EvidenceIndex:
         self.corpus, self.window = corpus, window
         table = pairs(corpus, window)                       # centre, context, sentence, position
         V = corpus.vocab_size
-        self.context_counts = np.zeros((V, V), dtype=np.int64)   # [w, c]: times c is in w's window
-        np.add.at(self.context_counts, (table[:, 0], table[:, 1]), 1)
+        # [w, c]: times c is in w's window (duplicates summed). Sparse: most pairs of words never
+        # meet, and a dense V × V table is 3.2 GB at V = 20,000.
+        self.context_counts = sparse.csr_array((np.ones(len(table), np.int64), (table[:, 0], table[:, 1])),
+                                               shape=(V, V))
         self.specificity = np.log(corpus.n_tokens / corpus.counts)    # (V,) high for rare words
         # (w, c) → sentences where c is in w's window, in corpus order
         self._sentences: dict[tuple[int, int], list[int]] = {}
@@ -56,10 +59,14 @@ class EvidenceIndex:
         """Sentences in which `context` stands in the window of `word`."""
         return self._sentences.get((word, context), [])
 
+    def contexts_of(self, word: int) -> np.ndarray:
+        """(V,) how often each word is in the window of `word`."""
+        return self.context_counts[word: word + 1].toarray()[0]
+
     def pair(self, a: int, b: int, max_sentences: int = 3, max_shared: int = 5,
              max_examples: int = 2) -> PairEvidence:
         together = self.sentences_with(a, b)
-        both = np.minimum(self.context_counts[a], self.context_counts[b])
+        both = np.minimum(self.contexts_of(a), self.contexts_of(b))
         both[[a, b]] = 0                                    # a and b themselves are not "third" words
         n_shared = int((both > 0).sum())
         # best first: seen often by both words, and specific (rare in the corpus); ties by word id
@@ -110,19 +117,37 @@ def sharing_rates(index: EvidenceIndex, pair_list, n_common: int = 2) -> dict[st
     corpus = index.corpus
     V = corpus.vocab_size
     common = np.argsort(-corpus.counts, kind="stable")[:n_common]
-    seen = index.context_counts > 0                          # (V, V) [w, c]: c is ever in w's window
-    rare_seen = seen.copy()
-    rare_seen[:, common] = False
+    seen = (index.context_counts > 0).astype(np.int64)      # (V, V) sparse [w, c]: c is ever in w's window
+    keep = np.ones(V, np.int64)
+    keep[common] = 0
+    rare_seen = (seen @ sparse.diags_array(keep, dtype=np.int64)).tocsr()   # the same, the common words left out
 
-    def shares(a: np.ndarray, b: np.ndarray, table: np.ndarray) -> np.ndarray:
-        both = table[a] & table[b]                            # (P, V) context words both see
-        both[np.arange(len(a)), a] = False                    # a and b are not "third" words
-        both[np.arange(len(a)), b] = False
-        return both.any(axis=1)
+    def shared(table, a: np.ndarray, b: np.ndarray, n_both: np.ndarray) -> np.ndarray:
+        """Which pairs share a third context word: `n_both` counts the context words both see,
+        a and b themselves included, so take those out (a word is not its own "third" word)."""
+        diag = table.diagonal()
+        a_of_a, b_of_b = diag[a], diag[b]
+        a_in_b = np.asarray(table[b, a]).ravel()             # a is in b's window
+        b_in_a = np.asarray(table[a, b]).ravel()
+        return n_both - a_of_a * a_in_b - np.where(a != b, b_in_a * b_of_b, 0) > 0
+
+    def pairs_share(table, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        n_both = np.asarray(table[a].multiply(table[b]).sum(axis=1)).ravel() if len(a) else np.zeros(0, np.int64)
+        return shared(table, a, b, n_both)
+
+    def every_pair_share(table) -> float:
+        """The share of all V (V − 1) / 2 pairs of distinct words that share a third context word,
+        by blocks of rows (memory linear in V: never a V × V array)."""
+        columns, diag, block, hits = table.T.tocsr(), table.diagonal(), max(1, 2_000_000 // V), 0
+        for start in range(0, V, block):
+            a = np.arange(start, min(V, start + block))
+            n_both = (table[a] @ columns).toarray()          # (B, V) [a, b]: context words both see
+            n_both -= diag[a, None] * columns[a].toarray()   # less a itself, if a sees a and b sees a
+            n_both -= table[a].toarray() * diag[None, :]     # less b itself, likewise
+            hits += int(((n_both > 0) & (np.arange(V)[None, :] > a[:, None])).sum())   # each pair once, a < b
+        return hits / (V * (V - 1) / 2) if V > 1 else float("nan")
 
     a, b = (np.array(x, dtype=np.int64) for x in zip(*pair_list)) if len(pair_list) else (np.zeros(0, int),) * 2
-    all_a, all_b = np.triu_indices(V, k=1)
-    return dict(pairs_any=float(shares(a, b, seen).mean()), pairs_specific=float(shares(a, b, rare_seen).mean()),
-                all_any=float(shares(all_a, all_b, seen).mean()),
-                all_specific=float(shares(all_a, all_b, rare_seen).mean()),
+    return dict(pairs_any=float(pairs_share(seen, a, b).mean()), pairs_specific=float(pairs_share(rare_seen, a, b).mean()),
+                all_any=every_pair_share(seen), all_specific=every_pair_share(rare_seen),
                 common_words=[corpus.vocab[i] for i in common])
