@@ -12,7 +12,6 @@ this module imports them from there, never the other way round."""
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 
@@ -26,7 +25,7 @@ from ..train import Run
 from .figures import DIVERGING
 from .figures.walkthrough import (CENTER_COLOR, CONTEXT_COLOR, LOG_DECADES, NAMES, OTHER_COLOR, P_HEADROOM,
                                   UPDATE_WORDS, update_deltas)
-from .kit import PageHTML
+from .kit import PageHTML, b64
 
 DATA_ID = "w2v-walkthrough-data"  # id of the <script type="application/json"> the page script reads
 # The page's budget, so that it stays small at any V (issue 27); it does not bind on the book's corpus.
@@ -60,6 +59,7 @@ def parse_shown(text: str) -> float:
     return float(text.strip().replace("−", "-"))
 
 
+# ---------------------------------------------------------------- the two steps, the text's facts, the exercises
 
 def default_steps(run) -> tuple[int, int]:
     """An early step and a late step that train the SAME (centre, context) pair, so the
@@ -205,10 +205,6 @@ def walkthrough_exercises(run: Run, constant: Run) -> dict:
 
 # ---------------------------------------------------------------- the page's data
 
-def _b64(array: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
-
-
 def _int_dtype(array: np.ndarray) -> str:
     return "uint8" if array.max(initial=0) < 2**8 else "uint16" if array.max(initial=0) < 2**16 else "int32"
 
@@ -282,10 +278,10 @@ def page_data(run, default_step: int, compare_step: int, kept: np.ndarray | None
         vocab=list(corpus.vocab),
         sentences=[" ".join(s) for s in corpus.sentences],
         checkpoint_steps=[int(s) for s in run.checkpoint_steps[kept]],
-        W=_b64(run.W_checkpoints[kept].astype("<f4")),            # (C, V, D)
-        W_out=_b64(run.W_out_checkpoints[kept].astype("<f4")),    # (C, D, V)
-        pairs=_b64(pairs.astype(pair_dtype)), pairs_dtype=pair_dtype, n_pairs=int(len(pairs)),
-        step_pair=_b64(order.astype(order_dtype)), step_pair_dtype=order_dtype,
+        W=b64(run.W_checkpoints[kept].astype("<f4")),            # (C, V, D)
+        W_out=b64(run.W_out_checkpoints[kept].astype("<f4")),    # (C, D, V)
+        pairs=b64(pairs.astype(pair_dtype)), pairs_dtype=pair_dtype, n_pairs=int(len(pairs)),
+        step_pair=b64(order.astype(order_dtype)), step_pair_dtype=order_dtype,
         default_step=int(default_step), compare_step=int(compare_step),
         palette=list(DIVERGING), log_decades=LOG_DECADES, p_headroom=P_HEADROOM,
         colors=dict(context=CONTEXT_COLOR, center=CENTER_COLOR, other=OTHER_COLOR),
