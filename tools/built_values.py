@@ -169,7 +169,9 @@ def compare(before: Path, after: Path) -> int:
             report([f"_static/{rel} {line}" for line in differences(a, b)])
     if unnamed:
         print(f"{len(unnamed)} scripts under _static/{{{','.join(STATIC)}}} named by no page")
-    print("identical" if not different else f"DIFFERENT: {different} (a kind of value on a page, a page or a script) differ")
+    print("identical" if not different else
+          f"DIFFERENT: {different} of the parts compared differ (a page's glued values, text, figures or data; "
+          "a page or a script no page names)")
     return 1 if different else 0
 
 
