@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import CHAPTERS, ROOT
-from w2v.book.figures import walkthrough as wt
+from w2v.book import walkthrough as chapter
 from w2v.book.walkthrough import default_steps
 from w2v.step import step_of_run
 
@@ -122,7 +122,7 @@ def test_the_loss_section_shows_the_loss_after_l_equals(open_page, book_run):
         callout = " ".join(page.locator("section#the-loss .wt-callout").inner_text().split())
         match = re.fullmatch(r"L = (\S+)", callout)
         assert match, f"step {step}: the loss callout reads {callout!r}"
-        assert match.group(1) == wt.fmt(r.loss), (step, match.group(1), wt.fmt(r.loss))
+        assert match.group(1) == chapter.fmt(r.loss), (step, match.group(1), chapter.fmt(r.loss))
         # the label's anchor span before the heading stays an empty anchor
         assert page.evaluate("document.getElementById('wt-loss').textContent") == ""
         heading = page.locator("section#the-loss h2").inner_text()
@@ -139,8 +139,8 @@ def test_compare_section_shows_both_steps_in_its_table(open_page, book_run):
             for r in table.locator("tbody tr").all()}
     for column, step in enumerate((early, late)):
         r = step_of_run(book_run, step)
-        assert rows["loss"][column] == wt.fmt(r.loss)
-        assert rows["p[context]"][column] == wt.fmt(r.p[r.context])
+        assert rows["loss"][column] == chapter.fmt(r.loss)
+        assert rows["p[context]"][column] == chapter.fmt(r.p[r.context])
     headers = " ".join(table.locator("thead").inner_text().split())
     assert f"step {early:,}" in headers and f"step {late:,}" in headers, headers
     assert log.problems() == []

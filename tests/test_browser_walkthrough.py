@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import POINT_JS
+from w2v.book import walkthrough as chapter
 from w2v.book.figures import walkthrough as wt
 from w2v.book.walkthrough import default_steps
 
@@ -20,13 +21,13 @@ PAGE = "book/walkthrough.html"
 
 def step_of_run(run, step: int):
     """w2v.step.step_of_run as the page computes it: from the nearest checkpoint the page carries
-    (w2v.book.figures.walkthrough.page_checkpoints; on the book's corpus every one, so the same record)."""
-    return wt.page_step(run, step, wt.page_checkpoints(run, default_steps(run)))
+    (w2v.book.walkthrough.page_checkpoints; on the book's corpus every one, so the same record)."""
+    return chapter.page_step(run, step, chapter.page_checkpoints(run, default_steps(run)))
 
 
 def state_before(run, step: int):
     """Run.state_before as the page rebuilds it (see step_of_run)."""
-    return wt.page_state_before(run, step, wt.page_checkpoints(run, default_steps(run)))
+    return chapter.page_state_before(run, step, chapter.page_checkpoints(run, default_steps(run)))
 
 
 def open_walkthrough(open_page, width=1280):
@@ -52,7 +53,7 @@ def type_step(page, step, box="#wt-step-input"):
 def shown(page, element_id: str) -> float:
     element = page.locator(f"#{element_id}")
     assert element.count() == 1, f"#{element_id} is on the page {element.count()} times"
-    return wt.parse_shown(element.inner_text())
+    return chapter.parse_shown(element.inner_text())
 
 
 def agrees(shown_value: float, value: float) -> bool:
@@ -85,7 +86,7 @@ def read_numbers(page, run, r) -> dict[str, list[tuple[float, float]]]:
         return all.length === 1 ? all[0].textContent : `on the page ${all.length} times`
     })""", ids)
     assert not [i for i, t in zip(ids, text) if t.startswith("on the page")], dict(zip(ids, text))
-    got = dict(zip(ids, (wt.parse_shown(t) for t in text)))
+    got = dict(zip(ids, (chapter.parse_shown(t) for t in text)))
     expected = {"wt-loss-value": r.loss, "wt-p-context": r.p[o], "wt-u-context": r.u[o], "wt-e-context": r.e[o],
                 "wt-lr": r.lr, "wt-gh-norm": np.linalg.norm(r.grad_h), "wt-gWo-norm": np.linalg.norm(r.grad_W_out)}
     for d in range(D):

@@ -122,16 +122,17 @@ def test_walkthrough_page_data_keeps_to_its_budget(large_run):
     import base64
     import json
 
+    from w2v.book import walkthrough as chapter
     from w2v.book.figures import walkthrough as wt
 
     run = large_run
     early, late = 7, 14_321
-    data = json.loads(json.dumps(wt.page_data(run, early, late)))
+    data = json.loads(json.dumps(chapter.page_data(run, early, late)))
     C = len(data["checkpoint_steps"])
-    assert 2 <= C and C * 2 * V_LARGE * D_LARGE * 4 <= wt.CHECKPOINT_BYTES
+    assert 2 <= C and C * 2 * V_LARGE * D_LARGE * 4 <= chapter.CHECKPOINT_BYTES
     assert data["checkpoint_steps"][0] == 0 and 14_000 in data["checkpoint_steps"]   # late's checkpoint
     steps = np.array(data["checkpoint_steps"])
-    kept = wt.page_checkpoints(run, (early, late))
+    kept = chapter.page_checkpoints(run, (early, late))
     assert np.array_equal(steps, run.checkpoint_steps[kept])
     W = np.frombuffer(base64.b64decode(data["W"]), "<f4").reshape(C, V_LARGE, D_LARGE)
     assert np.array_equal(W, run.W_checkpoints[kept])
@@ -141,7 +142,7 @@ def test_walkthrough_page_data_keeps_to_its_budget(large_run):
     assert np.array_equal(pairs[order], run.pairs[run.step_pair])                  # every step trains its pair
     assert np.diff(np.append(steps, run.config.steps)).max() <= 6 * run.config.checkpoint_every
     assert data["replay_every"] == run.config.checkpoint_every and data["update_words"] == wt.UPDATE_WORDS
-    script = wt.data_script(run, early, late)._repr_html_()
+    script = chapter.data_script(run, early, late)._repr_html_()
     assert len(script) < 1_700_000, len(script)
     assert "page carries" in script and f"{len(kept)} of the run's 30 checkpoints" in script
 
@@ -149,14 +150,14 @@ def test_walkthrough_page_data_keeps_to_its_budget(large_run):
 def test_walkthrough_data_script_chooses_the_checkpoints_once(large_run, monkeypatch):
     """data_script chose the page's checkpoints twice, once for the data and once for the rule that
     names them; once now, and the two agree."""
-    from w2v.book.figures import walkthrough as wt
+    from w2v.book import walkthrough as chapter
 
-    calls, choose = [], wt.page_checkpoints
-    monkeypatch.setattr(wt, "page_checkpoints", lambda *a, **k: calls.append(a) or choose(*a, **k))
-    script = wt.data_script(large_run, 7, 14_321)._repr_html_()
+    calls, choose = [], chapter.page_checkpoints
+    monkeypatch.setattr(chapter, "page_checkpoints", lambda *a, **k: calls.append(a) or choose(*a, **k))
+    script = chapter.data_script(large_run, 7, 14_321)._repr_html_()
     assert len(calls) == 1
     kept = choose(large_run, (7, 14_321))
-    assert wt.checkpoint_rule(large_run, kept) in script
+    assert chapter.checkpoint_rule(large_run, kept) in script
     assert f'"checkpoint_steps":{json.dumps([int(s) for s in large_run.checkpoint_steps[kept]], separators=(",", ":"))}' in script
 
 
@@ -187,26 +188,27 @@ def test_walkthrough_update_heatmaps_keep_to_their_budget(large_run):
 def test_walkthrough_replay_from_the_pages_checkpoints(book_run):
     """With every checkpoint kept (the book's corpus) the page's state is Run.state_before; from a
     thinned set it is the same replay started earlier."""
-    from w2v.book.figures import walkthrough as wt
+    from w2v.book import walkthrough as chapter
 
-    every = wt.page_checkpoints(book_run)
+    every = chapter.page_checkpoints(book_run)
     assert len(every) == int((book_run.checkpoint_steps < book_run.config.steps).sum())
     step = 2 * book_run.config.checkpoint_every + 5
-    for a, b in zip(wt.page_state_before(book_run, step, every), book_run.state_before(step)):
+    for a, b in zip(chapter.page_state_before(book_run, step, every), book_run.state_before(step)):
         assert np.array_equal(a, b)
-    W, W_out = wt.page_state_before(book_run, step, every[:1])                      # from step 0
+    W, W_out = chapter.page_state_before(book_run, step, every[:1])                 # from step 0
     assert np.allclose(W, book_run.state_before(step)[0], atol=1e-4)
 
 
 def test_the_books_corpus_is_under_every_budget(book_run):
     """Nothing is left out on the book's corpus: every checkpoint, every word of the heatmaps."""
+    from w2v.book import walkthrough as chapter
     from w2v.book.figures import walkthrough as wt
     from w2v.book.walkthrough import default_steps
 
     assert book_run.corpus.vocab_size <= wt.UPDATE_WORDS
-    data = wt.page_data(book_run, *default_steps(book_run))
+    data = chapter.page_data(book_run, *default_steps(book_run))
     assert "replay_every" not in data and "update_words" not in data
-    assert wt.checkpoint_rule(book_run, wt.page_checkpoints(book_run)) == ""
+    assert chapter.checkpoint_rule(book_run, chapter.page_checkpoints(book_run)) == ""
 
 
 # ------------------------------------------------------------------ the journey's neighbour figure

@@ -14,6 +14,7 @@ import pytest
 import torch
 
 from w2v.model import SkipGram
+from w2v.book import walkthrough as chapter
 from w2v.book.figures import walkthrough as wt
 from w2v.book.walkthrough import default_steps
 from w2v.step import step_of_run, training_step
@@ -98,8 +99,8 @@ def test_update_moves_one_row_of_W_and_every_column_of_W_out(book_run):
 
 def test_page_data_round_trips(book_run):
     early, late = default_steps(book_run)
-    data = json.loads(json.dumps(wt.page_data(book_run, early, late)))
-    keep = wt.page_checkpoints(book_run, (early, late))       # on the book's corpus: every one before the end
+    data = json.loads(json.dumps(chapter.page_data(book_run, early, late)))
+    keep = chapter.page_checkpoints(book_run, (early, late))  # on the book's corpus: every one before the end
     C, V, D = len(keep), book_run.corpus.vocab_size, book_run.config.dim
     W = np.frombuffer(base64.b64decode(data["W"]), "<f4").reshape(C, V, D)
     W_out = np.frombuffer(base64.b64decode(data["W_out"]), "<f4").reshape(C, D, V)
@@ -120,8 +121,8 @@ def test_page_data_round_trips(book_run):
 @pytest.mark.parametrize("value", [0.0, 1.0, -1.0, 0.0104166, 4.56434, -0.000123449, 9.99996e-5, 2.5e-7,
                                    -3.3e-12, 9.99996, 123.456, 0.5, 12345.6, 99999.9])
 def test_fmt_has_four_significant_digits(value):
-    text = wt.fmt(value)
-    shown = wt.parse_shown(text)
+    text = chapter.fmt(value)
+    shown = chapter.parse_shown(text)
     if value == 0:
         assert text == "0"
         return
@@ -146,9 +147,9 @@ def test_glued_numbers_come_from_the_step(book_run, book_html):
     for step in (early, late):
         r = rec[step] = step_of_run(book_run, step)
         for value in (r.p[r.context], np.linalg.norm(r.e), np.linalg.norm(r.h)):
-            assert wt.fmt(value) in pasted, (step, value, wt.fmt(value))
+            assert chapter.fmt(value) in pasted, (step, value, chapter.fmt(value))
     assert f"{rec[early].lr / rec[late].lr:.0f}" in pasted     # how many times smaller η is late
-    assert wt.fmt(rec[late].p[rec[late].context] / rec[early].p[rec[early].context]) in pasted
+    assert chapter.fmt(rec[late].p[rec[late].context] / rec[early].p[rec[early].context]) in pasted
     assert f"{early:,}" in pasted and f"{late:,}" in pasted
     # step 0's loss, ln V, is the first exercise's answer, in its solution
     assert f"{book_run.losses[0]:.4f}" in pasted

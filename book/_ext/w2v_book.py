@@ -475,7 +475,7 @@ def _json_script(outdir: Path, page: Path, folder: str, table: str, key: str, da
     return os.path.relpath(target, page.parent).replace(os.sep, "/") + f"?v={version}"
 
 
-# The walkthrough's data (w2v.book.figures.walkthrough.data_script: the run's checkpoints and its
+# The walkthrough's data (w2v.book.walkthrough.data_script: the run's checkpoints and its
 # order of pairs; 340 kB of the page's 500 kB, 246 kB compressed) moved the same way, into
 # _static/data/<page>/<id>.js, which walkthrough.js loads as it starts: a phone on a slow network
 # (Lighthouse's, 1.6 Mbit/s) no longer waits 1.2 s more for the page's first paint, and the

@@ -2,7 +2,7 @@
 // book's run, computed in the page, with no server.
 //
 // The page carries the run's checkpoints (W and W′ before every 500th step; on a large vocabulary only
-// every k-th of them, by a budget: w2v.book.figures.walkthrough.page_checkpoints) and the order in which
+// every k-th of them, by a budget: w2v.book.walkthrough.page_checkpoints) and the order in which
 // training took its (centre, context) pairs. To show step t, we take the nearest checkpoint at or
 // before t, replay the recorded steps up to t, then run step t itself and display every
 // intermediate. The step's arithmetic is _static/w2v-step.js (loaded first, and shared with the
@@ -27,7 +27,7 @@
 
   const INT_ARRAYS = { uint8: Uint8Array, uint16: Uint16Array, int32: Int32Array };
 
-  // The JSON written by w2v.book.figures.walkthrough.page_data, decoded into typed arrays. In the
+  // The JSON written by w2v.book.walkthrough.page_data, decoded into typed arrays. In the
   // built book it is a script of its own, which the page names in data-src (book/_ext/w2v_book.py:
   // 246 kB compressed, which a phone's first paint no longer waits for), loaded as the page starts.
   function loadData() {
@@ -82,7 +82,7 @@
 
   // States the page has replayed to, kept for later (step → { W, W_out }): on a corpus where the page
   // carries only every k-th checkpoint (data.replay_every is then the run's checkpoint spacing,
-  // w2v.book.figures.walkthrough.page_checkpoints), a replay keeps the state at every multiple of
+  // w2v.book.walkthrough.page_checkpoints), a replay keeps the state at every multiple of
   // replay_every it passes, so a later step in that stretch replays at most replay_every − 1 steps.
   // At most about 32 MB of them are kept, the oldest dropped first.
   const PASSED = new Map();
@@ -144,7 +144,7 @@
   // ------------------------------------------------------------------ 4. showing a step
 
   // A number as the page prints it: 4 significant digits, a true minus sign. Mirrors
-  // w2v.book.figures.walkthrough.fmt, which formats the glued numbers of the text.
+  // w2v.book.walkthrough.fmt, which formats the glued numbers of the text.
   function fmt(value) {
     if (value === 0) return "0";
     const a = Math.abs(value);

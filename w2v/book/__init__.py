@@ -11,7 +11,7 @@ layer retrains no run (w2v.train.ENGINE_FILES).
 | book/index.md, "Word2Vec: Inside the Model" | `index` | (none) |
 | book/corpus.md, "The corpus" | `corpus` | `figures.corpus` |
 | book/blueprint.md, "Model blueprint" | `blueprint` (a note per line of model.py) | `figures.blueprint` |
-| book/walkthrough.md, "One training step" | `walkthrough` | `figures.walkthrough` (and the page's data) |
+| book/walkthrough.md, "One training step" | `walkthrough` (and the page's data) | `figures.walkthrough` |
 | book/journey.md, "Training journey" | `journey` | `figures.journey`, `figures.maps` |
 | book/counts.md, "What the model is fitting" | `counts` | `figures.counts` |
 | book/negative-sampling.md, "Two ways around the softmax" | `negative_sampling` | `figures.negative_sampling` |

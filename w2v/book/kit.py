@@ -1,11 +1,12 @@
 """What several chapters share that is no figure: a sentence's check (`Claims`), how a chapter's
 facts reach its page (`glue_all`), a number as the prose prints it (`signed`), a generated table
-(`html_table`), raw HTML for a cell's output (`PageHTML`), the run's final purity and loss as the
-exercises read them (`final_purity`, `last_mean`) and how alike two words' windows are
-(`context_cosines`). The figures' own kit is w2v.book.figures."""
+(`html_table`), raw HTML for a cell's output (`PageHTML`), an array as a page's data carries it
+(`b64`), the run's final purity and loss as the exercises read them (`final_purity`, `last_mean`)
+and how alike two words' windows are (`context_cosines`). The figures' own kit is w2v.book.figures."""
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 
@@ -91,6 +92,12 @@ class PageHTML:
 
     def _repr_html_(self) -> str:
         return self.text
+
+
+def b64(array: np.ndarray) -> str:
+    """An array's bytes (in its dtype, C order) as base64 text: how the pages' data carry arrays
+    ("One training step"'s checkpoints and pairs, "Your turn"'s start), decoded by their scripts."""
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
 
 
 def final_purity(run: Run, top: int = 3) -> float:

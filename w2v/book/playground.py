@@ -9,23 +9,17 @@ reproduces the run's final W and W′. The book's results sit beside the reader'
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 
 from ..analysis import embedding_map, nearest_neighbors, neighbor_purity
 from ..corpus import pairs
 from ..runs import exercise_recipes  # declared with every run the book trains
 from .figures import GROUP_COLORS
-from .kit import PageHTML
+from .kit import PageHTML, b64
 
 CURVE_POINTS = 100    # the loss curve is the mean loss of this many equal blocks of steps
 NEIGHBORS_K = 5       # neighbours listed per word
 PURITY_K = 3          # neighbour purity over each word's top 3, as "Training journey" reads it
-
-
-def _b64(array: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
 
 
 def loss_curve(losses: np.ndarray, points: int = CURVE_POINTS) -> tuple[list[int], list[float]]:
@@ -104,8 +98,8 @@ def playground_data(run) -> dict:
         recipe=dict(window=config.window, dim=config.dim, lr=config.lr, lr_final=config.lr_final,
                     steps=config.steps, seed=config.seed),
         n_pairs=int(len(run.pairs)),
-        W0=_b64(run.W_checkpoints[0].astype("<f4")),
-        order=_b64(run.step_pair.astype("<u2" if order_dtype == "uint16" else "<i4")),
+        W0=b64(run.W_checkpoints[0].astype("<f4")),
+        order=b64(run.step_pair.astype("<u2" if order_dtype == "uint16" else "<i4")),
         order_dtype=order_dtype,
         loss_window=int(config.checkpoint_every),
         neighbors_k=NEIGHBORS_K, purity_k=min(PURITY_K, run.neighbors.shape[-1]), curve_points=CURVE_POINTS,

@@ -1,10 +1,18 @@
 """The chapter "One training step, forward and backward" (book/walkthrough.md): the two steps it
 shows first (`default_steps`), each held to torch autograd (`check_against_autograd`), what the text
-says of them (`page_facts`) and its exercise answers (`walkthrough_exercises`). The page's data and
-figures are w2v.book.figures.walkthrough."""
+says of them (`page_facts`, its numbers as the page prints them: `fmt`), its exercise answers
+(`walkthrough_exercises`) and the page's data (`page_data`, embedded by `data_script`).
+
+The page lets a reader step through any of the run's training steps without a server: it carries
+the recorded checkpoints and the order of the pairs, and its script (book/_static/walkthrough.js)
+rebuilds the state before a step by replaying the recorded pairs from the nearest earlier
+checkpoint (`page_state_before`), then runs the step of w2v/step.py in float32 (`page_step`). The
+figures, and the names and colours the script redraws them by, are w2v.book.figures.walkthrough;
+this module imports them from there, never the other way round."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -14,8 +22,44 @@ from ..counts import cooccurrence
 from ..model import SkipGram
 from ..step import step_of_run, training_step
 from ..train import Run
-from .figures.walkthrough import fmt, update_deltas
+from .figures import DIVERGING
+from .figures.walkthrough import (CENTER_COLOR, CONTEXT_COLOR, LOG_DECADES, NAMES, OTHER_COLOR, P_HEADROOM,
+                                  UPDATE_WORDS, update_deltas)
+from .kit import PageHTML, b64
 
+DATA_ID = "w2v-walkthrough-data"  # id of the <script type="application/json"> the page script reads
+# The page's budget, so that it stays small at any V (issue 27); it does not bind on the book's corpus.
+CHECKPOINT_BYTES = 1_000_000  # at most this many bytes of checkpoints (W and W′, float32, before base64)
+
+
+# ---------------------------------------------------------------- numbers as the page shows them
+
+def fmt(value: float) -> str:
+    """A number as the page prints it: 4 significant digits, a true minus sign.
+
+    Mirrors fmt() in walkthrough.js, so glued text and live text read alike.
+    """
+    value = float(value)
+    if value == 0:
+        return "0"
+    if abs(value) < 1e-4 or abs(value) >= 9999.5:  # 4 significant digits need an exponent there
+        mantissa, exponent = f"{value:.3e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    else:
+        digits = 3 - math.floor(math.log10(abs(value)))
+        text = f"{value:.{max(digits, 0)}f}"
+        rounded = float(text)  # rounding can add a digit (9.9996 → 10.000): print one place fewer
+        if rounded != 0 and math.floor(math.log10(abs(rounded))) != math.floor(math.log10(abs(value))):
+            text = f"{value:.{max(digits - 1, 0)}f}"
+    return text.replace("-", "−")
+
+
+def parse_shown(text: str) -> float:
+    """The inverse of `fmt`, for tests that read numbers off the page."""
+    return float(text.strip().replace("−", "-"))
+
+
+# ---------------------------------------------------------------- the two steps, the text's facts, the exercises
 
 def default_steps(run) -> tuple[int, int]:
     """An early step and a late step that train the SAME (centre, context) pair, so the
@@ -157,3 +201,105 @@ def walkthrough_exercises(run: Run, constant: Run) -> dict:
                 move_early_constant=moves["constant"][0], move_late_constant=moves["constant"][1],
                 move_ratio_constant=moves["constant"][1] / moves["constant"][0],
                 shift_change=float(np.abs(shifted - plain).max()), exp_1000=exp_1000)
+
+
+# ---------------------------------------------------------------- the page's data
+
+def _int_dtype(array: np.ndarray) -> str:
+    return "uint8" if array.max(initial=0) < 2**8 else "uint16" if array.max(initial=0) < 2**16 else "int32"
+
+
+def page_checkpoints(run, opening_steps=()) -> np.ndarray:
+    """Indices of the run's checkpoints the page carries. All those before the last step when they
+    fit in CHECKPOINT_BYTES (the book's corpus); otherwise every k-th, k the smallest that fits, plus
+    the checkpoint each of `opening_steps` replays from, so that the numbers the text glues for the
+    page's two opening steps are the page's own."""
+    before = np.flatnonzero(run.checkpoint_steps < run.config.steps)
+    per = 2 * run.corpus.vocab_size * run.config.dim * 4                 # bytes of one (W, W′) pair
+    needed = {int(np.searchsorted(run.checkpoint_steps, s, side="right") - 1) for s in opening_steps}
+    for k in range(1, len(before) + 1):
+        kept = np.union1d(before[::k], sorted(needed & set(before.tolist()))).astype(np.int64)
+        if len(kept) * per <= CHECKPOINT_BYTES:
+            return kept
+    return kept                                                          # one more than fits: V is huge
+
+
+def page_state_before(run, step: int, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(W, W′) before `step` as the page rebuilds them: replayed (as Run.state_before does) from the
+    nearest checkpoint at or before `step` among `kept` (`page_checkpoints`). With every checkpoint
+    kept this is Run.state_before; from an earlier one, float32 rounding may differ in the last
+    places, as training's own steps (torch) and w2v/step.py do."""
+    steps = run.checkpoint_steps[kept]
+    c = int(kept[np.searchsorted(steps, step, side="right") - 1])
+    W, W_out = run.W_checkpoints[c].copy(), run.W_out_checkpoints[c].copy()
+    for t in range(int(run.checkpoint_steps[c]), step):
+        record = training_step(W, W_out, int(run.centers[t]), int(run.contexts[t]), run.config.lr_at(t))
+        W, W_out = record.W_next, record.W_out_next
+    return W, W_out
+
+
+def page_step(run, step: int, kept: np.ndarray):
+    """w2v.step.step_of_run as the page computes it, from `page_state_before`."""
+    W, W_out = page_state_before(run, step, kept)
+    return training_step(W, W_out, int(run.centers[step]), int(run.contexts[step]), run.config.lr_at(step))
+
+
+def checkpoint_rule(run, kept: np.ndarray) -> str:
+    """The sentence that says which checkpoints the page carries ("" when it carries all of them)."""
+    before = int((run.checkpoint_steps < run.config.steps).sum())
+    if len(kept) == before:
+        return ""
+    steps = run.checkpoint_steps[kept]
+    longest = int(np.diff(np.append(steps, run.config.steps)).max()) - 1
+    return (f"On this corpus the page carries {len(kept)} of the run's {before} checkpoints (steps "
+            f"{', '.join(f'{int(s):,}' for s in steps)}), so that it stays under "
+            f"{CHECKPOINT_BYTES / 1e6:g} MB of weights: a step replays up to {longest:,} recorded steps, and the "
+            "first visit to a stretch of training takes longer. Its numbers can then differ from the run's in "
+            "the last digits (float32 rounding of the longer replay).")
+
+
+def page_data(run, default_step: int, compare_step: int, kept: np.ndarray | None = None) -> dict:
+    """Everything the page script needs, compact: checkpoints as base64 little-endian float32,
+    pairs and the step → pair order as base64 unsigned ints of the smallest width that fits.
+
+    Sized by a budget (issue 27): the checkpoints `kept` (`page_checkpoints`, computed here if not
+    given), only the pairs some step trains (the run may stop before a pass over every pair), and,
+    when V > UPDATE_WORDS, how many words' columns the update heatmaps draw. On the book's corpus
+    every checkpoint and pair is there."""
+    config, corpus = run.config, run.corpus
+    if kept is None:
+        kept = page_checkpoints(run, (default_step, compare_step))
+    used, order = np.unique(run.step_pair, return_inverse=True)        # the pairs trained, in table order
+    pairs = run.pairs[used]
+    pair_dtype, order_dtype = _int_dtype(pairs), _int_dtype(order)
+    data = dict(
+        V=int(corpus.vocab_size), D=int(config.dim), steps=int(config.steps), window=int(config.window),
+        lr=float(config.lr), lr_final=float(config.lr_final),
+        vocab=list(corpus.vocab),
+        sentences=[" ".join(s) for s in corpus.sentences],
+        checkpoint_steps=[int(s) for s in run.checkpoint_steps[kept]],
+        W=b64(run.W_checkpoints[kept].astype("<f4")),            # (C, V, D)
+        W_out=b64(run.W_out_checkpoints[kept].astype("<f4")),    # (C, D, V)
+        pairs=b64(pairs.astype(pair_dtype)), pairs_dtype=pair_dtype, n_pairs=int(len(pairs)),
+        step_pair=b64(order.astype(order_dtype)), step_pair_dtype=order_dtype,
+        default_step=int(default_step), compare_step=int(compare_step),
+        palette=list(DIVERGING), log_decades=LOG_DECADES, p_headroom=P_HEADROOM,
+        colors=dict(context=CONTEXT_COLOR, center=CENTER_COLOR, other=OTHER_COLOR),
+        names=NAMES,
+    )
+    if len(kept) < (run.checkpoint_steps < config.steps).sum():
+        data["replay_every"] = int(config.checkpoint_every)   # the page keeps the states it passes at these steps
+    if corpus.vocab_size > UPDATE_WORDS:
+        data["update_words"] = UPDATE_WORDS
+    return data
+
+
+def data_script(run, default_step: int, compare_step: int) -> PageHTML:
+    """The page's data, embedded once as <script type="application/json">; on a corpus where the
+    page carries fewer checkpoints than the run saved, a paragraph before it says so."""
+    kept = page_checkpoints(run, (default_step, compare_step))   # once, for the data and the rule
+    text = json.dumps(page_data(run, default_step, compare_step, kept), separators=(",", ":"))
+    text = text.replace("</", "<\\/")  # never close the script element early
+    rule = checkpoint_rule(run, kept)
+    note = f'<p class="w2v-budget-note">{rule}</p>' if rule else ""
+    return PageHTML(f'{note}<script type="application/json" id="{DATA_ID}">{text}</script>')
