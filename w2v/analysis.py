@@ -151,7 +151,12 @@ def analogy_diagnostics(W_runs, tests: np.ndarray) -> dict[str, np.ndarray]:
         W_runs = W_runs[None]
     a, b, c, d = np.asarray(tests, dtype=np.int64).reshape(-1, 4).T
     unit = normalize_rows(W_runs)                                          # (R, V, D)
-    cos = unit @ unit.transpose(0, 2, 1)                                   # (R, V, V)
+
+    def cos_to_all(ids):                                                   # (A,) -> (R, A, V): rows of the
+        return unit[:, ids] @ unit.transpose(0, 2, 1)                      # cosine matrix, never all V × V of it
+
+    def cos_of(x, y):                                                      # (A,), (A,) -> (R, A)
+        return np.take_along_axis(cos_to_all(x), y[None, :, None], axis=2)[..., 0]
     query = np.stack([a, b, c], axis=1)                                    # (A, 3) excluded from every answer
     excluded = np.zeros((len(a), W_runs.shape[1]), dtype=bool)
     np.put_along_axis(excluded, query, True, axis=1)
@@ -162,9 +167,9 @@ def analogy_diagnostics(W_runs, tests: np.ndarray) -> dict[str, np.ndarray]:
     target = unit[:, b] - unit[:, a] + unit[:, c]                          # (R, A, D)
     answer = answers(np.einsum("rad,rvd->rav", target, unit))
     found = dict(answer=answer, right=answer == d,
-                 nearest_of_c=answers(cos[:, c]) == d, nearest_of_b=answers(cos[:, b]) == d,
+                 nearest_of_c=answers(cos_to_all(c)) == d, nearest_of_b=answers(cos_to_all(b)) == d,
                  offset_cos=np.stack([offset_cosines(u, tests) for u in unit]),
-                 cos_ac=cos[:, a, c], cos_bd=cos[:, b, d])
+                 cos_ac=cos_of(a, c), cos_bd=cos_of(b, d))
     runs = len(W_runs)
     for name in ("right", "nearest_of_c", "nearest_of_b"):
         found[f"{name}_count"] = found[name].sum(axis=0)
