@@ -85,13 +85,18 @@ def test_page_loads_without_problems_and_figures_render(loaded_page, book_html, 
     assert (book_html / PAGE).stat().st_size <= (1_000_000 if w2v.ON_BOOK_CORPUS else 2_500_000)
 
 
-def test_the_first_view_shows_the_run(journey, book_run):
-    s = state(journey)
+def test_the_first_view_shows_the_run(loaded_page, book_run):
+    """Read-only, so on the page as loaded for every read-only check of it (conftest.loaded_page)."""
+    page, log = loaded_page(PAGE)
+    page.wait_for_function("() => Bokeh.documents.some(d => { const m = d.get_model_by_name('journey-evidence');"
+                           " return m && m.text.length > 0 })", timeout=5_000)
+    s = state(page)
     w = book_run.corpus.index[s["word"]]
     assert s["checkpoint"] == len(book_run.checkpoint_steps) - 1
     assert s["neighbours"] == [book_run.corpus.vocab[i] for i in book_run.neighbors[-1, w]]
     assert s["word"] in s["evidence"] and s["neighbours"][0] in s["evidence"]
     assert f"step {book_run.config.steps:,}" in s["barsTitle"]
+    assert log.problems() == []
 
 
 def test_choosing_a_word_changes_the_neighbours(journey, book_run):

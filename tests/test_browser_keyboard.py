@@ -3,7 +3,8 @@ which takes no keys, is no Tab stop; a slider is announced as it reads ("step 15
 checkpoint index underneath, also after it moves; every figure has a text version (its description
 and a folded table of the data its tooltips show) that the keyboard opens; toolbar buttons are
 buttons with a name.
-One page load for the journey, one for the walkthrough (the book's one figure with a toolbar).
+One page load for the journey; the walkthrough (the book's one figure with a toolbar) is read as loaded
+for every read-only check of it (conftest.loaded_page).
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ def test_canvases_are_no_tab_stops_and_sliders_announce_the_step(open_page, book
 
 
 @pytest.mark.corpus_free
-def test_toolbar_buttons_are_named_buttons(open_page):
-    page, log = open_page("book/walkthrough.html")
+@pytest.mark.page("book/walkthrough.html")
+def test_toolbar_buttons_are_named_buttons(loaded_page):
+    page, log = loaded_page("book/walkthrough.html")  # read-only: the page as loaded for every read-only check of it
     _ready(page)
     # a tool button is a host element whose own shadow root holds its icon
     tools = page.evaluate("""() => { const found = [], walk = root => {

@@ -78,7 +78,16 @@ NOT_TEXT = {"wt-x-strip", "wt-u-strip", "wt-p-strip", "wt-e-strip", "wt-h-chips"
 EMPTY_UNTIL_NEEDED = {"wt-message", "wt-compare-message", "wt-p-tie"}
 
 
-def test_every_live_value_of_the_walkthrough_is_shown_where_the_reader_looks(open_page, book_html, book_run):
+def loaded_walkthrough(loaded_page):
+    """The walkthrough as loaded, shared by the read-only checks of it (conftest.loaded_page), once
+    its script has pushed its first step into every figure (as open_walkthrough waits for)."""
+    page, log = loaded_page(WALKTHROUGH)
+    page.wait_for_function("document.getElementById('wt-controls')?.dataset.bokeh === 'ready'", timeout=20_000)
+    return page, log
+
+
+@pytest.mark.page(WALKTHROUGH)
+def test_every_live_value_of_the_walkthrough_is_shown_where_the_reader_looks(loaded_page, book_html, book_run):
     """Each element the page's script fills is on the page once, and, once the script has run,
     holds text: the value itself, inside the element the reader sees."""
     parser = _EmptyLive()
@@ -88,7 +97,7 @@ def test_every_live_value_of_the_walkthrough_is_shown_where_the_reader_looks(ope
     assert "wt-loss" in labels and "wt-compare" in labels
     live = [i for i in parser.empty if i not in EMPTY_UNTIL_NEEDED and i not in labels]
     assert {"wt-loss-value", "wt-p-context", "wt-cmp-a-loss", "wt-cmp-b-loss", "wt-step"} <= set(live), live
-    page, log = open_walkthrough(open_page)
+    page, log = loaded_walkthrough(loaded_page)
     found = page.evaluate("""ids => ids.map(id => {
         const all = document.querySelectorAll('#' + CSS.escape(id))
         return [id, all.length, all.length ? all[0].textContent.trim() : '', all.length ? all[0].childElementCount : 0]
@@ -130,8 +139,9 @@ def test_the_loss_section_shows_the_loss_after_l_equals(open_page, book_run):
     assert log.problems() == []
 
 
-def test_compare_section_shows_both_steps_in_its_table(open_page, book_run):
-    page, log = open_walkthrough(open_page)
+@pytest.mark.page(WALKTHROUGH)
+def test_compare_section_shows_both_steps_in_its_table(loaded_page, book_run):
+    page, log = loaded_walkthrough(loaded_page)
     early, late = default_steps(book_run)
     table = page.locator("section#compare-two-steps table")
     assert table.count() == 1

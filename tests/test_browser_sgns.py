@@ -65,8 +65,8 @@ def test_softmax_moves_every_column_sgns_k_plus_one(open_page, book_run):
     assert log.problems() == []
 
 
-def test_table_carries_gensims_own_runs(open_page):
-    page, log = open_page(PAGE)
+def test_table_carries_gensims_own_runs(loaded_page):
+    page, log = loaded_page(PAGE)  # read-only: the page as loaded for every read-only check of it
     corpus = peers.load_corpus(BOOK_CORPUS)
     rows = [peers.scores(corpus, W, W_out) for W, W_out in peers.gensim_runs(BOOK_CORPUS, "base")]
     purity = 100 * np.median([r["purity"] for r in rows])

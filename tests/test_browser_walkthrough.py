@@ -108,8 +108,10 @@ def assert_page_shows(page, run, step):
     assert not bad, f"step {step}: page vs Python differ: {bad}"
 
 
-def test_page_loads_clean(open_walkthrough_page):
-    page, log = open_walkthrough_page
+def test_page_loads_clean(loaded_page):
+    """Read-only, so on the page as loaded for every read-only check of it (conftest.loaded_page)."""
+    page, log = loaded_page(PAGE)
+    page.wait_for_function("document.getElementById('wt-controls')?.dataset.bokeh === 'ready'", timeout=20_000)
     assert log.problems() == []
     assert log.outside_requests == []
     # every stage has content and every Bokeh figure is on the page
