@@ -186,6 +186,31 @@ def test_a_sentences_only_corpus_passes_the_check(ext, tmp_path, monkeypatch):
     ext.check_corpus(ext.book_corpus())
 
 
+def test_a_vocabulary_too_large_for_the_memory_stops_the_build_in_one_line(ext, tmp_path, monkeypatch):
+    """At V = 20,044 words of real text one V × V table of int64 is 3.2 GB, and the chapters hold
+    many at once (after the runs have trained for over 20 minutes); the build refuses first, with
+    the estimate."""
+    from sphinx.errors import ConfigError
+
+    assert ext.book_size_problem(1_987, 19 * 2**30) is None   # measured: 0.80 GiB at this size
+    said = ext.book_size_problem(20_044, 19 * 2**30)
+    assert said.startswith("20,044 words:") and "about 81 GiB" in said and "up to about 9,600 words" in said
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "sentences.txt").write_text(" ".join(f"w{i}" for i in range(3_000)) + "\n")
+    monkeypatch.setenv("W2V_CORPUS", str(folder))
+    monkeypatch.setattr("psutil.virtual_memory", lambda: SimpleNamespace(available=2**30))
+    with pytest.raises(ConfigError) as error:
+        ext._refresh_execution_cache(_app(tmp_path), SimpleNamespace(nb_execution_cache_path=""))
+    message = str(error.value)
+    assert len(message.splitlines()) == 1 and str(folder / "sentences.txt") in message, message
+    assert "3,000 words: the chapters hold tables over every pair of words, about 2 GiB" in message, message
+    assert not (tmp_path / "_build" / ".w2v-inputs-stamp").exists()   # nothing started
+    # min_count in train.toml shrinks the vocabulary the chapters see: then it fits
+    (folder / "sentences.txt").write_text(" ".join(f"w{i}" for i in range(3_000)) + "\nw1 w2\n")
+    (folder / "train.toml").write_text("min_count = 2\n")
+    ext.check_corpus(ext.book_corpus())
+
 NOTEBOOK = """---
 jupytext:
   text_representation:

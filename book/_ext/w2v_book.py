@@ -161,10 +161,31 @@ def book_corpus() -> Path:
     return folder
 
 
+# The chapters hold tables over every pair of words at once (co-occurrences, PMI and its SVD,
+# p(o | c) learned and counted, cosines): their largest process peaked at 0.80 GiB at V = 1,987 words
+# of real text (benchmarks/book_scale.py, "What the model is fitting"), and it grows as V².
+BOOK_BYTES_PER_WORD_PAIR = 0.80 * 2**30 / 1_987**2
+
+
+def book_size_problem(vocab_size: int, available: int) -> str | None:
+    """Why the chapters cannot run on a vocabulary of `vocab_size` words with `available` bytes of
+    memory free (None when they can), in one line with the estimate and what to do."""
+    need = BOOK_BYTES_PER_WORD_PAIR * vocab_size**2
+    if need <= available:
+        return None
+    largest = int((available / BOOK_BYTES_PER_WORD_PAIR) ** 0.5) // 100 * 100
+    return (f"{vocab_size:,} words: the chapters hold tables over every pair of words, about "
+            f"{need / 2**30:.0f} GiB at this size, and this machine has {available / 2**30:.1f} GiB free; "
+            f"the book builds here up to about {largest:,} words (set min_count in train.toml to leave "
+            f"out rare words; python -m w2v train takes any size)")
+
+
 def check_corpus(folder: Path) -> None:
     """Bad input in the corpus folder (a line of groups.tsv, a key of train.toml, …) stops the build
     before any chapter runs, with w2v's one line naming the file and line: a Sphinx configuration
-    error, which Sphinx prints without a traceback."""
+    error, which Sphinx prints without a traceback. So does a vocabulary too large for this
+    machine's memory (`book_size_problem`), rather than a chapter killed minutes later."""
+    import psutil
     from sphinx.errors import ConfigError
 
     from w2v.corpus import CorpusError, load_corpus
@@ -173,9 +194,13 @@ def check_corpus(folder: Path) -> None:
 
     try:
         config = load_config(folder)
-        check_config_fits(config, drop_rare(load_corpus(folder), config.min_count)[0])
+        corpus = drop_rare(load_corpus(folder), config.min_count)[0]
+        check_config_fits(config, corpus)
     except CorpusError as exc:
         raise ConfigError(f"W2V_CORPUS: {exc}") from None
+    problem = book_size_problem(corpus.vocab_size, psutil.virtual_memory().available)
+    if problem:
+        raise ConfigError(f"W2V_CORPUS: {folder / 'sentences.txt'}: {problem}")
 
 
 def _bokeh_js_dir() -> Path:
