@@ -39,24 +39,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from conftest import CHAPTERS, CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from reader_speed import RECORDER_JS  # noqa: E402  (records when each figure is first drawn)
 from scale import fortunes  # noqa: E402
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 CASES = {"fortunes-2000": 850, "fortunes-20000": 27_000}
 MAX_TRANSFER, MAX_DRAW_S = 2_500_000, 3.0
-
-# When each figure first holds a drawn canvas (Bokeh draws into shadow roots), from the first script on.
-RECORDER_JS = """(() => {
-  const drawn = window.__w2vDrawn = {}
-  const canvases = root => [...root.querySelectorAll('canvas'),
-    ...[...root.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => canvases(e.shadowRoot))]
-  const poll = () => {
-    for (const f of document.querySelectorAll('figure.w2v-bokeh'))
-      if (!(f.id in drawn) && canvases(f).some(c => c.width > 0 && c.height > 0)) drawn[f.id] = performance.now()
-    setTimeout(poll, 20)
-  }
-  poll()
-})()"""
 
 
 def corpus_size(folder: Path) -> tuple[int, int, int]:
