@@ -164,19 +164,41 @@ def test_exercises_are_numbered_per_chapter_in_page_order(ext):
     ("train.toml", "steps = 100\nwindow = 0\n", "train.toml:2: window must be a whole number ≥ 1"),
     ("train.toml", "window = 99\n", "train.toml:1: window must be at most 3")])
 def test_bad_corpus_input_stops_the_build_in_one_line(ext, tmp_path, monkeypatch, name, text, said):
-    from sphinx.errors import ConfigError
-
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "sentences.txt").write_text("the cat sat\nthe dog ran\n")
     (folder / name).write_text(text)
     monkeypatch.setenv("W2V_CORPUS", str(folder))
-    with pytest.raises(ConfigError) as error:
+    with pytest.raises(ext.BadCorpus) as error:
         ext._refresh_execution_cache(_app(tmp_path), SimpleNamespace(nb_execution_cache_path=""))
-    message = str(error.value)
+    message = error.value.message
     assert len(message.splitlines()) == 1 and said in message and str(folder) in message, message
     assert not (tmp_path / "_build" / ".w2v-inputs-stamp").exists()   # nothing started
 
+
+@pytest.mark.parametrize("files, said", [
+    ({"sentences.txt": "the cat sat\nthe dog ran\n", "groups.tsv": "apple\n"}, "groups.tsv:1"),
+    ({"ABOUT.md": "no sentences here\n"}, "no sentences.txt in")], ids=["bad groups.tsv", "no sentences.txt"])
+def test_jupyter_book_prints_bad_corpus_input_as_one_line(tmp_path, files, said):
+    """What a reader sees from `jupyter-book build` itself: it printed the traceback of the
+    extension's ConfigError (about 20 lines) under the one line; now only the line, exit status 1."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    result = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", ".", "-W", "-n",
+                             "--keep-going", "--path-output", str(tmp_path / "out")], cwd=ROOT, capture_output=True,
+                            text=True, env=dict(os.environ, W2V_CORPUS=str(folder), W2V_CACHE_DIR=str(tmp_path / "cache")),
+                            timeout=120)
+    errors = result.stderr.strip().splitlines()
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert len(errors) == 1 and errors[0].startswith("W2V_CORPUS") and said in errors[0], result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "cache").exists()   # nothing trained
 
 def test_a_sentences_only_corpus_passes_the_check(ext, tmp_path, monkeypatch):
     folder = tmp_path / "mine"
@@ -190,8 +212,6 @@ def test_a_vocabulary_too_large_for_the_memory_stops_the_build_in_one_line(ext, 
     """At V = 20,044 words of real text one V × V table of int64 is 3.2 GB, and the chapters hold
     many at once (after the runs have trained for over 20 minutes); the build refuses first, with
     the estimate."""
-    from sphinx.errors import ConfigError
-
     assert ext.book_size_problem(1_987, 19 * 2**30) is None   # measured: 0.80 GiB at this size
     said = ext.book_size_problem(20_044, 19 * 2**30)
     assert said.startswith("20,044 words:") and "about 81 GiB" in said and "up to about 9,600 words" in said
@@ -200,9 +220,9 @@ def test_a_vocabulary_too_large_for_the_memory_stops_the_build_in_one_line(ext, 
     (folder / "sentences.txt").write_text(" ".join(f"w{i}" for i in range(3_000)) + "\n")
     monkeypatch.setenv("W2V_CORPUS", str(folder))
     monkeypatch.setattr("psutil.virtual_memory", lambda: SimpleNamespace(available=2**30))
-    with pytest.raises(ConfigError) as error:
+    with pytest.raises(ext.BadCorpus) as error:
         ext._refresh_execution_cache(_app(tmp_path), SimpleNamespace(nb_execution_cache_path=""))
-    message = str(error.value)
+    message = error.value.message
     assert len(message.splitlines()) == 1 and str(folder / "sentences.txt") in message, message
     assert "3,000 words: the chapters hold tables over every pair of words, about 2 GiB" in message, message
     assert not (tmp_path / "_build" / ".w2v-inputs-stamp").exists()   # nothing started

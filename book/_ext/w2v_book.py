@@ -146,6 +146,16 @@ def _book_modules(imports: list, package: str = "") -> set:
     return {path for path in seen if (ROOT / "w2v" / "book") in path.parents}
 
 
+class BadCorpus(SystemExit):
+    """Bad input in the corpus folder: its one line (naming the file and line) is all the reader
+    sees, and the build exits with status 1. A SystemExit, because jupyter-book prints the
+    traceback of any Exception the build raises, a Sphinx ConfigError included."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def book_corpus() -> Path:
     """The corpus folder the book is built on: W2V_CORPUS if set (as w2v.BOOK_CORPUS reads it)."""
     import os
@@ -153,9 +163,7 @@ def book_corpus() -> Path:
     named = os.environ.get("W2V_CORPUS")
     folder = Path(named or ROOT / "corpus").resolve()
     if named and not (folder / "sentences.txt").is_file():
-        from sphinx.errors import ConfigError
-
-        raise ConfigError(f"W2V_CORPUS={named}: no sentences.txt in {folder}")
+        raise BadCorpus(f"W2V_CORPUS={named}: no sentences.txt in {folder}")
     if named:  # the chapters' kernels run in book/: they inherit the folder as an absolute path
         os.environ["W2V_CORPUS"] = str(folder)
     return folder
@@ -182,11 +190,10 @@ def book_size_problem(vocab_size: int, available: int) -> str | None:
 
 def check_corpus(folder: Path) -> None:
     """Bad input in the corpus folder (a line of groups.tsv, a key of train.toml, …) stops the build
-    before any chapter runs, with w2v's one line naming the file and line: a Sphinx configuration
-    error, which Sphinx prints without a traceback. So does a vocabulary too large for this
-    machine's memory (`book_size_problem`), rather than a chapter killed minutes later."""
+    before any chapter runs, with w2v's one line naming the file and line and no traceback
+    (`BadCorpus`). So does a vocabulary too large for this machine's memory (`book_size_problem`),
+    rather than a chapter killed minutes later."""
     import psutil
-    from sphinx.errors import ConfigError
 
     from w2v.corpus import CorpusError, load_corpus
     from w2v.prune import drop_rare
@@ -197,10 +204,10 @@ def check_corpus(folder: Path) -> None:
         corpus = drop_rare(load_corpus(folder), config.min_count)[0]
         check_config_fits(config, corpus)
     except CorpusError as exc:
-        raise ConfigError(f"W2V_CORPUS: {exc}") from None
+        raise BadCorpus(f"W2V_CORPUS: {exc}") from None
     problem = book_size_problem(corpus.vocab_size, psutil.virtual_memory().available)
     if problem:
-        raise ConfigError(f"W2V_CORPUS: {folder / 'sentences.txt'}: {problem}")
+        raise BadCorpus(f"W2V_CORPUS: {folder / 'sentences.txt'}: {problem}")
 
 
 def _bokeh_js_dir() -> Path:
