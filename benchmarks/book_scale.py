@@ -6,6 +6,8 @@ Debian's `fortunes` package (apt-get install fortunes), through `python -m w2v p
 would, sentences only (no groups, analogies or train.toml):
 
   fortunes-2000    the first 850 lines of every fortune file, in name order (V ≈ 2,000)
+  fortunes-4400    the first 2,600 lines (V ≈ 4,400: checks the extension's memory estimate,
+                   book/_ext/w2v_book.py BOOK_BYTES_PER_WORD_PAIR, between the two)
   fortunes-20000   the first 27,000 lines (V ≈ 20,000; the corpus of benchmarks/scale.py)
 
 Per case:
@@ -43,7 +45,7 @@ from reader_speed import RECORDER_JS  # noqa: E402  (records when each figure is
 from scale import fortunes  # noqa: E402
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
-CASES = {"fortunes-2000": 850, "fortunes-20000": 27_000}
+CASES = {"fortunes-2000": 850, "fortunes-4400": 2_600, "fortunes-20000": 27_000}
 MAX_TRANSFER, MAX_DRAW_S = 2_500_000, 3.0
 
 
