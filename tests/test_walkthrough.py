@@ -98,6 +98,20 @@ def test_the_chapters_autograd_check_allows_float32_rounding_at_the_scale_of_the
     assert not chapter.losses_agree(torch_loss, hand_loss + 1e-4, context_score)   # a wrong loss still fails
     assert not chapter.losses_agree(0.5, 0.5 + 2e-6, 0.1)   # small scores: as tight as before
 
+@pytest.mark.parametrize("field, error", [("grad_h", 1e-4), ("grad_W_out", 1e-4), ("loss", 1e-4)])
+def test_the_chapters_autograd_check_still_catches_a_wrong_step(book_run, monkeypatch, field, error):
+    """Its tolerances scale with the scores (float32 rounding), and a gradient or loss off by 1e-4
+    still fails the check on the book's late step."""
+    import dataclasses
+
+    late = default_steps(book_run)[1]
+    chapter.check_against_autograd(book_run, late)
+    right = chapter.step_of_run
+    monkeypatch.setattr(chapter, "step_of_run", lambda run, step: dataclasses.replace(
+        right(run, step), **{field: getattr(right(run, step), field) + error}))
+    with pytest.raises(AssertionError):
+        chapter.check_against_autograd(book_run, late)
+
 def test_update_moves_one_row_of_W_and_every_column_of_W_out(book_run):
     for step in chapter_steps(book_run):
         W, W_out = book_run.state_before(step)

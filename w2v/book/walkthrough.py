@@ -112,8 +112,13 @@ def check_against_autograd(run: Run, step: int) -> None:
     loss, gW, gWo = float(loss.detach()), model.W.grad.numpy(), model.W_out.grad.numpy()
     # to float32 rounding, which grows with the numbers summed (V of them) and their size
     assert losses_agree(loss, r.loss, float(r.u[r.context])), (step, loss, r.loss)
-    assert np.allclose(gW[r.center], r.grad_h, rtol=1e-5, atol=1e-6 * max(1.0, np.abs(r.grad_h).max()))
-    assert np.allclose(gWo, r.grad_W_out, rtol=1e-5, atol=1e-6 * max(1.0, np.abs(r.grad_W_out).max()))
+    # e = p − y: float32's p is exact only to about ε·|u| (its exp takes the scores), so both
+    # gradients differ by amounts that scale with the scores and with what e is multiplied by
+    # (at V = 4,384 words of real text, |u| near 12: 3.0e-6 on a ∂L/∂h of 0.19)
+    scores = max(1.0, float(np.abs(r.u).max()))
+    weighed = max(1.0, float((np.abs(W_out) @ (r.p + r.y)).max()))     # the columns of W′ that e weighs
+    assert np.allclose(gW[r.center], r.grad_h, rtol=1e-5, atol=1e-6 * scores * weighed), step
+    assert np.allclose(gWo, r.grad_W_out, rtol=1e-5, atol=1e-6 * scores * max(1.0, float(np.abs(r.h).max()))), step
     # only the centre word's row of W moves; every column of W′ has a gradient (full softmax;
     # a very unlikely word's move can be below float32's resolution of its weights)
     dW, dW_out = update_deltas(W, W_out, r)
