@@ -13,8 +13,8 @@ of the child, the training time it prints, and its peak memory (ru_maxrss from o
 The generated corpora have 5 analogy tests (words of the corpus), no groups; the fortunes corpus
 is sentences only. Issue 27's goal at V = 20,000: at most 60 s and 1 GB. Measured on the shared
 2-core machine (load 13): before the record worked by blocks, the fortunes case passed 6.9 GB and
-was stopped after 14 min; after, 430 MB peak and 76 s CPU (the full-softmax training loop is
-most of what is left).
+was stopped after 14 min; after, 430 MB peak and 76 s CPU. Measured again on 2026-12-08 (load 1–2):
+21.3–21.9 s wall, 35 s CPU (training loop 5.6–5.9 s), 430 MB peak.
 
 The record keeps each word's nearest neighbours at every checkpoint (31 of them); that analysis,
 not the SGD loop, is what grew with V² (now by blocks of rows: memory linear in V). --repo runs the w2v package of another checkout (for
