@@ -175,6 +175,33 @@ def test_map_figure_carries_the_run(book_run):
     assert (slider.start, slider.end, slider.value) == (0, len(run.checkpoint_steps) - 1, len(run.checkpoint_steps) - 1)
 
 
+def test_map_over_its_budget_draws_the_frequent_and_the_test_words_and_says_so(book_run):
+    """At V = 4,384 words of real text the map's script was 2.1 MB compressed (every word at 31
+    checkpoints) and the journey transferred 4.18 MB; above its budget the map draws the most
+    frequent words and every word of an analogy test or answer, and the caption says so."""
+    from w2v.book.figures.maps import map_rule, map_words
+
+    run, corpus = book_run, book_run.corpus
+    assert map_words(corpus, run.analogy_answers).tolist() == list(range(corpus.vocab_size))   # the book's: all
+    assert map_rule(corpus, map_words(corpus, run.analogy_answers)) == ""
+    shown = map_words(corpus, run.analogy_answers, budget=20)
+    frequent = np.argsort(-corpus.counts, kind="stable")[:20]
+    needed = set(frequent) | set(corpus.ids_of_analogies().ravel()) | set(run.analogy_answers.ravel())
+    assert set(shown.tolist()) == {int(i) for i in needed} and len(shown) < corpus.vocab_size
+    assert map_rule(corpus, shown).startswith(f" Only {len(shown):,} of the {corpus.vocab_size:,} words are drawn")
+    m = embedding_map(run.W_checkpoints)
+    layout = map_figure(corpus, run.checkpoint_steps, m["coords"], m["axis_share"], m["share"],
+                        run.neighbors, run.analogy_answers, shown=shown)
+    points = layout.select_one({"name": "map-points"}).data
+    assert points["word"] == [corpus.vocab[i] for i in shown]
+    np.testing.assert_allclose(points["x"], m["coords"][-1, shown, 0], atol=1e-4)
+    # the page script's tests and answers are positions among the points drawn, each the same word
+    update = layout.select_one({"name": "map-slider"}).js_property_callbacks["change:value"][0]
+    tests, answers = np.array(update.args["tests"]), np.array(update.args["answers"])
+    assert [points["word"][i] for i in tests] == [corpus.vocab[i] for i in corpus.ids_of_analogies().ravel()]
+    assert [points["word"][i] for i in answers] == [corpus.vocab[i] for i in run.analogy_answers.ravel()]
+    assert len(update.args["coords"]) == len(run.checkpoint_steps) * len(shown) * 2
+
 def test_two_table_figure_joins_each_words_two_points(book_run):
     m = two_table_map(book_run.W, book_run.W_out)
     layout = two_table_figure(book_run.corpus, m["coords_W"], m["coords_W_out"], m["axis_share"])

@@ -543,9 +543,9 @@ PLAY_CSS = (":host .bk-btn-primary { background-color: #0B5A8F; border-color: #0
 
 
 def weight_animation(corpus, snapshot_steps, W_snapshots: np.ndarray, order: np.ndarray, ms: int = 800):
-    """W (words sorted by `order` along x, dimensions down y) at every snapshot, one fixed
-    diverging colour scale over all snapshots; a slider and a play/pause toggle."""
-    S, V, D = W_snapshots.shape
+    """W (the words of `order` along x, in that order; dimensions down y) at every snapshot, one
+    fixed diverging colour scale over all snapshots; a slider and a play/pause toggle."""
+    S, D, V = len(W_snapshots), W_snapshots.shape[2], len(order)   # the words of `order` only
     words = [corpus.vocab[i] for i in order]
     row_groups = corpus.word_group[order]
     values = W_snapshots[:, order, :]                                   # (S, V, D) display order

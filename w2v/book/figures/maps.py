@@ -28,6 +28,9 @@ LABEL_PX = 11           # label font size (never below 10 px, at any width)
 DOT_PX = 9              # a word's dot (its diameter); labels keep off other words' dots
 ARROW_INKS = ("#222222", "#0072B2", "#D55E00", "#CC79A7", "#009E73", "#882255")
 WRONG_INK = "#C0392B"
+# at most this many words on the journey's map, with the analogy tests' words and answers besides,
+# so that its page stays small at any V (the map's data grows as checkpoints × words)
+MAP_WORDS = 1_000
 
 # Place labels greedily in `priority` order; skip one whose box would cover a placed box or another
 # word's dot (a dot's centre within DOT_PX / 2 of the box; found through a grid of 16 px cells, so a
@@ -81,7 +84,8 @@ labels.data = out
 """
 
 _MAP_JS = r"""
-const V = words.length, c = Math.round(slider.value)
+// points drawn (every word, or the map's budget of them); neighbours name any word of `words`
+const V = points.data.word.length, c = Math.round(slider.value)
 const x = coords.slice(c * V * 2, (c + 1) * V * 2)
 const xs = [], ys = [], nb = []
 for (let w = 0; w < V; w++) {
@@ -104,7 +108,7 @@ for (let t = 0; t < tests.length / 4; t++) {
   for (const w of [a, b, cc, d]) named.add(w)
   const ans = answers[c * tests.length / 4 + t]
   if (ans !== d) {
-    bad.x0.push(xs[cc]); bad.y0.push(ys[cc]); bad.x1.push(xs[ans]); bad.y1.push(ys[ans]); bad.word.push(words[ans])
+    bad.x0.push(xs[cc]); bad.y0.push(ys[cc]); bad.x1.push(xs[ans]); bad.y1.push(ys[ans]); bad.word.push(points.data.word[ans])
     named.add(ans)
   }
 }
@@ -169,23 +173,50 @@ def label_layer(p, points: ColumnDataSource, priority, name: str, extra=None):
     return labels
 
 
+def map_words(corpus, answers: np.ndarray, budget: int = MAP_WORDS) -> np.ndarray:
+    """Word ids the journey's map draws, in vocabulary order: every word when V ≤ `budget`; otherwise
+    the `budget` most frequent, and every word of an analogy test and every answer the model gives
+    to one (so the arrows have both ends), so that the page stays small at any V (`map_rule`)."""
+    if corpus.vocab_size <= budget:
+        return np.arange(corpus.vocab_size)
+    keep = np.zeros(corpus.vocab_size, bool)
+    keep[np.argsort(-np.asarray(corpus.counts), kind="stable")[:budget]] = True
+    keep[corpus.ids_of_analogies().ravel()] = True
+    keep[np.asarray(answers, dtype=np.int64).ravel()] = True
+    return np.flatnonzero(keep)
+
+
+def map_rule(corpus, shown) -> str:
+    """The caption's sentence that says which words the map leaves out ("" if none)."""
+    if len(shown) == corpus.vocab_size:
+        return ""
+    return (f" Only {len(shown):,} of the {corpus.vocab_size:,} words are drawn, the most frequent and those of "
+            f"the analogy tests: a map of every word would be too large for a page.")
+
+
 def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, share, neighbors: np.ndarray,
-                  answers: np.ndarray, height: int = 470, ms: int = 700):
+                  answers: np.ndarray, height: int = 470, ms: int = 700, shown=None):
     """The words in the map's plane at every checkpoint; a slider, play/pause, hover and an
     analogy toggle. `coords` (C, V, 2) and `share` (C,) from w2v.analysis.embedding_map;
-    `neighbors` (C, V, k) and `answers` (C, A) are the run's records."""
+    `neighbors` (C, V, k) and `answers` (C, A) are the run's records; `shown` (`map_words`) are
+    the words drawn, every word if None. A neighbour named on hover may be any word."""
+    shown = np.arange(corpus.vocab_size) if shown is None else np.asarray(shown)
+    position = np.full(corpus.vocab_size, -1, np.int64)
+    position[shown] = np.arange(len(shown))             # word id -> its point (test words always drawn)
+    coords, neighbors = coords[:, shown], neighbors[:, shown]
     C, V, _ = coords.shape
     k = neighbors.shape[-1]
     steps = [int(s) for s in checkpoint_steps]
     words = list(corpus.vocab)
-    groups = [corpus.groups[g] for g in corpus.word_group]
-    colors = [GROUP_COLORS[g] for g in corpus.word_group]
-    tests = corpus.ids_of_analogies().reshape(-1, 4)
+    groups = [corpus.groups[g] for g in corpus.word_group[shown]]
+    colors = [GROUP_COLORS[g] for g in corpus.word_group[shown]]
+    tests = position[corpus.ids_of_analogies().reshape(-1, 4)]
+    answers = position[np.asarray(answers, dtype=np.int64)]
     flat = coords.round(4).astype(np.float32)
     c0 = C - 1
     nb0 = [", ".join(words[i] for i in neighbors[c0, w, :3]) for w in range(V)]
-    points = ColumnDataSource(dict(x=flat[c0, :, 0].tolist(), y=flat[c0, :, 1].tolist(), word=words,
-                                   group=groups, color=colors, nb=nb0), name="map-points")
+    points = ColumnDataSource(dict(x=flat[c0, :, 0].tolist(), y=flat[c0, :, 1].tolist(),
+                                   word=[words[i] for i in shown], group=groups, color=colors, nb=nb0), name="map-points")
     p = figure(name="map-plot", height=height, sizing_mode="stretch_width", tools="", toolbar_location=None,
                x_range=DataRange1d(range_padding=0.02), y_range=DataRange1d(range_padding=0.02),
                x_axis_label=f"axis 1 ({100 * axis_share[0]:.0f}% of the final spread)",
@@ -211,7 +242,7 @@ def embedding_map(corpus, checkpoint_steps, coords: np.ndarray, axis_share, shar
     p.title.text_font_style = "normal"
 
     extra = ColumnDataSource(dict(), name="map-named")     # its tags: words labelled first
-    label_layer(p, points, np.argsort(-corpus.counts, kind="stable"), "map-labels", extra)
+    label_layer(p, points, np.argsort(-corpus.counts[shown], kind="stable"), "map-labels", extra)
 
     slider = Slider(name="map-slider", title="Checkpoint", start=0, end=C - 1, step=1, value=c0,
                     format=step_formatter(steps), sizing_mode="stretch_width", min_width=140)
