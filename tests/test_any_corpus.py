@@ -76,3 +76,17 @@ def test_two_faces_step_check_holds_when_the_example_word_opens_training(bare):
                  claims=Claims(strict=True))
     exec(cell, scope)   # the chapter's own code, as the page runs it
     assert scope["t"] > 0
+
+
+def test_the_map_of_a_text_without_groups_is_one_colour_as_its_caption_says(bare):
+    """The caption said "all grey (the text has no groups)" over orange dots (the one group's
+    colour, as a text of 4,384 real words showed)."""
+    from w2v.book.figures import coloured_by
+    from w2v.book.figures.maps import embedding_map as map_figure
+
+    run = bare[0]
+    m = analysis.embedding_map(run.W_checkpoints)
+    layout = map_figure(run.corpus, run.checkpoint_steps, m["coords"], m["axis_share"], m["share"],
+                        run.neighbors, run.analogy_answers)
+    colours = set(layout.select_one({"name": "map-points"}).data["color"])
+    assert len(colours) == 1 and coloured_by(run.corpus) == "all one colour (the text has no groups)"

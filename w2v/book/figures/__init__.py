@@ -46,8 +46,9 @@ def sorted_by(corpus) -> str:
 
 
 def coloured_by(corpus) -> str:
-    """How the figures colour the words: "coloured by group", or grey on a corpus without groups.tsv."""
-    return "coloured by group" if corpus.has_groups else "all grey (the text has no groups)"
+    """How the figures colour the words: "coloured by group", or one colour on a corpus without
+    groups.tsv (its one group's)."""
+    return "coloured by group" if corpus.has_groups else "all one colour (the text has no groups)"
 
 
 def in_group(group: str) -> str:
