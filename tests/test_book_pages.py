@@ -81,7 +81,7 @@ def test_no_number_on_the_page_reads_nan(book_html, path):
 @pytest.mark.parametrize("path", PAGES)
 def test_a_text_without_groups_is_never_said_to_be_sorted_or_coloured_by_group(book_html, path):
     """On a corpus with no groups.tsv (the real text's build) the figures' captions, alt texts and
-    the prose say how the words are ordered and coloured there (most frequent first, grey), not
+    the prose say how the words are ordered and coloured there (most frequent first, one colour), not
     how the book's corpus is."""
     import w2v
     from w2v.corpus import load_corpus
