@@ -117,34 +117,28 @@ def sharing_rates(index: EvidenceIndex, pair_list, n_common: int = 2) -> dict[st
     corpus = index.corpus
     V = corpus.vocab_size
     common = np.argsort(-corpus.counts, kind="stable")[:n_common]
-    seen = (index.context_counts > 0).astype(np.int64)      # (V, V) sparse [w, c]: c is ever in w's window
+    # (V, V) sparse [w, c]: c is ever in w's window, with the diagonal left out: then the context
+    # words a and b both see, counted by seen[a] · seen[b], are the third words only (the term of
+    # c = a has seen[a, a] = 0 and that of c = b has seen[b, b] = 0, and no other term changes)
+    seen = (index.context_counts > 0).astype(np.int64)
+    seen.setdiag(0)
+    seen.eliminate_zeros()
     keep = np.ones(V, np.int64)
     keep[common] = 0
     rare_seen = (seen @ sparse.diags_array(keep, dtype=np.int64)).tocsr()   # the same, the common words left out
 
-    def shared(table, a: np.ndarray, b: np.ndarray, n_both: np.ndarray) -> np.ndarray:
-        """Which pairs share a third context word: `n_both` counts the context words both see,
-        a and b themselves included, so take those out (a word is not its own "third" word)."""
-        diag = table.diagonal()
-        a_of_a, b_of_b = diag[a], diag[b]
-        a_in_b = np.asarray(table[b, a]).ravel()             # a is in b's window
-        b_in_a = np.asarray(table[a, b]).ravel()
-        return n_both - a_of_a * a_in_b - np.where(a != b, b_in_a * b_of_b, 0) > 0
-
     def pairs_share(table, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        n_both = np.asarray(table[a].multiply(table[b]).sum(axis=1)).ravel() if len(a) else np.zeros(0, np.int64)
-        return shared(table, a, b, n_both)
+        """Which of the pairs (a, b) share a third context word."""
+        return np.asarray(table[a].multiply(table[b]).sum(axis=1)).ravel() > 0 if len(a) else np.zeros(0, bool)
 
     def every_pair_share(table) -> float:
         """The share of all V (V − 1) / 2 pairs of distinct words that share a third context word,
         by blocks of rows (memory linear in V: never a V × V array)."""
-        columns, diag, block, hits = table.T.tocsr(), table.diagonal(), max(1, 2_000_000 // V), 0
+        columns, block, hits = table.T.tocsr(), max(1, 2_000_000 // V), 0
         for start in range(0, V, block):
             a = np.arange(start, min(V, start + block))
-            n_both = (table[a] @ columns).toarray()          # (B, V) [a, b]: context words both see
-            n_both -= diag[a, None] * columns[a].toarray()   # less a itself, if a sees a and b sees a
-            n_both -= table[a].toarray() * diag[None, :]     # less b itself, likewise
-            hits += int(((n_both > 0) & (np.arange(V)[None, :] > a[:, None])).sum())   # each pair once, a < b
+            shared = (table[a] @ columns).toarray() > 0      # (B, V) [a, b]: a third word both see
+            hits += int((shared & (np.arange(V)[None, :] > a[:, None])).sum())   # each pair once, a < b
         return hits / (V * (V - 1) / 2) if V > 1 else float("nan")
 
     a, b = (np.array(x, dtype=np.int64) for x in zip(*pair_list)) if len(pair_list) else (np.zeros(0, int),) * 2
