@@ -21,7 +21,7 @@ from bokeh.models import (Arrow, ColumnDataSource, CustomJS, DataRange1d, Div, H
                           VeeHead)
 from bokeh.plotting import figure
 
-from . import GROUP_COLORS, style_plot
+from . import GROUP_COLORS, heatmap_words, style_plot
 from .journey import PLAY_CSS, PLAY_JS, step_formatter
 
 LABEL_PX = 11           # label font size (never below 10 px, at any width)
@@ -177,10 +177,8 @@ def map_words(corpus, answers: np.ndarray, budget: int = MAP_WORDS) -> np.ndarra
     """Word ids the journey's map draws, in vocabulary order: every word when V ≤ `budget`; otherwise
     the `budget` most frequent, and every word of an analogy test and every answer the model gives
     to one (so the arrows have both ends), so that the page stays small at any V (`map_rule`)."""
-    if corpus.vocab_size <= budget:
-        return np.arange(corpus.vocab_size)
     keep = np.zeros(corpus.vocab_size, bool)
-    keep[np.argsort(-np.asarray(corpus.counts), kind="stable")[:budget]] = True
+    keep[heatmap_words(corpus, budget)] = True   # every word, or the `budget` most frequent
     keep[corpus.ids_of_analogies().ravel()] = True
     keep[np.asarray(answers, dtype=np.int64).ravel()] = True
     return np.flatnonzero(keep)
