@@ -279,6 +279,12 @@ def loaded_page(browser, server):
     pages.close()
 
 
+def wait_for_walkthrough(page) -> None:
+    """Wait until the walkthrough's script has drawn its first step and pushed it into every
+    Bokeh figure (it marks #wt-controls data-bokeh="ready")."""
+    page.wait_for_function("document.getElementById('wt-controls')?.dataset.bokeh === 'ready'", timeout=20_000)
+
+
 def wait_for_bokeh(page, timeout: float = 30_000) -> None:
     """Draw every figure on the page now (w2v-figures.js draws a figure only when the reader comes
     near it) and wait until every embedded Bokeh document has rendered its views."""

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import CHAPTERS, ROOT
+from conftest import CHAPTERS, ROOT, wait_for_walkthrough
 from w2v.book import walkthrough as chapter
 from w2v.book.walkthrough import default_steps
 from w2v.step import step_of_run
@@ -28,7 +28,7 @@ DUPLICATE_IDS_JS = """() => {
 def open_walkthrough(open_page, width=1280, height=900):
     page, log = open_page(WALKTHROUGH, width=width, height=height)
     page.evaluate("() => window.w2vFigures.drawAll()")  # figures are drawn as the reader comes near them
-    page.wait_for_function("document.getElementById('wt-controls')?.dataset.bokeh === 'ready'", timeout=20_000)
+    wait_for_walkthrough(page)
     return page, log
 
 
@@ -82,7 +82,7 @@ def loaded_walkthrough(loaded_page):
     """The walkthrough as loaded, shared by the read-only checks of it (conftest.loaded_page), once
     its script has pushed its first step into every figure (as open_walkthrough waits for)."""
     page, log = loaded_page(WALKTHROUGH)
-    page.wait_for_function("document.getElementById('wt-controls')?.dataset.bokeh === 'ready'", timeout=20_000)
+    wait_for_walkthrough(page)
     return page, log
 
 
@@ -164,7 +164,7 @@ def test_an_anchor_link_lands_below_the_sticky_controls(open_page, server, ancho
     page, log = open_walkthrough(open_page)
     page.goto(f"{server}/{WALKTHROUGH}#{anchor}")
     page.evaluate("() => window.w2vFigures.drawAll()")  # figures are drawn as the reader comes near them
-    page.wait_for_function("document.getElementById('wt-controls')?.dataset.bokeh === 'ready'", timeout=20_000)
+    wait_for_walkthrough(page)
     page.wait_for_timeout(500)
     boxes = page.evaluate("""id => {
         const h = document.querySelector('section#' + id + ' h2').getBoundingClientRect()

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from conftest import POINT_JS
+from conftest import POINT_JS, wait_for_walkthrough
 from w2v.book import walkthrough as chapter
 from w2v.book.figures import walkthrough as wt
 from w2v.book.walkthrough import default_steps
@@ -34,7 +34,7 @@ def open_walkthrough(open_page, width=1280):
     page, log = open_page(PAGE, width=width)
     # the page script has drawn its first step and pushed it into every Bokeh figure
     page.evaluate("() => window.w2vFigures.drawAll()")  # figures are drawn as the reader comes near them
-    page.wait_for_function("document.getElementById('wt-controls')?.dataset.bokeh === 'ready'", timeout=20_000)
+    wait_for_walkthrough(page)
     return page, log
 
 
@@ -111,7 +111,7 @@ def assert_page_shows(page, run, step):
 def test_page_loads_clean(loaded_page):
     """Read-only, so on the page as loaded for every read-only check of it (conftest.loaded_page)."""
     page, log = loaded_page(PAGE)
-    page.wait_for_function("document.getElementById('wt-controls')?.dataset.bokeh === 'ready'", timeout=20_000)
+    wait_for_walkthrough(page)
     assert log.problems() == []
     assert log.outside_requests == []
     # every stage has content and every Bokeh figure is on the page
